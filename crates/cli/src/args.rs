@@ -1,0 +1,261 @@
+//! The command line, as clap reads it.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// Track registrar operations (registrations, cancelations, transfers, certificate orders) to
+/// completion across Gandi, Netim, Route 53 Domains and AutoDNS, in one vocabulary.
+#[derive(Debug, Parser)]
+#[command(
+    name = "regops",
+    version,
+    propagate_version = true,
+    after_help = "Configuration: --config, else $REGOPS_CONFIG, else ./regops.toml, else \
+                  $XDG_CONFIG_HOME/regops/config.toml.\n\
+                  Exit codes: 0 success; 1 a waited-for operation failed or was cancelled; \
+                  2 usage, configuration, or a command the provider does not have; \
+                  3 API, transport or protocol error; 4 timeout."
+)]
+pub struct Cli {
+    /// Configuration file.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Account to use (a name under [accounts] in the configuration).
+    #[arg(long, global = true, value_name = "NAME")]
+    pub account: Option<String>,
+    /// Print results as JSON on stdout.
+    #[arg(long, global = true)]
+    pub json: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Operations: list, show, wait for, cancel, relaunch.
+    #[command(subcommand)]
+    Ops(OpsCommand),
+    /// Domains: request a cancelation (deletion).
+    #[command(subcommand)]
+    Domain(DomainCommand),
+    /// SSL certificates (Gandi and Netim accounts).
+    #[command(subcommand)]
+    Cert(CertCommand),
+}
+
+/// `regops ops ...`
+#[derive(Debug, Subcommand)]
+pub enum OpsCommand {
+    /// List operations, newest first, following every page.
+    List(ListArgs),
+    /// Show one operation.
+    Show {
+        /// The operation's id.
+        id: String,
+    },
+    /// Wait until operations end (succeeded, failed or cancelled).
+    Wait(WaitArgs),
+    /// Cancel an operation, then show it as read back.
+    Cancel {
+        /// The operation's id.
+        id: String,
+    },
+    /// Relaunch an operation, optionally changing parameters, then show it as read back.
+    Relaunch {
+        /// The operation's id.
+        id: String,
+        /// A parameter to change, as KEY=VALUE (repeatable).
+        #[arg(long = "param", value_name = "KEY=VALUE", value_parser = parse_key_value)]
+        params: Vec<(String, String)>,
+    },
+}
+
+/// `regops ops list` options.
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Only this status (repeatable).
+    #[arg(long = "status", value_name = "STATUS", value_enum)]
+    pub statuses: Vec<StatusArg>,
+    /// Only this provider operation type, as the provider writes it (repeatable).
+    #[arg(long = "type", value_name = "RAW_TYPE")]
+    pub types: Vec<String>,
+    /// Only operations submitted at or after TIME (RFC 3339, or a date YYYY-MM-DD in UTC).
+    #[arg(long, value_name = "TIME")]
+    pub since: Option<String>,
+    /// Print at most N operations.
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+}
+
+/// `regops ops wait` options.
+#[derive(Debug, Args)]
+pub struct WaitArgs {
+    /// The operations' ids.
+    #[arg(required = true)]
+    pub ids: Vec<String>,
+    /// Give up after this long (e.g. 90s, 5m, 1h30m); without it, wait as long as it takes.
+    #[arg(long, value_name = "DURATION")]
+    pub timeout: Option<String>,
+}
+
+/// A status as written on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[value(rename_all = "snake_case")]
+pub enum StatusArg {
+    /// Accepted, not started.
+    Pending,
+    /// Being carried out.
+    InProgress,
+    /// Blocked on a person.
+    ActionRequired,
+    /// Done.
+    Succeeded,
+    /// Ended without effect.
+    Failed,
+    /// Withdrawn.
+    Cancelled,
+}
+
+/// `regops domain ...`
+#[derive(Debug, Subcommand)]
+pub enum DomainCommand {
+    /// Request the cancelation of a domain and show the operation.
+    Cancel(DomainCancelArgs),
+}
+
+/// `regops domain cancel` options.
+#[derive(Debug, Args)]
+pub struct DomainCancelArgs {
+    /// The domain name.
+    pub domain: String,
+    /// What kind of cancelation.
+    #[arg(long = "type", value_enum, default_value = "delete")]
+    pub kind: CancelKindArg,
+    /// When: now, expire (at the domain's expiration), or a date YYYY-MM-DD (00:00:00 UTC).
+    #[arg(long, default_value = "expire", value_name = "now|expire|YYYY-MM-DD")]
+    pub execution: String,
+    /// Disconnect the domain until the cancelation runs.
+    #[arg(long)]
+    pub disconnect: bool,
+    /// The gaining registrar (with --type preack).
+    #[arg(long, value_name = "REGISTRAR")]
+    pub gaining_registrar: Option<String>,
+}
+
+/// A cancelation kind as written on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CancelKindArg {
+    /// Delete the domain.
+    Delete,
+    /// Give it back to the registry.
+    Transit,
+    /// Pre-acknowledge an outgoing transfer.
+    Preack,
+}
+
+/// `regops cert ...`
+#[derive(Debug, Subcommand)]
+pub enum CertCommand {
+    /// List certificates.
+    List,
+    /// Show one certificate.
+    Show {
+        /// The certificate's id.
+        id: String,
+    },
+    /// Order a certificate and show the operation.
+    Create(CertCreateArgs),
+    /// Renew a certificate and show the operation.
+    Renew(CertRenewArgs),
+    /// Reissue a certificate with a new CSR and show the operation.
+    Reissue(CertReissueArgs),
+    /// Revoke (delete) a certificate and show the operation.
+    Revoke {
+        /// The certificate's id.
+        id: String,
+        /// Why.
+        #[arg(long)]
+        reason: Option<String>,
+    },
+}
+
+/// `regops cert create` options.
+#[derive(Debug, Args)]
+pub struct CertCreateArgs {
+    /// The provider's package or product code (e.g. cert_std_1_0_0).
+    #[arg(long)]
+    pub package: String,
+    /// The common name.
+    #[arg(long)]
+    pub cn: String,
+    /// A file holding the CSR (PEM).
+    #[arg(long, value_name = "FILE")]
+    pub csr: Option<PathBuf>,
+    /// An alternative name (repeatable).
+    #[arg(long = "alt-name", value_name = "NAME")]
+    pub alt_names: Vec<String>,
+    /// How domain control is validated (email, dns, file, https, auto).
+    #[arg(long, value_name = "METHOD")]
+    pub dcv_method: Option<String>,
+    /// Validity in years.
+    #[arg(long, default_value_t = 1)]
+    pub duration: u32,
+}
+
+/// `regops cert renew` options.
+#[derive(Debug, Args)]
+pub struct CertRenewArgs {
+    /// The certificate's id.
+    pub id: String,
+    /// Added validity in years.
+    #[arg(long, default_value_t = 1)]
+    pub duration: u32,
+    /// A file holding a new CSR (PEM).
+    #[arg(long, value_name = "FILE")]
+    pub csr: Option<PathBuf>,
+    /// How domain control is validated.
+    #[arg(long, value_name = "METHOD")]
+    pub dcv_method: Option<String>,
+}
+
+/// `regops cert reissue` options.
+#[derive(Debug, Args)]
+pub struct CertReissueArgs {
+    /// The certificate's id.
+    pub id: String,
+    /// A file holding the new CSR (PEM).
+    #[arg(long, value_name = "FILE")]
+    pub csr: PathBuf,
+    /// An alternative name (repeatable).
+    #[arg(long = "alt-name", value_name = "NAME")]
+    pub alt_names: Vec<String>,
+    /// How domain control is validated.
+    #[arg(long, value_name = "METHOD")]
+    pub dcv_method: Option<String>,
+}
+
+fn parse_key_value(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_owned(), v.to_owned())),
+        _ => Err(format!("`{s}` is not KEY=VALUE")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn key_values() {
+        assert_eq!(parse_key_value("a=b=c").unwrap(), ("a".into(), "b=c".into()));
+        assert!(parse_key_value("=x").is_err());
+        assert!(parse_key_value("x").is_err());
+    }
+}

@@ -1,0 +1,179 @@
+//! `regops ops list|show|wait|cancel|relaunch`.
+
+use super::{Ctx, io};
+use crate::args::{ListArgs, OpsCommand, StatusArg, WaitArgs};
+use crate::exit::{CliError, Exit};
+use crate::output::{self, OperationJson};
+use crate::progress::Progress;
+use futures::StreamExt;
+use regops_core::{
+    Operation, OperationFilter, OperationId, OperationStatus, RelaunchParams, Sort, WaitEvent,
+    WaitOptions, collect_operations, wait,
+};
+
+/// Runs an `ops` command.
+pub async fn run(ctx: &mut Ctx<'_>, cmd: OpsCommand) -> Result<Exit, CliError> {
+    match cmd {
+        OpsCommand::List(args) => list(ctx, args).await,
+        OpsCommand::Show { id } => {
+            let op = ctx.backend.operation(&OperationId::new(id)).await?;
+            print_one(ctx, &op)?;
+            Ok(Exit::Success)
+        }
+        OpsCommand::Wait(args) => wait_all(ctx, args).await,
+        OpsCommand::Cancel { id } => {
+            let id = OperationId::new(id);
+            ctx.backend.cancel(&id).await?;
+            let op = read_back(ctx, &id, "cancel").await?;
+            print_one(ctx, &op)?;
+            Ok(Exit::Success)
+        }
+        OpsCommand::Relaunch { id, params } => {
+            let id = OperationId::new(id);
+            let params: RelaunchParams = params.into_iter().collect();
+            ctx.backend.relaunch(&id, &params).await?;
+            let op = read_back(ctx, &id, "relaunch").await?;
+            print_one(ctx, &op)?;
+            Ok(Exit::Success)
+        }
+    }
+}
+
+/// Reads an operation after a call that changed it; says clearly that the change went through
+/// when only the read failed.
+async fn read_back(ctx: &Ctx<'_>, id: &OperationId, what: &str) -> Result<Operation, CliError> {
+    ctx.backend.operation(id).await.map_err(|e| {
+        CliError::from(e).context(format!(
+            "the {what} of {id} was accepted, but reading the operation back failed"
+        ))
+    })
+}
+
+fn print_one(ctx: &mut Ctx<'_>, op: &Operation) -> Result<(), CliError> {
+    if ctx.json {
+        output::write_json(ctx.out, &OperationJson::new(ctx.account, op)).map_err(io)
+    } else {
+        output::operation_lines(ctx.out, ctx.account, op).map_err(io)
+    }
+}
+
+fn print_many(ctx: &mut Ctx<'_>, ops: &[Operation]) -> Result<(), CliError> {
+    if ctx.json {
+        let v: Vec<OperationJson> = ops.iter().map(|o| OperationJson::new(ctx.account, o)).collect();
+        output::write_json(ctx.out, &v).map_err(io)
+    } else {
+        output::operations_table(ctx.out, ops).map_err(io)
+    }
+}
+
+fn status(arg: StatusArg) -> OperationStatus {
+    match arg {
+        StatusArg::Pending => OperationStatus::Pending,
+        StatusArg::InProgress => OperationStatus::InProgress,
+        StatusArg::ActionRequired => OperationStatus::ActionRequired,
+        StatusArg::Succeeded => OperationStatus::Succeeded,
+        StatusArg::Failed => OperationStatus::Failed,
+        StatusArg::Cancelled => OperationStatus::Cancelled,
+    }
+}
+
+async fn list(ctx: &mut Ctx<'_>, args: ListArgs) -> Result<Exit, CliError> {
+    let mut filter = OperationFilter::new().sort(Sort::newest_first());
+    for s in args.statuses {
+        filter = filter.status(status(s));
+    }
+    for t in args.types {
+        filter = filter.kind(t);
+    }
+    if let Some(since) = &args.since {
+        filter = filter.submitted_since(crate::parse::time(since).map_err(CliError::usage)?);
+    }
+    let ops = collect_operations(ctx.backend, &filter, args.limit).await?;
+    print_many(ctx, &ops)?;
+    Ok(Exit::Success)
+}
+
+/// How one wait ended.
+enum Ending {
+    Terminal(Operation),
+    Deadline(Option<Operation>),
+    Error(regops_core::Error),
+}
+
+async fn wait_all(ctx: &mut Ctx<'_>, args: WaitArgs) -> Result<Exit, CliError> {
+    let mut opts = WaitOptions::new();
+    if let Some(t) = &args.timeout {
+        opts = opts.timeout(crate::parse::duration(t).map_err(CliError::usage)?);
+    }
+    let progress = Progress::new(ctx.account);
+    let backend = ctx.backend;
+    let waits = args.ids.iter().map(|id| {
+        let id = OperationId::new(id.clone());
+        let bar = progress.add(&id);
+        let opts = opts.clone();
+        async move {
+            let mut events = wait(backend, id.clone(), opts);
+            let mut last = None;
+            while let Some(ev) = events.next().await {
+                match ev {
+                    Ok(WaitEvent::Changed(op)) => {
+                        bar.update(&op);
+                        if op.is_terminal() {
+                            bar.finish(&op);
+                            return (id, Ending::Terminal(op));
+                        }
+                        last = Some(op);
+                    }
+                    Ok(WaitEvent::Retrying { error, retry_in }) => bar.retrying(&error, retry_in),
+                    Ok(WaitEvent::DeadlineReached(op)) => {
+                        bar.deadline();
+                        return (id, Ending::Deadline(op.or(last)));
+                    }
+                    Ok(_) => {}
+                    Err(e) => {
+                        bar.failed(&e);
+                        return (id, Ending::Error(e));
+                    }
+                }
+            }
+            (id, Ending::Deadline(last))
+        }
+    });
+    let endings = futures::future::join_all(waits).await;
+    progress.clear();
+
+    let mut finals = Vec::new();
+    let mut errors = Vec::new();
+    let mut timed_out = Vec::new();
+    for (id, ending) in endings {
+        match ending {
+            Ending::Terminal(op) => finals.push(op),
+            Ending::Deadline(op) => {
+                timed_out.push(id.to_string());
+                if let Some(op) = op {
+                    finals.push(op);
+                }
+            }
+            Ending::Error(e) => errors.push(format!("{id}: {e}")),
+        }
+    }
+    print_many(ctx, &finals)?;
+    if !errors.is_empty() {
+        return Err(CliError::api(errors.join("; ")));
+    }
+    if !timed_out.is_empty() {
+        eprintln!(
+            "regops: timed out: still not finished: {}",
+            timed_out.join(", ")
+        );
+        return Ok(Exit::Timeout);
+    }
+    let unsuccessful = finals
+        .iter()
+        .any(|o| matches!(o.status, OperationStatus::Failed | OperationStatus::Cancelled));
+    Ok(if unsuccessful {
+        Exit::OperationFailed
+    } else {
+        Exit::Success
+    })
+}

@@ -1,0 +1,79 @@
+//! `regops`: track registrar operations to completion across Gandi, Netim, Route 53 Domains and
+//! AutoDNS. See `regops --help` and DESIGN section 5 for the contract.
+
+mod args;
+mod commands;
+mod config;
+mod exit;
+mod output;
+mod parse;
+mod progress;
+mod providers;
+
+use args::{Cli, Command};
+use clap::Parser;
+use commands::Ctx;
+use exit::{CliError, Exit};
+use std::io::Write;
+use std::process::ExitCode;
+
+fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("RUST_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .try_init();
+}
+
+async fn run(cli: Cli, out: &mut dyn Write) -> Result<Exit, CliError> {
+    let config = config::load(cli.config.as_deref())?;
+    let account = config.select(cli.account.as_deref())?;
+    let backend = providers::connect(account)?;
+    let mut ctx = Ctx {
+        account: &account.name,
+        backend: &*backend,
+        json: cli.json,
+        out,
+    };
+    match cli.command {
+        Command::Ops(cmd) => commands::ops::run(&mut ctx, cmd).await,
+        Command::Domain(cmd) => commands::domain::run(&mut ctx, cmd).await,
+        Command::Cert(cmd) => commands::cert::run(&mut ctx, cmd).await,
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("regops: cannot start the async runtime: {e}");
+            return ExitCode::from(Exit::Api.code());
+        }
+    };
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let result = runtime.block_on(run(cli, &mut out));
+    let flushed = out.flush();
+    let exit = match result {
+        Ok(exit) => exit,
+        Err(e) => {
+            eprintln!("regops: {e}");
+            e.exit
+        }
+    };
+    if let Err(e) = flushed {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("regops: writing the result: {e}");
+            return ExitCode::from(Exit::Api.code());
+        }
+    }
+    ExitCode::from(exit.code())
+}

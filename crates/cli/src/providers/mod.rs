@@ -1,0 +1,46 @@
+//! The provider registry: how an account of the configuration becomes a backend.
+//!
+//! Each adapter crate plugs in here with one entry (a module of this folder) that reads its
+//! provider's settings from the account and builds its client. A provider the configuration names
+//! but this build does not have is a configuration error (exit 2), never a panic.
+
+use crate::config::AccountConfig;
+use crate::exit::CliError;
+use regops_core::Backend;
+
+/// One provider this build knows.
+pub struct Provider {
+    /// The name used in `provider = "..."`.
+    pub name: &'static str,
+    /// Builds the backend of an account.
+    pub connect: fn(&AccountConfig) -> Result<Box<dyn Backend>, CliError>,
+}
+
+/// Every provider built into this binary.
+pub const PROVIDERS: &[Provider] = &[];
+
+/// The providers regops has adapters for, built in or not.
+pub const KNOWN: &[&str] = &["gandi", "netim", "route53", "autodns"];
+
+/// Builds the backend of an account.
+pub fn connect(account: &AccountConfig) -> Result<Box<dyn Backend>, CliError> {
+    if let Some(p) = PROVIDERS.iter().find(|p| p.name == account.provider) {
+        return (p.connect)(account);
+    }
+    let built: Vec<&str> = PROVIDERS.iter().map(|p| p.name).collect();
+    if KNOWN.contains(&account.provider.as_str()) {
+        Err(CliError::usage(format!(
+            "account {}: provider `{}` is not built into this version of regops (built in: {})",
+            account.name,
+            account.provider,
+            if built.is_empty() { "none".into() } else { built.join(", ") }
+        )))
+    } else {
+        Err(CliError::usage(format!(
+            "account {}: unknown provider `{}` (expected one of: {})",
+            account.name,
+            account.provider,
+            KNOWN.join(", ")
+        )))
+    }
+}

@@ -1,0 +1,118 @@
+//! The binary as a process: help, usage errors and configuration errors with their exit codes.
+//! (End-to-end runs against providers live in the workspace's `tests/` crate, which finds this
+//! binary next to its own test executable.)
+
+use std::process::{Command, Output};
+
+fn regops(args: &[&str], envs: &[(&str, &str)]) -> Output {
+    let dir = std::env::temp_dir();
+    Command::new(env!("CARGO_BIN_EXE_regops"))
+        .args(args)
+        .current_dir(&dir)
+        .env_remove("REGOPS_CONFIG")
+        .env("XDG_CONFIG_HOME", dir.join("regops-cli-test-no-config"))
+        .envs(envs.iter().copied())
+        .output()
+        .expect("run regops")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+#[test]
+fn help_reads_well() {
+    let out = regops(&["--help"], &[]);
+    assert!(out.status.success());
+    let help = text(&out.stdout);
+    for needle in ["ops", "domain", "cert", "--config", "--account", "--json", "Exit codes: 0 success"] {
+        assert!(help.contains(needle), "missing {needle} in:\n{help}");
+    }
+    let out = regops(&["ops", "--help"], &[]);
+    let help = text(&out.stdout);
+    for needle in ["list", "show", "wait", "cancel", "relaunch"] {
+        assert!(help.contains(needle), "missing {needle} in:\n{help}");
+    }
+    let out = regops(&["ops", "wait", "--help"], &[]);
+    assert!(text(&out.stdout).contains("--timeout <DURATION>"));
+    let out = regops(&["domain", "cancel", "--help"], &[]);
+    let help = text(&out.stdout);
+    assert!(help.contains("[default: delete]") && help.contains("[default: expire]"), "{help}");
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let out = regops(&["ops", "frobnicate"], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = regops(&["ops", "list", "--status", "done"], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("possible values"));
+}
+
+#[test]
+fn a_missing_config_is_one_line_and_exit_2() {
+    let out = regops(&["ops", "list"], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.starts_with("regops: no configuration found"), "{err}");
+    assert!(out.stdout.is_empty());
+
+    let out = regops(&["--config", "/nonexistent/regops.toml", "ops", "list"], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("cannot read configuration /nonexistent/regops.toml"), "{err}");
+}
+
+#[test]
+fn an_unknown_account_or_provider_is_one_line_and_exit_2() {
+    let dir = tempdir();
+    let cfg = dir.join("regops.toml");
+    std::fs::write(
+        &cfg,
+        "[accounts.a]\nprovider = \"nosuch\"\n[accounts.b]\nprovider = \"gandi\"\napi_key = { env = \"K\" }\n",
+    )
+    .unwrap();
+    let cfg = cfg.to_string_lossy().into_owned();
+
+    let out = regops(&["--config", &cfg, "--account", "zzz", "ops", "list"], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("no account `zzz`") && err.contains("accounts: a, b"), "{err}");
+
+    let out = regops(&["--config", &cfg, "ops", "list"], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("several accounts (a, b)"));
+
+    let out = regops(&["--config", &cfg, "--account", "a", "ops", "list"], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(err.contains("unknown provider `nosuch`"), "{err}");
+
+    let out = regops(&["--config", &cfg, "--account", "a", "ops", "list"], &[("REGOPS_CONFIG", "/x")]);
+    assert_eq!(out.status.code(), Some(2), "--config wins over REGOPS_CONFIG");
+}
+
+#[test]
+fn config_found_through_regops_config() {
+    let dir = tempdir();
+    let cfg = dir.join("elsewhere.toml");
+    std::fs::write(&cfg, "[accounts.a]\nprovider = \"nosuch\"\n").unwrap();
+    let out = regops(&["ops", "list"], &[("REGOPS_CONFIG", &cfg.to_string_lossy())]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("unknown provider `nosuch`"));
+}
+
+fn tempdir() -> std::path::PathBuf {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "regops-cli-test-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::SeqCst)
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}

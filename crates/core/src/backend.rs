@@ -1,0 +1,283 @@
+//! The traits every adapter implements.
+
+use crate::capabilities::Capabilities;
+use crate::certificate::{
+    Certificate, CertificateFilter, CertificateOrder, CertificateReissue, CertificateRenewal,
+};
+use crate::error::{Error, Result};
+use crate::filter::OperationFilter;
+use crate::id::{CertificateId, OperationId};
+use crate::operation::Operation;
+use crate::page::{Page, PageStream, PageToken, items, paginate};
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use futures::{StreamExt, TryStreamExt};
+use std::collections::BTreeMap;
+
+/// Parameters of a relaunch, by the provider's names (`authinfo`, `x-it_pin`, ...).
+pub type RelaunchParams = BTreeMap<String, String>;
+
+/// Operations at one account of one provider.
+///
+/// An adapter implements [`operation`](Self::operation) and whatever else its API has; the
+/// provided methods give every backend the same listing, counting and refreshing semantics.
+/// Calls that change something ([`cancel`](Self::cancel), [`relaunch`](Self::relaunch)) are never
+/// resent after they may have reached the server.
+#[async_trait]
+pub trait Backend: Send + Sync {
+    /// The provider's name (`gandi`, `netim`, `route53`, `autodns`).
+    fn provider(&self) -> &str;
+
+    /// What this backend can do.
+    fn capabilities(&self) -> Capabilities;
+
+    /// Reads one operation.
+    async fn operation(&self, id: &OperationId) -> Result<Operation>;
+
+    /// Fetches one page of operations, applying on the server what it can of `filter`. May
+    /// return operations that do not match: [`operations`](Self::operations) checks them.
+    async fn operations_page(
+        &self,
+        filter: &OperationFilter,
+        page: Option<PageToken>,
+    ) -> Result<Page<Operation>> {
+        let _ = (filter, page);
+        Err(unsupported(self.provider(), "listing operations"))
+    }
+
+    /// The operations matching `filter`, as a lazy stream of pages. Every item is checked
+    /// against the whole filter, so the parts the server cannot apply are applied here.
+    fn operations<'a>(&'a self, filter: &'a OperationFilter) -> PageStream<'a, Operation> {
+        paginate(move |token| self.operations_page(filter, token))
+            .map_ok(move |mut page| {
+                page.items.retain(|op| filter.matches(op));
+                page
+            })
+            .boxed()
+    }
+
+    /// How many operations match `filter`. The default counts the listing.
+    async fn count(&self, filter: &OperationFilter) -> Result<u64> {
+        items(self.operations(filter))
+            .try_fold(0u64, |n, _| async move { Ok(n + 1) })
+            .await
+    }
+
+    /// Reads many operations. The answer has one entry per id, in the same order: the
+    /// operation, or the error for that id (`NotFound` when the provider does not know it). An
+    /// outer error means the whole refresh failed.
+    ///
+    /// The default reads them one by one; adapters whose API can read many at once replace it
+    /// (see [`Capabilities::batch_refresh`]).
+    async fn refresh(&self, ids: &[OperationId]) -> Result<Vec<Result<Operation>>> {
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            out.push(self.operation(id).await);
+        }
+        Ok(out)
+    }
+
+    /// Cancels an operation. Never resent after it may have reached the server.
+    async fn cancel(&self, id: &OperationId) -> Result<()> {
+        let _ = id;
+        Err(unsupported(self.provider(), "cancelling operations"))
+    }
+
+    /// Relaunches an operation, changing some of its parameters. Never resent after it may have
+    /// reached the server.
+    async fn relaunch(&self, id: &OperationId, params: &RelaunchParams) -> Result<()> {
+        let _ = (id, params);
+        Err(unsupported(self.provider(), "relaunching operations"))
+    }
+
+    /// The certificate calls of this backend, when its provider sells certificates.
+    fn certificates(&self) -> Option<&dyn CertificateBackend> {
+        None
+    }
+
+    /// The domain cancelation call of this backend, when its provider has one.
+    fn domains(&self) -> Option<&dyn DomainCancelBackend> {
+        None
+    }
+}
+
+/// The error a backend returns for something its provider does not have.
+pub fn unsupported(provider: &str, what: &str) -> Error {
+    Error::unsupported(format!("{provider} has no call for {what}")).with_provider(provider.to_owned())
+}
+
+/// Collects a listing: every page, sorted by the filter's sort when the server could not sort,
+/// at most `limit` items. When the server sorts, reading stops as soon as `limit` items are in.
+pub async fn collect_operations(
+    backend: &dyn Backend,
+    filter: &OperationFilter,
+    limit: Option<usize>,
+) -> Result<Vec<Operation>> {
+    let server_sorts = filter.sort.is_none_or(|s| {
+        backend
+            .capabilities()
+            .server_filter
+            .sort_fields
+            .contains(&s.field)
+    });
+    let mut stream = items(backend.operations(filter));
+    let mut out = Vec::new();
+    while let Some(op) = stream.try_next().await? {
+        out.push(op);
+        if server_sorts && limit.is_some_and(|l| out.len() >= l) {
+            break;
+        }
+    }
+    if let Some(sort) = filter.sort {
+        // Stable and cheap when already sorted; needed when the server could not sort.
+        out.sort_by(|a, b| sort.compare(a, b));
+    }
+    if let Some(l) = limit {
+        out.truncate(l);
+    }
+    Ok(out)
+}
+
+/// Certificates at one account.
+#[async_trait]
+pub trait CertificateBackend: Send + Sync {
+    /// Reads one certificate.
+    async fn certificate(&self, id: &CertificateId) -> Result<Certificate>;
+
+    /// Fetches one page of certificates, applying on the server what it can of `filter`.
+    async fn certificates_page(
+        &self,
+        filter: &CertificateFilter,
+        page: Option<PageToken>,
+    ) -> Result<Page<Certificate>> {
+        let _ = (filter, page);
+        Err(Error::unsupported("this provider has no certificate listing"))
+    }
+
+    /// The certificates matching `filter`, as a lazy stream of pages, checked on the client.
+    fn certificates<'a>(&'a self, filter: &'a CertificateFilter) -> PageStream<'a, Certificate> {
+        paginate(move |token| self.certificates_page(filter, token))
+            .map_ok(move |mut page| {
+                page.items.retain(|c| filter.matches(c));
+                page
+            })
+            .boxed()
+    }
+
+    /// Orders a certificate; answers the operation that carries the order.
+    async fn order_certificate(&self, order: &CertificateOrder) -> Result<Operation>;
+
+    /// Renews a certificate; answers the renewal operation.
+    async fn renew_certificate(
+        &self,
+        id: &CertificateId,
+        renewal: &CertificateRenewal,
+    ) -> Result<Operation>;
+
+    /// Reissues a certificate with a new CSR; answers the operation.
+    async fn reissue_certificate(
+        &self,
+        id: &CertificateId,
+        reissue: &CertificateReissue,
+    ) -> Result<Operation>;
+
+    /// Revokes (deletes) a certificate; answers the operation.
+    async fn revoke_certificate(&self, id: &CertificateId, reason: Option<&str>)
+    -> Result<Operation>;
+}
+
+/// What kind of domain cancelation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CancelKind {
+    /// Delete the domain at the registry.
+    Delete,
+    /// Give the domain back to the registry (transit).
+    Transit,
+    /// Acknowledge an outgoing transfer in advance.
+    Preack,
+}
+
+impl CancelKind {
+    /// The lower-case word (`delete`, `transit`, `preack`).
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            CancelKind::Delete => "delete",
+            CancelKind::Transit => "transit",
+            CancelKind::Preack => "preack",
+        }
+    }
+}
+
+/// When a cancelation takes effect.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Execution {
+    /// At once.
+    Now,
+    /// At the domain's expiration.
+    Expire,
+    /// At a given time.
+    Date(DateTime<Utc>),
+}
+
+/// A domain cancelation request.
+///
+/// ```
+/// use regops_core::{CancelKind, CancelRequest, Execution};
+/// let req = CancelRequest::new(CancelKind::Delete, Execution::Expire).disconnect(true);
+/// assert_eq!(req.disconnect, Some(true));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct CancelRequest {
+    /// What kind of cancelation.
+    pub kind: CancelKind,
+    /// When.
+    pub execution: Execution,
+    /// Whether to disconnect the domain (remove its name servers) in the meantime.
+    pub disconnect: Option<bool>,
+    /// The gaining registrar, for a pre-acknowledged transfer.
+    pub gaining_registrar: Option<String>,
+    /// Where the provider sends its notification.
+    pub reply_to: Option<String>,
+}
+
+impl CancelRequest {
+    /// A request of `kind` executed at `execution`.
+    pub fn new(kind: CancelKind, execution: Execution) -> Self {
+        CancelRequest {
+            kind,
+            execution,
+            disconnect: None,
+            gaining_registrar: None,
+            reply_to: None,
+        }
+    }
+
+    /// Sets `disconnect`.
+    pub fn disconnect(mut self, disconnect: bool) -> Self {
+        self.disconnect = Some(disconnect);
+        self
+    }
+
+    /// Sets the gaining registrar.
+    pub fn gaining_registrar(mut self, registrar: impl Into<String>) -> Self {
+        self.gaining_registrar = Some(registrar.into());
+        self
+    }
+
+    /// Sets the notification address.
+    pub fn reply_to(mut self, address: impl Into<String>) -> Self {
+        self.reply_to = Some(address.into());
+        self
+    }
+}
+
+/// Domain cancelations (deletions) at one account.
+#[async_trait]
+pub trait DomainCancelBackend: Send + Sync {
+    /// Requests the cancelation of `domain`; answers the operation that carries it. Never
+    /// resent after it may have reached the server.
+    async fn cancel_domain(&self, domain: &str, request: &CancelRequest) -> Result<Operation>;
+}

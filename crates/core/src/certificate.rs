@@ -1,0 +1,244 @@
+//! SSL certificates: the model, the listing filter and the requests that start certificate
+//! operations.
+
+pub use crate::generated::{CertificateStatus, DcvMethod};
+use crate::filter::TargetMatch;
+use crate::id::CertificateId;
+use crate::value::Extra;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// A certificate, in one model for every provider that sells them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Certificate {
+    /// The provider's name.
+    pub provider: String,
+    /// The certificate's identifier.
+    pub id: CertificateId,
+    /// The common name.
+    pub cn: Option<String>,
+    /// The subject alternative names.
+    pub alt_names: Vec<String>,
+    /// The provider's package or product code.
+    pub package: Option<String>,
+    /// The normalized status.
+    pub status: CertificateStatus,
+    /// The provider's status word as received.
+    pub raw_status: Option<String>,
+    /// How domain control is validated.
+    pub dcv_method: Option<DcvMethod>,
+    /// When it was ordered.
+    pub created_at: Option<DateTime<Utc>>,
+    /// When it becomes valid.
+    pub starts_at: Option<DateTime<Utc>>,
+    /// When it expires.
+    pub expires_at: Option<DateTime<Utc>>,
+    /// The provider's other fields.
+    pub extra: Extra,
+}
+
+impl Certificate {
+    /// A certificate with its identity and status; every other field empty.
+    pub fn new(
+        provider: impl Into<String>,
+        id: impl Into<CertificateId>,
+        status: CertificateStatus,
+    ) -> Certificate {
+        Certificate {
+            provider: provider.into(),
+            id: id.into(),
+            cn: None,
+            alt_names: Vec::new(),
+            package: None,
+            status,
+            raw_status: None,
+            dcv_method: None,
+            created_at: None,
+            starts_at: None,
+            expires_at: None,
+            extra: Extra::new(),
+        }
+    }
+}
+
+/// Which certificates to list.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CertificateFilter {
+    /// Only these statuses (any when empty).
+    pub statuses: Vec<CertificateStatus>,
+    /// Only this common name (exact or prefix).
+    pub cn: Option<TargetMatch>,
+    /// Only this package.
+    pub package: Option<String>,
+    /// Only certificates expiring at or after this time.
+    pub expires_since: Option<DateTime<Utc>>,
+    /// Only certificates expiring before this time.
+    pub expires_until: Option<DateTime<Utc>>,
+    /// Items per page requested from the server.
+    pub page_size: Option<u32>,
+}
+
+impl CertificateFilter {
+    /// Every certificate.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a status to the accepted set.
+    pub fn status(mut self, status: CertificateStatus) -> Self {
+        self.statuses.push(status);
+        self
+    }
+
+    /// Restricts to a common name.
+    pub fn cn(mut self, cn: TargetMatch) -> Self {
+        self.cn = Some(cn);
+        self
+    }
+
+    /// Whether a certificate passes every part of the filter.
+    pub fn matches(&self, cert: &Certificate) -> bool {
+        (self.statuses.is_empty() || self.statuses.contains(&cert.status))
+            && self
+                .cn
+                .as_ref()
+                .is_none_or(|m| cert.cn.as_deref().is_some_and(|cn| m.matches(cn)))
+            && self
+                .package
+                .as_ref()
+                .is_none_or(|p| cert.package.as_deref() == Some(p.as_str()))
+            && self
+                .expires_since
+                .is_none_or(|t| cert.expires_at.is_some_and(|e| e >= t))
+            && self
+                .expires_until
+                .is_none_or(|t| cert.expires_at.is_some_and(|e| e < t))
+    }
+}
+
+/// A request for a new certificate.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct CertificateOrder {
+    /// The provider's package or product code.
+    pub package: String,
+    /// The common name (when no CSR is given).
+    pub cn: Option<String>,
+    /// The certificate signing request, PEM.
+    pub csr: Option<String>,
+    /// Subject alternative names, when the package allows them.
+    pub alt_names: Vec<String>,
+    /// How domain control is to be validated.
+    pub dcv_method: Option<DcvMethod>,
+    /// Validity in years.
+    pub duration_years: u32,
+}
+
+impl CertificateOrder {
+    /// An order for `package` covering `cn`, one year, provider defaults otherwise.
+    pub fn new(package: impl Into<String>, cn: impl Into<String>) -> Self {
+        CertificateOrder {
+            package: package.into(),
+            cn: Some(cn.into()),
+            csr: None,
+            alt_names: Vec::new(),
+            dcv_method: None,
+            duration_years: 1,
+        }
+    }
+
+    /// Sets the CSR.
+    pub fn csr(mut self, csr: impl Into<String>) -> Self {
+        self.csr = Some(csr.into());
+        self
+    }
+
+    /// Sets the alternative names.
+    pub fn alt_names(mut self, names: Vec<String>) -> Self {
+        self.alt_names = names;
+        self
+    }
+
+    /// Sets the DCV method.
+    pub fn dcv_method(mut self, method: DcvMethod) -> Self {
+        self.dcv_method = Some(method);
+        self
+    }
+
+    /// Sets the duration in years.
+    pub fn duration_years(mut self, years: u32) -> Self {
+        self.duration_years = years;
+        self
+    }
+}
+
+/// A request to renew a certificate.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct CertificateRenewal {
+    /// A new CSR, PEM (some providers require one).
+    pub csr: Option<String>,
+    /// How domain control is to be validated.
+    pub dcv_method: Option<DcvMethod>,
+    /// Added validity in years.
+    pub duration_years: u32,
+}
+
+impl CertificateRenewal {
+    /// A renewal for `years` years.
+    pub fn new(years: u32) -> Self {
+        CertificateRenewal {
+            csr: None,
+            dcv_method: None,
+            duration_years: years,
+        }
+    }
+
+    /// Sets the CSR.
+    pub fn csr(mut self, csr: impl Into<String>) -> Self {
+        self.csr = Some(csr.into());
+        self
+    }
+
+    /// Sets the DCV method.
+    pub fn dcv_method(mut self, method: DcvMethod) -> Self {
+        self.dcv_method = Some(method);
+        self
+    }
+}
+
+/// A request to reissue a certificate with a new CSR or names.
+#[derive(Clone, Debug, PartialEq, Default)]
+#[non_exhaustive]
+pub struct CertificateReissue {
+    /// The new CSR, PEM.
+    pub csr: Option<String>,
+    /// The new alternative names.
+    pub alt_names: Vec<String>,
+    /// How domain control is to be validated.
+    pub dcv_method: Option<DcvMethod>,
+}
+
+impl CertificateReissue {
+    /// A reissue with a new CSR.
+    pub fn new(csr: impl Into<String>) -> Self {
+        CertificateReissue {
+            csr: Some(csr.into()),
+            ..Self::default()
+        }
+    }
+
+    /// Sets the DCV method.
+    pub fn dcv_method(mut self, method: DcvMethod) -> Self {
+        self.dcv_method = Some(method);
+        self
+    }
+
+    /// Sets the alternative names.
+    pub fn alt_names(mut self, names: Vec<String>) -> Self {
+        self.alt_names = names;
+        self
+    }
+}

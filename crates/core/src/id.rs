@@ -1,0 +1,85 @@
+//! Identifiers: always strings, whatever the provider uses on the wire.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+macro_rules! string_id {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(String);
+
+        impl $name {
+            /// Wraps an identifier.
+            pub fn new(id: impl Into<String>) -> Self {
+                $name(id.into())
+            }
+
+            /// The identifier as written by the provider.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+
+            /// The identifier as an integer, for providers whose ids are integers.
+            pub fn as_i64(&self) -> Option<i64> {
+                self.0.parse().ok()
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl From<String> for $name {
+            fn from(id: String) -> Self {
+                $name(id)
+            }
+        }
+
+        impl From<&str> for $name {
+            fn from(id: &str) -> Self {
+                $name(id.to_owned())
+            }
+        }
+
+        impl From<i64> for $name {
+            fn from(id: i64) -> Self {
+                $name(id.to_string())
+            }
+        }
+
+        impl AsRef<str> for $name {
+            fn as_ref(&self) -> &str {
+                &self.0
+            }
+        }
+    };
+}
+
+string_id!(
+    /// An operation's identifier: Gandi and Netim integers, Route 53 UUIDs, AutoDNS job ids or a
+    /// cancelation's domain, all kept as the provider's text.
+    OperationId
+);
+
+string_id!(
+    /// A certificate's identifier (a Gandi integer id, a Netim `IDSSL`).
+    CertificateId
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_strings_with_integer_view() {
+        let id = OperationId::from(100100_i64);
+        assert_eq!(id.as_str(), "100100");
+        assert_eq!(id.as_i64(), Some(100100));
+        assert_eq!(OperationId::new("43884ce5-e30a").as_i64(), None);
+        assert_eq!(serde_json::to_string(&id).unwrap(), "\"100100\"");
+    }
+}

@@ -1,0 +1,55 @@
+//! Project automation, run as `cargo xtask <command>`:
+//!
+//! - `test`: prepare the independent test peers, then fmt, clippy and `cargo test --workspace`
+//!   (the README's test command, and what `.ci/run` calls);
+//! - `peers`: only prepare the peers;
+//! - `codegen [--check]`: generate Rust from the API descriptions in `api/`;
+//! - `bench`: run the benchmarks and write `docs/benchmarks.md`;
+//! - `fuzz [--time SECONDS]`: run every fuzz target.
+
+mod codegen;
+mod peers;
+mod test;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// The workspace root (the parent of this crate).
+pub fn workspace_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask sits in the workspace")
+        .to_path_buf()
+}
+
+const USAGE: &str = "usage: cargo xtask <command>
+
+commands:
+  test                 prepare the test peers, then fmt, clippy and cargo test --workspace
+  peers                prepare the test peers only (python venv with moto and boto3, php-soap)
+  codegen [--check]    generate Rust from api/*.toml (--check: fail when a file is stale)
+  bench                run the benchmarks and write docs/benchmarks.md
+  fuzz [--time SECS]   run every fuzz target for SECS seconds each (default 10)";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let root = workspace_root();
+    let result = match args.first().map(String::as_str) {
+        Some("test") => test::run(&root, &args[1..]),
+        Some("peers") => peers::prepare_all(&root).map(|_| ()),
+        Some("codegen") => codegen::run(&root, args.iter().any(|a| a == "--check")),
+        Some("-h" | "--help" | "help") => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        Some(other) => Err(format!("unknown command `{other}`\n\n{USAGE}")),
+        None => Err(USAGE.to_owned()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

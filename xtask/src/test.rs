@@ -1,0 +1,45 @@
+//! `cargo xtask test`: the one test command of the README and of `.ci/run`.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::Instant;
+
+fn cargo(root: &Path, args: &[&str], envs: &[(&str, &str)]) -> Result<(), String> {
+    let started = Instant::now();
+    eprintln!("==> cargo {}", args.join(" "));
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let status = Command::new(cargo)
+        .args(args)
+        .current_dir(root)
+        .envs(envs.iter().copied())
+        .status()
+        .map_err(|e| format!("running cargo: {e}"))?;
+    eprintln!("    ({:.0?})", started.elapsed());
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("`cargo {}` failed", args.join(" ")))
+    }
+}
+
+/// Runs the whole check. Extra arguments go to `cargo test` (a filter, say).
+pub fn run(root: &Path, extra: &[String]) -> Result<(), String> {
+    let started = Instant::now();
+    let peers = crate::peers::prepare_all(root)?;
+    let peers = peers.to_string_lossy().into_owned();
+    cargo(root, &["fmt", "--all", "--", "--check"], &[])?;
+    cargo(
+        root,
+        &["clippy", "--workspace", "--all-targets", "--quiet", "--", "-D", "warnings"],
+        &[],
+    )?;
+    let mut args = vec!["test", "--workspace"];
+    args.extend(extra.iter().map(String::as_str));
+    cargo(
+        root,
+        &args,
+        &[("REGOPS_REQUIRE_PEERS", "1"), ("REGOPS_PEERS", &peers)],
+    )?;
+    eprintln!("all checks passed in {:.0?}", started.elapsed());
+    Ok(())
+}
