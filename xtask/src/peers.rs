@@ -136,7 +136,10 @@ pub fn prepare_all(root: &Path) -> Result<PathBuf, String> {
         eprintln!("preparing peer: {} (for {})", peer.name, peer.needed_by);
         (peer.install)(&dir).map_err(|e| format!("peer {}: {e}", peer.name))?;
         if !(peer.ready)(&dir) {
-            return Err(format!("peer {} is still not usable after installing it", peer.name));
+            return Err(format!(
+                "peer {} is still not usable after installing it",
+                peer.name
+            ));
         }
     }
     Ok(dir)

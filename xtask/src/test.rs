@@ -30,7 +30,15 @@ pub fn run(root: &Path, extra: &[String]) -> Result<(), String> {
     cargo(root, &["fmt", "--all", "--", "--check"], &[])?;
     cargo(
         root,
-        &["clippy", "--workspace", "--all-targets", "--quiet", "--", "-D", "warnings"],
+        &[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--quiet",
+            "--",
+            "-D",
+            "warnings",
+        ],
         &[],
     )?;
     let mut args = vec!["test", "--workspace"];

@@ -254,7 +254,10 @@ mod tests {
 
     #[test]
     fn key_values() {
-        assert_eq!(parse_key_value("a=b=c").unwrap(), ("a".into(), "b=c".into()));
+        assert_eq!(
+            parse_key_value("a=b=c").unwrap(),
+            ("a".into(), "b=c".into())
+        );
         assert!(parse_key_value("=x").is_err());
         assert!(parse_key_value("x").is_err());
     }

@@ -60,7 +60,8 @@ pub fn candidates(explicit: Option<&Path>) -> Vec<PathBuf> {
 /// Finds and reads the configuration.
 pub fn load(explicit: Option<&Path>) -> Result<Config, CliError> {
     let paths = candidates(explicit);
-    let named = explicit.is_some() || std::env::var_os("REGOPS_CONFIG").is_some_and(|p| !p.is_empty());
+    let named =
+        explicit.is_some() || std::env::var_os("REGOPS_CONFIG").is_some_and(|p| !p.is_empty());
     for path in &paths {
         match std::fs::read_to_string(path) {
             Ok(text) => return parse(path, &text),
@@ -142,7 +143,11 @@ impl Config {
                 CliError::usage(format!(
                     "{}: no account `{name}` ({how}); accounts: {}",
                     self.path.display(),
-                    if self.accounts.is_empty() { "none".into() } else { names() }
+                    if self.accounts.is_empty() {
+                        "none".into()
+                    } else {
+                        names()
+                    }
                 ))
             })
         };
@@ -203,7 +208,10 @@ impl<'de> Deserialize<'de> for SecretSetting {
             fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<SecretSetting, E> {
                 Ok(SecretSetting::Literal(Secret::new(s)))
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<SecretSetting, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<SecretSetting, A::Error> {
                 let e = FromEnv::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
                 Ok(SecretSetting::Env(e.env))
             }
@@ -277,12 +285,19 @@ mod tests {
         assert!(!c.accounts["gandi"].settings.contains_key("provider"));
         assert_eq!(c.select(Some("aws")).unwrap().name, "aws");
         let e = c.select(None).unwrap_err();
-        assert!(e.message.contains("several accounts (aws, gandi)"), "{}", e.message);
+        assert!(
+            e.message.contains("several accounts (aws, gandi)"),
+            "{}",
+            e.message
+        );
         let e = c.select(Some("nope")).unwrap_err();
         assert!(e.message.contains("no account `nope`") && e.message.contains("aws, gandi"));
         let one = cfg("[accounts.only]\nprovider = \"netim\"").unwrap();
         assert_eq!(one.select(None).unwrap().name, "only");
-        let dflt = cfg("default_account = \"b\"\n[accounts.a]\nprovider=\"x\"\n[accounts.b]\nprovider=\"y\"").unwrap();
+        let dflt = cfg(
+            "default_account = \"b\"\n[accounts.a]\nprovider=\"x\"\n[accounts.b]\nprovider=\"y\"",
+        )
+        .unwrap();
         assert_eq!(dflt.select(None).unwrap().name, "b");
     }
 
@@ -290,7 +305,11 @@ mod tests {
     fn errors_are_one_line_with_a_location() {
         let e = cfg("[accounts.a]\nprovider = \"gandi\"\n[oops\n").unwrap_err();
         assert_eq!(e.exit, crate::exit::Exit::Usage);
-        assert!(e.message.starts_with("regops.toml: line 3"), "{}", e.message);
+        assert!(
+            e.message.starts_with("regops.toml: line 3"),
+            "{}",
+            e.message
+        );
         assert!(!e.to_string().contains('\n'));
         let e = cfg("[accounts.a]\napi_key = \"x\"").unwrap_err();
         assert!(e.message.contains("`provider` is missing"));

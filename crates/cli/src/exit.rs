@@ -84,7 +84,14 @@ mod tests {
     #[test]
     fn codes_are_the_documented_numbers() {
         assert_eq!(
-            [Exit::Success, Exit::OperationFailed, Exit::Usage, Exit::Api, Exit::Timeout].map(Exit::code),
+            [
+                Exit::Success,
+                Exit::OperationFailed,
+                Exit::Usage,
+                Exit::Api,
+                Exit::Timeout
+            ]
+            .map(Exit::code),
             [0, 1, 2, 3, 4]
         );
     }

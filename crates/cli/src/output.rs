@@ -130,7 +130,11 @@ fn short_time(t: &Option<DateTime<Utc>>) -> String {
 
 /// Writes rows under a header, columns padded to their widest cell (the last column is not
 /// padded).
-pub fn write_table(out: &mut dyn Write, header: &[&str], rows: &[Vec<String>]) -> std::io::Result<()> {
+pub fn write_table(
+    out: &mut dyn Write,
+    header: &[&str],
+    rows: &[Vec<String>],
+) -> std::io::Result<()> {
     let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
     for row in rows {
         for (w, c) in widths.iter_mut().zip(row) {
@@ -174,7 +178,15 @@ pub fn operations_table(out: &mut dyn Write, ops: &[Operation]) -> std::io::Resu
         .collect();
     write_table(
         out,
-        &["ID", "STATUS", "RAW", "TYPE", "TARGET", "SUBMITTED", "MESSAGE"],
+        &[
+            "ID",
+            "STATUS",
+            "RAW",
+            "TYPE",
+            "TARGET",
+            "SUBMITTED",
+            "MESSAGE",
+        ],
         &rows,
     )
 }
@@ -238,7 +250,11 @@ pub fn certificates_table(out: &mut dyn Write, certs: &[Certificate]) -> std::io
 }
 
 /// One certificate as `key: value` lines.
-pub fn certificate_lines(out: &mut dyn Write, account: &str, c: &Certificate) -> std::io::Result<()> {
+pub fn certificate_lines(
+    out: &mut dyn Write,
+    account: &str,
+    c: &Certificate,
+) -> std::io::Result<()> {
     let j = CertificateJson::new(account, c);
     let opt = |v: Option<String>| v.unwrap_or_else(|| "-".into());
     let lines: Vec<(&str, String)> = vec![
@@ -246,7 +262,14 @@ pub fn certificate_lines(out: &mut dyn Write, account: &str, c: &Certificate) ->
         ("provider", j.provider.to_owned()),
         ("id", j.id.to_owned()),
         ("cn", cell(j.cn)),
-        ("alt_names", if j.alt_names.is_empty() { "-".into() } else { j.alt_names.join(", ") }),
+        (
+            "alt_names",
+            if j.alt_names.is_empty() {
+                "-".into()
+            } else {
+                j.alt_names.join(", ")
+            },
+        ),
         ("package", cell(j.package)),
         ("status", j.status.to_owned()),
         ("raw_status", cell(j.raw_status)),

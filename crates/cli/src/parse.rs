@@ -16,13 +16,17 @@ pub fn duration(text: &str) -> Result<Duration, String> {
     let mut total = Duration::ZERO;
     let mut rest = s;
     while !rest.is_empty() {
-        let digits = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
+        let digits = rest
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(rest.len());
         if digits == 0 {
             return Err(bad());
         }
         let n: u64 = rest[..digits].parse().map_err(|_| bad())?;
         rest = &rest[digits..];
-        let unit_len = rest.find(|c: char| c.is_ascii_digit()).unwrap_or(rest.len());
+        let unit_len = rest
+            .find(|c: char| c.is_ascii_digit())
+            .unwrap_or(rest.len());
         let unit = &rest[..unit_len];
         rest = &rest[unit_len..];
         let part = match unit {
@@ -75,8 +79,14 @@ mod tests {
 
     #[test]
     fn times() {
-        assert_eq!(time("2025-01-31").unwrap().to_rfc3339(), "2025-01-31T00:00:00+00:00");
-        assert_eq!(time("2025-01-31T12:00:00+02:00").unwrap().to_rfc3339(), "2025-01-31T10:00:00+00:00");
+        assert_eq!(
+            time("2025-01-31").unwrap().to_rfc3339(),
+            "2025-01-31T00:00:00+00:00"
+        );
+        assert_eq!(
+            time("2025-01-31T12:00:00+02:00").unwrap().to_rfc3339(),
+            "2025-01-31T10:00:00+00:00"
+        );
         assert!(time("yesterday").is_err());
         assert!(time("2025-02-30").is_err());
     }

@@ -25,7 +25,15 @@ fn help_reads_well() {
     let out = regops(&["--help"], &[]);
     assert!(out.status.success());
     let help = text(&out.stdout);
-    for needle in ["ops", "domain", "cert", "--config", "--account", "--json", "Exit codes: 0 success"] {
+    for needle in [
+        "ops",
+        "domain",
+        "cert",
+        "--config",
+        "--account",
+        "--json",
+        "Exit codes: 0 success",
+    ] {
         assert!(help.contains(needle), "missing {needle} in:\n{help}");
     }
     let out = regops(&["ops", "--help"], &[]);
@@ -37,7 +45,10 @@ fn help_reads_well() {
     assert!(text(&out.stdout).contains("--timeout <DURATION>"));
     let out = regops(&["domain", "cancel", "--help"], &[]);
     let help = text(&out.stdout);
-    assert!(help.contains("[default: delete]") && help.contains("[default: expire]"), "{help}");
+    assert!(
+        help.contains("[default: delete]") && help.contains("[default: expire]"),
+        "{help}"
+    );
 }
 
 #[test]
@@ -58,11 +69,17 @@ fn a_missing_config_is_one_line_and_exit_2() {
     assert!(err.starts_with("regops: no configuration found"), "{err}");
     assert!(out.stdout.is_empty());
 
-    let out = regops(&["--config", "/nonexistent/regops.toml", "ops", "list"], &[]);
+    let out = regops(
+        &["--config", "/nonexistent/regops.toml", "ops", "list"],
+        &[],
+    );
     assert_eq!(out.status.code(), Some(2));
     let err = text(&out.stderr);
     assert_eq!(err.lines().count(), 1, "{err}");
-    assert!(err.contains("cannot read configuration /nonexistent/regops.toml"), "{err}");
+    assert!(
+        err.contains("cannot read configuration /nonexistent/regops.toml"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -80,7 +97,10 @@ fn an_unknown_account_or_provider_is_one_line_and_exit_2() {
     assert_eq!(out.status.code(), Some(2));
     let err = text(&out.stderr);
     assert_eq!(err.lines().count(), 1, "{err}");
-    assert!(err.contains("no account `zzz`") && err.contains("accounts: a, b"), "{err}");
+    assert!(
+        err.contains("no account `zzz`") && err.contains("accounts: a, b"),
+        "{err}"
+    );
 
     let out = regops(&["--config", &cfg, "ops", "list"], &[]);
     assert_eq!(out.status.code(), Some(2));
@@ -91,8 +111,15 @@ fn an_unknown_account_or_provider_is_one_line_and_exit_2() {
     let err = text(&out.stderr);
     assert!(err.contains("unknown provider `nosuch`"), "{err}");
 
-    let out = regops(&["--config", &cfg, "--account", "a", "ops", "list"], &[("REGOPS_CONFIG", "/x")]);
-    assert_eq!(out.status.code(), Some(2), "--config wins over REGOPS_CONFIG");
+    let out = regops(
+        &["--config", &cfg, "--account", "a", "ops", "list"],
+        &[("REGOPS_CONFIG", "/x")],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "--config wins over REGOPS_CONFIG"
+    );
 }
 
 #[test]
@@ -100,7 +127,10 @@ fn config_found_through_regops_config() {
     let dir = tempdir();
     let cfg = dir.join("elsewhere.toml");
     std::fs::write(&cfg, "[accounts.a]\nprovider = \"nosuch\"\n").unwrap();
-    let out = regops(&["ops", "list"], &[("REGOPS_CONFIG", &cfg.to_string_lossy())]);
+    let out = regops(
+        &["ops", "list"],
+        &[("REGOPS_CONFIG", &cfg.to_string_lossy())],
+    );
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("unknown provider `nosuch`"));
 }

@@ -103,7 +103,8 @@ pub trait Backend: Send + Sync {
 
 /// The error a backend returns for something its provider does not have.
 pub fn unsupported(provider: &str, what: &str) -> Error {
-    Error::unsupported(format!("{provider} has no call for {what}")).with_provider(provider.to_owned())
+    Error::unsupported(format!("{provider} has no call for {what}"))
+        .with_provider(provider.to_owned())
 }
 
 /// Collects a listing: every page, sorted by the filter's sort when the server could not sort,
@@ -151,7 +152,9 @@ pub trait CertificateBackend: Send + Sync {
         page: Option<PageToken>,
     ) -> Result<Page<Certificate>> {
         let _ = (filter, page);
-        Err(Error::unsupported("this provider has no certificate listing"))
+        Err(Error::unsupported(
+            "this provider has no certificate listing",
+        ))
     }
 
     /// The certificates matching `filter`, as a lazy stream of pages, checked on the client.
@@ -182,8 +185,11 @@ pub trait CertificateBackend: Send + Sync {
     ) -> Result<Operation>;
 
     /// Revokes (deletes) a certificate; answers the operation.
-    async fn revoke_certificate(&self, id: &CertificateId, reason: Option<&str>)
-    -> Result<Operation>;
+    async fn revoke_certificate(
+        &self,
+        id: &CertificateId,
+        reason: Option<&str>,
+    ) -> Result<Operation>;
 }
 
 /// What kind of domain cancelation.

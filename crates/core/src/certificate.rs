@@ -1,8 +1,8 @@
 //! SSL certificates: the model, the listing filter and the requests that start certificate
 //! operations.
 
-pub use crate::generated::{CertificateStatus, DcvMethod};
 use crate::filter::TargetMatch;
+pub use crate::generated::{CertificateStatus, DcvMethod};
 use crate::id::CertificateId;
 use crate::value::Extra;
 use chrono::{DateTime, Utc};

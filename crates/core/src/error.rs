@@ -492,10 +492,13 @@ mod tests {
 
     #[test]
     fn display_is_one_line_with_code_and_message() {
-        let e = Error::new(ErrorKind::NotFound, "Error on object :\nOBJECT_OPERATION\r\n(CAUSE_NOTFOUND)")
-            .with_code("510042")
-            .with_provider("gandi")
-            .with_call("operation.info");
+        let e = Error::new(
+            ErrorKind::NotFound,
+            "Error on object :\nOBJECT_OPERATION\r\n(CAUSE_NOTFOUND)",
+        )
+        .with_code("510042")
+        .with_provider("gandi")
+        .with_call("operation.info");
         assert_eq!(
             e.to_string(),
             "gandi: operation.info: not found [510042]: Error on object : OBJECT_OPERATION (CAUSE_NOTFOUND)"
@@ -515,7 +518,10 @@ mod tests {
         assert!(maybe.is_timeout());
         assert!(maybe.may_have_reached_server());
         assert!(maybe.is_safe_to_retry(true));
-        assert!(!maybe.is_safe_to_retry(false), "a create must not be resent after a timeout");
+        assert!(
+            !maybe.is_safe_to_retry(false),
+            "a create must not be resent after a timeout"
+        );
 
         let limited = Error::rate_limited(Some(Duration::from_millis(1500)), "slow down");
         assert_eq!(limited.retry_after(), Some(Duration::from_millis(1500)));
@@ -547,9 +553,12 @@ mod tests {
         let key = Secret::new("0123456789abcdefghijklmn");
         let mut r = Redactor::new();
         r.add(&key);
-        let e = Error::api("0123456789abcdefghijklmn", "Invalid API key 0123456789abcdefghijklmn")
-            .with_excerpt(b"<key>0123456789abcdefghijklmn</key>")
-            .redact(&r);
+        let e = Error::api(
+            "0123456789abcdefghijklmn",
+            "Invalid API key 0123456789abcdefghijklmn",
+        )
+        .with_excerpt(b"<key>0123456789abcdefghijklmn</key>")
+        .redact(&r);
         let shown = format!("{e} {e:?}");
         assert!(!shown.contains("0123456789abcdefghijklmn"), "{shown}");
         assert!(shown.contains("[redacted]"));

@@ -334,16 +334,28 @@ mod tests {
         let t3 = Utc.with_ymd_and_hms(2025, 1, 3, 0, 0, 0).unwrap();
         let t5 = Utc.with_ymd_and_hms(2025, 1, 5, 0, 0, 0).unwrap();
         let cases: Vec<(OperationFilter, [bool; 2])> = vec![
-            (OperationFilter::new().status(OperationStatus::Pending), [true, false]),
+            (
+                OperationFilter::new().status(OperationStatus::Pending),
+                [true, false],
+            ),
             (OperationFilter::new().kind("domain_create"), [false, false]),
             (OperationFilter::new().kind("domain_renew"), [true, true]),
             (OperationFilter::new().submitted_since(t3), [false, true]),
             (OperationFilter::new().submitted_since(t5), [false, true]),
             (OperationFilter::new().submitted_until(t5), [true, false]),
             (OperationFilter::new().updated_since(t3), [false, false]),
-            (OperationFilter::new().target(TargetMatch::Exact("example2.COM".into())), [false, true]),
-            (OperationFilter::new().target(TargetMatch::Prefix("EXAMPLE1".into())), [true, false]),
-            (OperationFilter::new().ids([OperationId::new("2")]), [false, true]),
+            (
+                OperationFilter::new().target(TargetMatch::Exact("example2.COM".into())),
+                [false, true],
+            ),
+            (
+                OperationFilter::new().target(TargetMatch::Prefix("EXAMPLE1".into())),
+                [true, false],
+            ),
+            (
+                OperationFilter::new().ids([OperationId::new("2")]),
+                [false, true],
+            ),
         ];
         for (f, want) in cases {
             assert_eq!([f.matches(&a), f.matches(&b)], want, "{f:?}");
@@ -352,9 +364,22 @@ mod tests {
 
     #[test]
     fn unknown_status_matches_its_raw_word_only() {
-        let o = Operation::new("p", "1", OperationStatus::Unknown("PAUSED".into()), "PAUSED");
-        assert!(OperationFilter::new().status(OperationStatus::Unknown("PAUSED".into())).matches(&o));
-        assert!(!OperationFilter::new().status(OperationStatus::Unknown("OTHER".into())).matches(&o));
+        let o = Operation::new(
+            "p",
+            "1",
+            OperationStatus::Unknown("PAUSED".into()),
+            "PAUSED",
+        );
+        assert!(
+            OperationFilter::new()
+                .status(OperationStatus::Unknown("PAUSED".into()))
+                .matches(&o)
+        );
+        assert!(
+            !OperationFilter::new()
+                .status(OperationStatus::Unknown("OTHER".into()))
+                .matches(&o)
+        );
     }
 
     #[test]
@@ -384,7 +409,11 @@ mod tests {
 
     #[test]
     fn sort_puts_missing_last_and_breaks_ties_by_id() {
-        let mut ops = vec![op("10", OperationStatus::Pending, 2), op("9", OperationStatus::Pending, 2), op("3", OperationStatus::Pending, 9)];
+        let mut ops = vec![
+            op("10", OperationStatus::Pending, 2),
+            op("9", OperationStatus::Pending, 2),
+            op("3", OperationStatus::Pending, 9),
+        ];
         ops[0].submitted_at = None;
         ops.sort_by(|a, b| Sort::newest_first().compare(a, b));
         let ids: Vec<_> = ops.iter().map(|o| o.id.as_str()).collect();

@@ -132,7 +132,10 @@ mod tests {
                     Some(PageToken::Number(n)) => n,
                     _ => unreachable!(),
                 };
-                Ok(Page::new(vec![n], (n < 9).then_some(PageToken::Number(n + 1))))
+                Ok(Page::new(
+                    vec![n],
+                    (n < 9).then_some(PageToken::Number(n + 1)),
+                ))
             }
         });
         assert_eq!(calls.load(Ordering::SeqCst), 0);
@@ -164,6 +167,9 @@ mod tests {
         let got: Vec<_> = s.collect().await;
         assert_eq!(got.len(), 4);
         let err = got[3].as_ref().unwrap_err();
-        assert!(err.to_string().contains("gave up after following 3 pages"), "{err}");
+        assert!(
+            err.to_string().contains("gave up after following 3 pages"),
+            "{err}"
+        );
     }
 }

@@ -27,7 +27,10 @@ impl RateLimiter {
     /// A limiter of `per_second` requests per second (must be positive) with bursts of `burst`
     /// (at least 1). It starts full.
     pub fn new(per_second: f64, burst: u32) -> Self {
-        assert!(per_second > 0.0 && per_second.is_finite(), "rate must be positive");
+        assert!(
+            per_second > 0.0 && per_second.is_finite(),
+            "rate must be positive"
+        );
         let burst = f64::from(burst.max(1));
         RateLimiter {
             per_second,

@@ -236,12 +236,21 @@ mod tests {
         let res: Result<()> = policy()
             .run(Idempotency::Idempotent, || {
                 calls.set(calls.get() + 1);
-                async { Err(Error::rate_limited(Some(Duration::from_secs(7)), "slow down")) }
+                async {
+                    Err(Error::rate_limited(
+                        Some(Duration::from_secs(7)),
+                        "slow down",
+                    ))
+                }
             })
             .await;
         assert!(res.is_err());
         assert_eq!(calls.get(), 4);
-        assert!(start.elapsed() >= Duration::from_secs(21), "{:?}", start.elapsed());
+        assert!(
+            start.elapsed() >= Duration::from_secs(21),
+            "{:?}",
+            start.elapsed()
+        );
     }
 
     #[tokio::test(start_paused = true)]

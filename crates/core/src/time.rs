@@ -75,21 +75,42 @@ mod tests {
     use chrono::NaiveDate;
 
     fn at(y: i32, m: u32, d: u32, h: u32, mi: u32) -> NaiveDateTime {
-        NaiveDate::from_ymd_opt(y, m, d).unwrap().and_hms_opt(h, mi, 0).unwrap()
+        NaiveDate::from_ymd_opt(y, m, d)
+            .unwrap()
+            .and_hms_opt(h, mi, 0)
+            .unwrap()
     }
 
     #[test]
     fn paris_summer_winter_and_transitions() {
         let tz = ServerTimeZone::default();
-        assert_eq!(tz.to_utc(at(2015, 9, 15, 18, 29)).to_rfc3339(), "2015-09-15T16:29:00+00:00");
-        assert_eq!(tz.to_utc(at(2015, 1, 15, 18, 29)).to_rfc3339(), "2015-01-15T17:29:00+00:00");
+        assert_eq!(
+            tz.to_utc(at(2015, 9, 15, 18, 29)).to_rfc3339(),
+            "2015-09-15T16:29:00+00:00"
+        );
+        assert_eq!(
+            tz.to_utc(at(2015, 1, 15, 18, 29)).to_rfc3339(),
+            "2015-01-15T17:29:00+00:00"
+        );
         // 2:30 on 2024-10-27 happens twice: the earlier (summer time) is chosen.
-        assert_eq!(tz.to_utc(at(2024, 10, 27, 2, 30)).to_rfc3339(), "2024-10-27T00:30:00+00:00");
+        assert_eq!(
+            tz.to_utc(at(2024, 10, 27, 2, 30)).to_rfc3339(),
+            "2024-10-27T00:30:00+00:00"
+        );
         // 2:30 on 2024-03-31 does not exist: read with the winter offset.
-        assert_eq!(tz.to_utc(at(2024, 3, 31, 2, 30)).to_rfc3339(), "2024-03-31T01:30:00+00:00");
+        assert_eq!(
+            tz.to_utc(at(2024, 3, 31, 2, 30)).to_rfc3339(),
+            "2024-03-31T01:30:00+00:00"
+        );
         let t = tz.to_utc(at(2020, 6, 1, 12, 0));
         assert_eq!(tz.to_local(t), at(2020, 6, 1, 12, 0));
-        assert_eq!(ServerTimeZone::named("UTC").unwrap().to_utc(at(2020, 6, 1, 12, 0)).to_rfc3339(), "2020-06-01T12:00:00+00:00");
+        assert_eq!(
+            ServerTimeZone::named("UTC")
+                .unwrap()
+                .to_utc(at(2020, 6, 1, 12, 0))
+                .to_rfc3339(),
+            "2020-06-01T12:00:00+00:00"
+        );
         assert!(ServerTimeZone::named("Mars/Olympus").is_none());
     }
 }

@@ -6,7 +6,10 @@
 pub fn variant(wire: &str) -> String {
     let mut out = String::new();
     let mut prev_numeric = false;
-    for seg in wire.split(|c: char| !c.is_ascii_alphanumeric()).filter(|s| !s.is_empty()) {
+    for seg in wire
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|s| !s.is_empty())
+    {
         let numeric = seg.chars().next().is_some_and(|c| c.is_ascii_digit());
         if numeric && prev_numeric {
             out.push('_');
@@ -74,12 +77,55 @@ pub fn field(wire: &str) -> String {
 fn is_keyword(s: &str) -> bool {
     matches!(
         s,
-        "type" | "match" | "ref" | "self" | "super" | "crate" | "mod" | "use" | "fn" | "let"
-            | "loop" | "move" | "static" | "struct" | "trait" | "true" | "false" | "where"
-            | "while" | "async" | "await" | "dyn" | "impl" | "in" | "for" | "if" | "else"
-            | "enum" | "extern" | "const" | "continue" | "break" | "as" | "box" | "mut"
-            | "pub" | "return" | "unsafe" | "abstract" | "final" | "override" | "priv"
-            | "typeof" | "unsized" | "virtual" | "yield" | "try" | "macro" | "gen"
+        "type"
+            | "match"
+            | "ref"
+            | "self"
+            | "super"
+            | "crate"
+            | "mod"
+            | "use"
+            | "fn"
+            | "let"
+            | "loop"
+            | "move"
+            | "static"
+            | "struct"
+            | "trait"
+            | "true"
+            | "false"
+            | "where"
+            | "while"
+            | "async"
+            | "await"
+            | "dyn"
+            | "impl"
+            | "in"
+            | "for"
+            | "if"
+            | "else"
+            | "enum"
+            | "extern"
+            | "const"
+            | "continue"
+            | "break"
+            | "as"
+            | "box"
+            | "mut"
+            | "pub"
+            | "return"
+            | "unsafe"
+            | "abstract"
+            | "final"
+            | "override"
+            | "priv"
+            | "typeof"
+            | "unsized"
+            | "virtual"
+            | "yield"
+            | "try"
+            | "macro"
+            | "gen"
     )
 }
 

@@ -60,7 +60,10 @@ fn doc(out: &mut String, indent: &str, text: &str) {
 
 /// Keeps rustdoc from reading `<x>` as HTML or `[x]` as a link.
 fn escape_doc(line: &str) -> String {
-    line.replace('<', "\\<").replace('>', "\\>").replace('[', "\\[").replace(']', "\\]")
+    line.replace('<', "\\<")
+        .replace('>', "\\>")
+        .replace('[', "\\[")
+        .replace(']', "\\]")
 }
 
 fn lit(s: &str) -> String {
@@ -101,14 +104,23 @@ fn render_enum(out: &mut String, e: &EnumDef) -> Result<(), String> {
         "    /// A value this version does not know, kept verbatim.\n    Unknown(String),\n}}\n"
     );
     let _ = writeln!(out, "impl {n} {{");
-    let _ = writeln!(out, "    /// Every known value, in the order of the description.");
+    let _ = writeln!(
+        out,
+        "    /// Every known value, in the order of the description."
+    );
     let _ = writeln!(out, "    pub const KNOWN: &'static [{n}] = &[");
     for (name, _) in &variants {
         let _ = writeln!(out, "        {n}::{name},");
     }
     let _ = writeln!(out, "    ];\n");
-    let _ = writeln!(out, "    /// The wire spelling (the raw word for `Unknown`).");
-    let _ = writeln!(out, "    pub fn as_str(&self) -> &str {{\n        match self {{");
+    let _ = writeln!(
+        out,
+        "    /// The wire spelling (the raw word for `Unknown`)."
+    );
+    let _ = writeln!(
+        out,
+        "    pub fn as_str(&self) -> &str {{\n        match self {{"
+    );
     for (name, v) in &variants {
         let _ = writeln!(out, "            {n}::{name} => {},", lit(&v.wire));
     }
@@ -121,7 +133,10 @@ fn render_enum(out: &mut String, e: &EnumDef) -> Result<(), String> {
         "    /// Whether this is a value this version knows.\n    pub fn is_known(&self) -> bool {{\n        !matches!(self, {n}::Unknown(_))\n    }}\n}}\n"
     );
     // From<&str>, From<String>
-    let _ = writeln!(out, "impl From<&str> for {n} {{\n    fn from(s: &str) -> Self {{\n        match s {{");
+    let _ = writeln!(
+        out,
+        "impl From<&str> for {n} {{\n    fn from(s: &str) -> Self {{\n        match s {{"
+    );
     for (name, v) in &variants {
         let _ = writeln!(out, "            {} => {n}::{name},", lit(&v.wire));
     }
@@ -129,9 +144,18 @@ fn render_enum(out: &mut String, e: &EnumDef) -> Result<(), String> {
         out,
         "            other => {n}::Unknown(other.to_owned()),\n        }}\n    }}\n}}\n"
     );
-    let _ = writeln!(out, "impl From<String> for {n} {{\n    fn from(s: String) -> Self {{\n        match {n}::from(s.as_str()) {{\n            {n}::Unknown(_) => {n}::Unknown(s),\n            known => known,\n        }}\n    }}\n}}\n");
-    let _ = writeln!(out, "impl std::fmt::Display for {n} {{\n    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {{\n        f.write_str(self.as_str())\n    }}\n}}\n");
-    let _ = writeln!(out, "impl serde::Serialize for {n} {{\n    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {{\n        s.serialize_str(self.as_str())\n    }}\n}}\n");
+    let _ = writeln!(
+        out,
+        "impl From<String> for {n} {{\n    fn from(s: String) -> Self {{\n        match {n}::from(s.as_str()) {{\n            {n}::Unknown(_) => {n}::Unknown(s),\n            known => known,\n        }}\n    }}\n}}\n"
+    );
+    let _ = writeln!(
+        out,
+        "impl std::fmt::Display for {n} {{\n    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {{\n        f.write_str(self.as_str())\n    }}\n}}\n"
+    );
+    let _ = writeln!(
+        out,
+        "impl serde::Serialize for {n} {{\n    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {{\n        s.serialize_str(self.as_str())\n    }}\n}}\n"
+    );
     let _ = writeln!(
         out,
         "impl<'de> serde::Deserialize<'de> for {n} {{\n    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {{\n        struct V;\n        impl serde::de::Visitor<'_> for V {{\n            type Value = {n};\n            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {{\n                f.write_str(\"a {n} word\")\n            }}\n            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<{n}, E> {{\n                Ok({n}::from(s))\n            }}\n            fn visit_string<E: serde::de::Error>(self, s: String) -> Result<{n}, E> {{\n                Ok({n}::from(s))\n            }}\n        }}\n        d.deserialize_str(V)\n    }}\n}}\n"
@@ -149,11 +173,12 @@ fn field_type(api: &ApiFile, f: &FieldDef) -> Result<String, String> {
     if let Some(rust) = &f.rust {
         return Ok(rust.clone());
     }
-    api.meta
-        .types
-        .get(f.ty.trim())
-        .cloned()
-        .ok_or_else(|| format!("field {}: no Rust type for `{}` in [meta.types]", f.wire, f.ty))
+    api.meta.types.get(f.ty.trim()).cloned().ok_or_else(|| {
+        format!(
+            "field {}: no Rust type for `{}` in [meta.types]",
+            f.wire, f.ty
+        )
+    })
 }
 
 fn render_struct(out: &mut String, api: &ApiFile, s: &StructDef) -> Result<(), String> {
@@ -176,12 +201,24 @@ fn render_struct(out: &mut String, api: &ApiFile, s: &StructDef) -> Result<(), S
     let n = &s.name;
     doc(out, "", &s.doc);
     if !s.used_by.is_empty() {
-        let _ = writeln!(out, "///\n/// Used by: {}.", s.used_by.iter().map(|u| format!("`{u}`")).collect::<Vec<_>>().join(", "));
+        let _ = writeln!(
+            out,
+            "///\n/// Used by: {}.",
+            s.used_by
+                .iter()
+                .map(|u| format!("`{u}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
     }
     let mandatory: Vec<&Field> = fields.iter().filter(|f| f.def.mandatory).collect();
     match s.kind {
         StructKind::Options => {
-            let derive_default = if mandatory.is_empty() { ", Default" } else { "" };
+            let derive_default = if mandatory.is_empty() {
+                ", Default"
+            } else {
+                ""
+            };
             let _ = writeln!(
                 out,
                 "#[derive(Clone, Debug{derive_default}, PartialEq, serde::Serialize, serde::Deserialize)]\npub struct {n} {{"
@@ -189,22 +226,42 @@ fn render_struct(out: &mut String, api: &ApiFile, s: &StructDef) -> Result<(), S
             for f in &fields {
                 field_doc(out, f);
                 if f.def.mandatory {
-                    let _ = writeln!(out, "    #[serde(rename = {})]\n    pub {}: {},", lit(&f.def.wire), f.name, f.ty);
+                    let _ = writeln!(
+                        out,
+                        "    #[serde(rename = {})]\n    pub {}: {},",
+                        lit(&f.def.wire),
+                        f.name,
+                        f.ty
+                    );
                 } else {
                     let _ = writeln!(
                         out,
                         "    #[serde(rename = {}, default, skip_serializing_if = \"Option::is_none\")]\n    pub {}: Option<{}>,",
-                        lit(&f.def.wire), f.name, f.ty
+                        lit(&f.def.wire),
+                        f.name,
+                        f.ty
                     );
                 }
             }
             let _ = writeln!(out, "}}\n");
             if !mandatory.is_empty() {
-                let args: Vec<String> = mandatory.iter().map(|f| format!("{}: {}", f.name.trim_start_matches("r#"), f.ty)).collect();
-                let _ = writeln!(out, "impl {n} {{\n    /// A value with the mandatory fields; every other field unset.\n    pub fn new({}) -> Self {{\n        {n} {{", args.join(", "));
+                let args: Vec<String> = mandatory
+                    .iter()
+                    .map(|f| format!("{}: {}", f.name.trim_start_matches("r#"), f.ty))
+                    .collect();
+                let _ = writeln!(
+                    out,
+                    "impl {n} {{\n    /// A value with the mandatory fields; every other field unset.\n    pub fn new({}) -> Self {{\n        {n} {{",
+                    args.join(", ")
+                );
                 for f in &fields {
                     if f.def.mandatory {
-                        let _ = writeln!(out, "            {}: {},", f.name, f.name.trim_start_matches("r#"));
+                        let _ = writeln!(
+                            out,
+                            "            {}: {},",
+                            f.name,
+                            f.name.trim_start_matches("r#")
+                        );
                     } else {
                         let _ = writeln!(out, "            {}: None,", f.name);
                     }
@@ -219,21 +276,39 @@ fn render_struct(out: &mut String, api: &ApiFile, s: &StructDef) -> Result<(), S
                 .value_type
                 .as_deref()
                 .ok_or_else(|| format!("{n}: return structs need meta.value_type"))?;
-            let derive_default = if mandatory.is_empty() { ", Default" } else { "" };
-            let _ = writeln!(out, "#[derive(Clone, Debug{derive_default}, PartialEq, serde::Serialize)]\npub struct {n} {{");
+            let derive_default = if mandatory.is_empty() {
+                ", Default"
+            } else {
+                ""
+            };
+            let _ = writeln!(
+                out,
+                "#[derive(Clone, Debug{derive_default}, PartialEq, serde::Serialize)]\npub struct {n} {{"
+            );
             for f in &fields {
                 field_doc(out, f);
                 if f.def.mandatory {
-                    let _ = writeln!(out, "    #[serde(rename = {})]\n    pub {}: {},", lit(&f.def.wire), f.name, f.ty);
+                    let _ = writeln!(
+                        out,
+                        "    #[serde(rename = {})]\n    pub {}: {},",
+                        lit(&f.def.wire),
+                        f.name,
+                        f.ty
+                    );
                 } else {
                     let _ = writeln!(
                         out,
                         "    #[serde(rename = {}, skip_serializing_if = \"Option::is_none\")]\n    pub {}: Option<{}>,",
-                        lit(&f.def.wire), f.name, f.ty
+                        lit(&f.def.wire),
+                        f.name,
+                        f.ty
                     );
                 }
             }
-            let _ = writeln!(out, "    /// Members this version does not know, kept as received.\n    #[serde(flatten)]\n    pub extra: std::collections::BTreeMap<String, {value}>,\n}}\n");
+            let _ = writeln!(
+                out,
+                "    /// Members this version does not know, kept as received.\n    #[serde(flatten)]\n    pub extra: std::collections::BTreeMap<String, {value}>,\n}}\n"
+            );
             render_return_deserialize(out, api, n, &fields, value);
             render_field_list(out, n, &fields);
         }
@@ -257,41 +332,84 @@ fn field_doc(out: &mut String, f: &Field) {
 }
 
 fn render_field_list(out: &mut String, n: &str, fields: &[Field]) {
-    let _ = writeln!(out, "impl {n} {{\n    /// The wire names of every member this version knows, in the order of the description.\n    pub const FIELDS: &'static [&'static str] = &[");
+    let _ = writeln!(
+        out,
+        "impl {n} {{\n    /// The wire names of every member this version knows, in the order of the description.\n    pub const FIELDS: &'static [&'static str] = &["
+    );
     for f in fields {
         let _ = writeln!(out, "        {},", lit(&f.def.wire));
     }
     let _ = writeln!(out, "    ];\n}}\n");
 }
 
-fn render_return_deserialize(out: &mut String, api: &ApiFile, n: &str, fields: &[Field], value: &str) {
+fn render_return_deserialize(
+    out: &mut String,
+    api: &ApiFile,
+    n: &str,
+    fields: &[Field],
+    value: &str,
+) {
     let core = &api.meta.core;
-    let _ = writeln!(out, "impl<'de> serde::Deserialize<'de> for {n} {{\n    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {{\n        struct V;\n        impl<'de> serde::de::Visitor<'de> for V {{\n            type Value = {n};\n            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {{\n                f.write_str(\"a {n} struct\")\n            }}\n            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<{n}, A::Error> {{");
+    let _ = writeln!(
+        out,
+        "impl<'de> serde::Deserialize<'de> for {n} {{\n    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {{\n        struct V;\n        impl<'de> serde::de::Visitor<'de> for V {{\n            type Value = {n};\n            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {{\n                f.write_str(\"a {n} struct\")\n            }}\n            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<{n}, A::Error> {{"
+    );
     for f in fields {
-        let _ = writeln!(out, "                let mut f_{}: Option<{}> = None;", f.name.trim_start_matches("r#"), f.ty);
+        let _ = writeln!(
+            out,
+            "                let mut f_{}: Option<{}> = None;",
+            f.name.trim_start_matches("r#"),
+            f.ty
+        );
     }
-    let _ = writeln!(out, "                let mut extra = std::collections::BTreeMap::<String, {value}>::new();");
-    let _ = writeln!(out, "                while let Some(key) = map.next_key::<{core}::serde_support::FieldName<'de>>()? {{\n                    match key.as_str() {{");
+    let _ = writeln!(
+        out,
+        "                let mut extra = std::collections::BTreeMap::<String, {value}>::new();"
+    );
+    let _ = writeln!(
+        out,
+        "                while let Some(key) = map.next_key::<{core}::serde_support::FieldName<'de>>()? {{\n                    match key.as_str() {{"
+    );
     for f in fields {
         let var = format!("f_{}", f.name.trim_start_matches("r#"));
         if f.def.mandatory {
-            let _ = writeln!(out, "                        {} => {var} = Some(map.next_value()?),", lit(&f.def.wire));
+            let _ = writeln!(
+                out,
+                "                        {} => {var} = Some(map.next_value()?),",
+                lit(&f.def.wire)
+            );
         } else {
             // Option<T> so that nil/null reads as absent.
-            let _ = writeln!(out, "                        {} => {var} = map.next_value::<Option<{}>>()?,", lit(&f.def.wire), f.ty);
+            let _ = writeln!(
+                out,
+                "                        {} => {var} = map.next_value::<Option<{}>>()?,",
+                lit(&f.def.wire),
+                f.ty
+            );
         }
     }
-    let _ = writeln!(out, "                        _ => {{\n                            extra.insert(key.into_string(), map.next_value()?);\n                        }}\n                    }}\n                }}");
+    let _ = writeln!(
+        out,
+        "                        _ => {{\n                            extra.insert(key.into_string(), map.next_value()?);\n                        }}\n                    }}\n                }}"
+    );
     let _ = writeln!(out, "                Ok({n} {{");
     for f in fields {
         let var = format!("f_{}", f.name.trim_start_matches("r#"));
         if f.def.mandatory {
-            let _ = writeln!(out, "                    {}: {var}.ok_or_else(|| serde::de::Error::missing_field({}))?,", f.name, lit(&f.def.wire));
+            let _ = writeln!(
+                out,
+                "                    {}: {var}.ok_or_else(|| serde::de::Error::missing_field({}))?,",
+                f.name,
+                lit(&f.def.wire)
+            );
         } else {
             let _ = writeln!(out, "                    {}: {var},", f.name);
         }
     }
-    let _ = writeln!(out, "                    extra,\n                }})\n            }}\n        }}\n        d.deserialize_map(V)\n    }}\n}}\n");
+    let _ = writeln!(
+        out,
+        "                    extra,\n                }})\n            }}\n        }}\n        d.deserialize_map(V)\n    }}\n}}\n"
+    );
 }
 
 fn render_error_table(out: &mut String, core: &str, t: &ErrorTable) -> Result<(), String> {
@@ -303,16 +421,43 @@ fn render_error_table(out: &mut String, core: &str, t: &ErrorTable) -> Result<()
     }
     let upper = t.name.to_ascii_uppercase();
     doc(out, "", &t.doc);
-    let _ = writeln!(out, "///\n/// Every entry: (identifier, class, description).");
-    let _ = writeln!(out, "pub const {upper}: &[(&str, {core}::ErrorClass, &str)] = &[");
+    let _ = writeln!(
+        out,
+        "///\n/// Every entry: (identifier, class, description)."
+    );
+    let _ = writeln!(
+        out,
+        "pub const {upper}: &[(&str, {core}::ErrorClass, &str)] = &["
+    );
     for e in &t.entries {
-        let _ = writeln!(out, "    ({}, {core}::ErrorClass::{}, {}),", lit(&e.id), class_variant(&e.class)?, lit(&e.doc));
+        let _ = writeln!(
+            out,
+            "    ({}, {core}::ErrorClass::{}, {}),",
+            lit(&e.id),
+            class_variant(&e.class)?,
+            lit(&e.doc)
+        );
     }
     let _ = writeln!(out, "];\n");
-    doc(out, "", &format!("The class of an error identifier of [`{upper}`]; `None` for one it does not list."));
-    let _ = writeln!(out, "pub fn {}(identifier: &str) -> Option<{core}::ErrorClass> {{\n    Some(match identifier {{", t.name);
+    doc(
+        out,
+        "",
+        &format!(
+            "The class of an error identifier of [`{upper}`]; `None` for one it does not list."
+        ),
+    );
+    let _ = writeln!(
+        out,
+        "pub fn {}(identifier: &str) -> Option<{core}::ErrorClass> {{\n    Some(match identifier {{",
+        t.name
+    );
     for e in &t.entries {
-        let _ = writeln!(out, "        {} => {core}::ErrorClass::{},", lit(&e.id), class_variant(&e.class)?);
+        let _ = writeln!(
+            out,
+            "        {} => {core}::ErrorClass::{},",
+            lit(&e.id),
+            class_variant(&e.class)?
+        );
     }
     let _ = writeln!(out, "        _ => return None,\n    }})\n}}\n");
     Ok(())

@@ -21,7 +21,11 @@ fn dcv(method: Option<String>) -> Result<Option<DcvMethod>, CliError> {
         .map(|m| match DcvMethod::from(m.as_str()) {
             DcvMethod::Unknown(raw) => Err(CliError::usage(format!(
                 "--dcv-method: `{raw}` is not one of {}",
-                DcvMethod::KNOWN.iter().map(|m| m.as_str()).collect::<Vec<_>>().join(", ")
+                DcvMethod::KNOWN
+                    .iter()
+                    .map(|m| m.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ))),
             known => Ok(known),
         })
@@ -49,10 +53,14 @@ pub async fn run(ctx: &mut Ctx<'_>, cmd: CertCommand) -> Result<Exit, CliError> 
     match cmd {
         CertCommand::List => {
             let filter = CertificateFilter::new();
-            let list: Vec<_> = page::items(certs.certificates(&filter)).try_collect().await?;
+            let list: Vec<_> = page::items(certs.certificates(&filter))
+                .try_collect()
+                .await?;
             if ctx.json {
-                let v: Vec<CertificateJson> =
-                    list.iter().map(|c| CertificateJson::new(ctx.account, c)).collect();
+                let v: Vec<CertificateJson> = list
+                    .iter()
+                    .map(|c| CertificateJson::new(ctx.account, c))
+                    .collect();
                 output::write_json(ctx.out, &v).map_err(io)?;
             } else {
                 output::certificates_table(ctx.out, &list).map_err(io)?;
@@ -87,7 +95,9 @@ pub async fn run(ctx: &mut Ctx<'_>, cmd: CertCommand) -> Result<Exit, CliError> 
             if let Some(m) = dcv(a.dcv_method)? {
                 renewal = renewal.dcv_method(m);
             }
-            let op = certs.renew_certificate(&CertificateId::new(a.id), &renewal).await?;
+            let op = certs
+                .renew_certificate(&CertificateId::new(a.id), &renewal)
+                .await?;
             print_op(ctx, &op)?;
         }
         CertCommand::Reissue(a) => {
@@ -95,11 +105,15 @@ pub async fn run(ctx: &mut Ctx<'_>, cmd: CertCommand) -> Result<Exit, CliError> 
             if let Some(m) = dcv(a.dcv_method)? {
                 reissue = reissue.dcv_method(m);
             }
-            let op = certs.reissue_certificate(&CertificateId::new(a.id), &reissue).await?;
+            let op = certs
+                .reissue_certificate(&CertificateId::new(a.id), &reissue)
+                .await?;
             print_op(ctx, &op)?;
         }
         CertCommand::Revoke { id, reason } => {
-            let op = certs.revoke_certificate(&CertificateId::new(id), reason.as_deref()).await?;
+            let op = certs
+                .revoke_certificate(&CertificateId::new(id), reason.as_deref())
+                .await?;
             print_op(ctx, &op)?;
         }
     }

@@ -59,7 +59,10 @@ fn print_one(ctx: &mut Ctx<'_>, op: &Operation) -> Result<(), CliError> {
 
 fn print_many(ctx: &mut Ctx<'_>, ops: &[Operation]) -> Result<(), CliError> {
     if ctx.json {
-        let v: Vec<OperationJson> = ops.iter().map(|o| OperationJson::new(ctx.account, o)).collect();
+        let v: Vec<OperationJson> = ops
+            .iter()
+            .map(|o| OperationJson::new(ctx.account, o))
+            .collect();
         output::write_json(ctx.out, &v).map_err(io)
     } else {
         output::operations_table(ctx.out, ops).map_err(io)
@@ -168,9 +171,12 @@ async fn wait_all(ctx: &mut Ctx<'_>, args: WaitArgs) -> Result<Exit, CliError> {
         );
         return Ok(Exit::Timeout);
     }
-    let unsuccessful = finals
-        .iter()
-        .any(|o| matches!(o.status, OperationStatus::Failed | OperationStatus::Cancelled));
+    let unsuccessful = finals.iter().any(|o| {
+        matches!(
+            o.status,
+            OperationStatus::Failed | OperationStatus::Cancelled
+        )
+    });
     Ok(if unsuccessful {
         Exit::OperationFailed
     } else {

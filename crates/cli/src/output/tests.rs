@@ -43,7 +43,12 @@ fn golden_operation_object_with_every_field() {
 
 #[test]
 fn golden_operation_object_with_every_field_null() {
-    let op = Operation::new("route53", "43884ce5-e30a-4801-858f-7aa86356c127", OperationStatus::Pending, "SUBMITTED");
+    let op = Operation::new(
+        "route53",
+        "43884ce5-e30a-4801-858f-7aa86356c127",
+        OperationStatus::Pending,
+        "SUBMITTED",
+    );
     let json = serde_json::to_string(&OperationJson::new("aws", &op)).unwrap();
     assert_eq!(
         json,
@@ -84,7 +89,10 @@ fn every_status_and_class_spelling() {
         let mut op = Operation::new("p", "1", OperationStatus::Failed, "F");
         op.error = Some(OperationError::new(class, None, None));
         let v = serde_json::to_value(OperationJson::new("a", &op)).unwrap();
-        assert_eq!(v["error"], serde_json::json!({"class": word, "code": null, "message": null}));
+        assert_eq!(
+            v["error"],
+            serde_json::json!({"class": word, "code": null, "message": null})
+        );
     }
 }
 

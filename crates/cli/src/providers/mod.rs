@@ -33,7 +33,11 @@ pub fn connect(account: &AccountConfig) -> Result<Box<dyn Backend>, CliError> {
             "account {}: provider `{}` is not built into this version of regops (built in: {})",
             account.name,
             account.provider,
-            if built.is_empty() { "none".into() } else { built.join(", ") }
+            if built.is_empty() {
+                "none".into()
+            } else {
+                built.join(", ")
+            }
         )))
     } else {
         Err(CliError::usage(format!(

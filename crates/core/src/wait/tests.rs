@@ -1,6 +1,6 @@
 use super::*;
-use crate::testing::{ScriptedBackend, Step, op, op_eta};
 use crate::OperationStatus::*;
+use crate::testing::{ScriptedBackend, Step, op, op_eta};
 use futures::StreamExt;
 
 fn secs(s: f64) -> Duration {
@@ -65,7 +65,10 @@ async fn backs_off_while_nothing_changes_and_resets_after_a_change() {
     run(&b, opts).await;
     // first poll; then 1s after the first observation, doubling while unchanged (2, 3 capped);
     // after the change to RUN the interval starts again at 1s, then 2s.
-    assert_eq!(gaps(&b.call_times("operation")), [1.0, 2.0, 3.0, 3.0, 1.0, 2.0]);
+    assert_eq!(
+        gaps(&b.call_times("operation")),
+        [1.0, 2.0, 3.0, 3.0, 1.0, 2.0]
+    );
 }
 
 #[tokio::test(start_paused = true)]
@@ -137,7 +140,10 @@ async fn transient_errors_are_retried_honouring_retry_after() {
         ],
     );
     let events = run(&b, WaitOptions::new().intervals(secs(1.0), secs(60.0))).await;
-    assert_eq!(statuses(&events), ["pending", "retrying", "retrying", "failed"]);
+    assert_eq!(
+        statuses(&events),
+        ["pending", "retrying", "retrying", "failed"]
+    );
     let g = gaps(&b.call_times("operation"));
     assert_eq!(g[0], 1.0);
     assert_eq!(g[1], 20.0, "Retry-After honoured");
