@@ -409,7 +409,7 @@ mod tests {
 
     #[test]
     fn sort_puts_missing_last_and_breaks_ties_by_id() {
-        let mut ops = vec![
+        let mut ops = [
             op("10", OperationStatus::Pending, 2),
             op("9", OperationStatus::Pending, 2),
             op("3", OperationStatus::Pending, 9),
