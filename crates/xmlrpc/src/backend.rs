@@ -1,0 +1,322 @@
+//! [`Backend`] and [`CertificateBackend`] over a [`GandiClient`].
+
+use crate::PROVIDER;
+use crate::client::GandiClient;
+use crate::convert;
+use crate::generated::{
+    CertificateCreate, CertificateDelete, CertificateRenew, CertificateUpdate, RelaunchParams,
+};
+use crate::value::OneOrMany;
+use async_trait::async_trait;
+use regops_core::backend::RelaunchParams as CoreRelaunchParams;
+use regops_core::{
+    Backend, Capabilities, Certificate, CertificateBackend, CertificateFilter, CertificateId,
+    CertificateOrder, CertificateReissue, CertificateRenewal, Error, FilterSupport, Operation,
+    OperationFilter, OperationId, Page, PageToken, Pagination, Result,
+};
+use std::collections::HashMap;
+
+/// The largest page `operation.list` and `cert.list` return (the reference's default).
+pub const MAX_PAGE_SIZE: u32 = 100;
+
+/// Gandi operations and certificates behind the regops-core traits.
+#[derive(Clone, Debug)]
+pub struct GandiBackend {
+    client: GandiClient,
+}
+
+impl GandiBackend {
+    /// A backend over `client`.
+    pub fn new(client: GandiClient) -> Self {
+        GandiBackend { client }
+    }
+
+    /// The client, for the calls the traits do not cover.
+    pub fn client(&self) -> &GandiClient {
+        &self.client
+    }
+}
+
+fn numeric(id: &str, what: &str) -> Result<i64> {
+    id.trim().parse::<i64>().map_err(|_| {
+        Error::invalid_input(format!("{what} {id:?} is not a Gandi id (an integer)"))
+            .with_provider(PROVIDER)
+    })
+}
+
+fn page_size(requested: Option<u32>) -> u32 {
+    requested.unwrap_or(MAX_PAGE_SIZE).clamp(1, MAX_PAGE_SIZE)
+}
+
+fn page_number(token: Option<PageToken>) -> Result<u32> {
+    match token {
+        None => Ok(0),
+        Some(PageToken::Number(n)) => Ok(n),
+        Some(other) => Err(Error::invalid_input(format!(
+            "Gandi pages are numbered, not {other:?}"
+        ))
+        .with_provider(PROVIDER)),
+    }
+}
+
+/// Which parts of a filter the server applies exactly (others it may narrow, never widen).
+fn server_filter() -> FilterSupport {
+    let mut s = FilterSupport::none();
+    s.ids = true;
+    s.target_exact = true;
+    s.target_prefix = true;
+    s
+}
+
+#[async_trait]
+impl Backend for GandiBackend {
+    fn provider(&self) -> &str {
+        PROVIDER
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        let mut c = Capabilities::default();
+        c.list = true;
+        c.server_filter = server_filter();
+        c.pagination = Pagination::PageNumber;
+        c.max_page_size = Some(MAX_PAGE_SIZE);
+        c.server_count = true;
+        c.batch_refresh = true;
+        c.max_batch = Some(MAX_PAGE_SIZE as usize);
+        c.cancel = true;
+        c.relaunch = true;
+        c
+    }
+
+    async fn operation(&self, id: &OperationId) -> Result<Operation> {
+        let n = numeric(id.as_str(), "operation")?;
+        let op = self.client.operation_info(n).await?;
+        Ok(convert::operation(op, self.client.timezone()))
+    }
+
+    async fn operations_page(
+        &self,
+        filter: &OperationFilter,
+        page: Option<PageToken>,
+    ) -> Result<Page<Operation>> {
+        let number = page_number(page)?;
+        let size = page_size(filter.page_size);
+        let zone = self.client.timezone();
+        let mut opts = convert::list_options(filter, zone);
+        opts.items_per_page = Some(i64::from(size));
+        opts.page = Some(i64::from(number));
+        let raw = self.client.operation_list(&opts).await?;
+        let full = raw.len() >= size as usize;
+        let items = raw
+            .into_iter()
+            .map(|op| convert::operation(op, zone))
+            .collect();
+        Ok(Page::new(
+            items,
+            full.then(|| PageToken::Number(number + 1)),
+        ))
+    }
+
+    async fn count(&self, filter: &OperationFilter) -> Result<u64> {
+        let opts = convert::list_options(filter, self.client.timezone());
+        if !filter.residual(&server_filter()).is_empty()
+            || opts.id.is_none() && !filter.ids.is_empty()
+        {
+            // The server cannot count exactly what is asked: count the checked listing.
+            let mut n = 0u64;
+            let mut stream = regops_core::page::items(self.operations(filter));
+            while futures::TryStreamExt::try_next(&mut stream)
+                .await?
+                .is_some()
+            {
+                n += 1;
+            }
+            return Ok(n);
+        }
+        let n = self.client.operation_count(&opts).await?;
+        u64::try_from(n).map_err(|_| {
+            Error::protocol(format!("operation.count answered {n}"), b"").with_provider(PROVIDER)
+        })
+    }
+
+    /// Reads up to 100 operations per `operation.list` call, filtered by an id array.
+    async fn refresh(&self, ids: &[OperationId]) -> Result<Vec<Result<Operation>>> {
+        let zone = self.client.timezone();
+        let mut found: HashMap<i64, Operation> = HashMap::with_capacity(ids.len());
+        let numbers: Vec<Result<i64>> = ids
+            .iter()
+            .map(|id| numeric(id.as_str(), "operation"))
+            .collect();
+        let valid: Vec<i64> = numbers
+            .iter()
+            .filter_map(|n| n.as_ref().ok().copied())
+            .collect();
+        for chunk in valid.chunks(MAX_PAGE_SIZE as usize) {
+            let mut unique = chunk.to_vec();
+            unique.sort_unstable();
+            unique.dedup();
+            let opts = crate::generated::OperationListOptions {
+                id: Some(OneOrMany::Many(unique)),
+                items_per_page: Some(i64::from(MAX_PAGE_SIZE)),
+                ..Default::default()
+            };
+            for op in self.client.operation_list(&opts).await? {
+                let id = op.id;
+                found.insert(id, convert::operation(op, zone));
+            }
+        }
+        Ok(numbers
+            .into_iter()
+            .zip(ids)
+            .map(|(n, id)| {
+                let n = n?;
+                found.get(&n).cloned().ok_or_else(|| {
+                    Error::not_found(format!("operation {id} is not in this account"))
+                        .with_provider(PROVIDER)
+                        .with_call("operation.list")
+                })
+            })
+            .collect())
+    }
+
+    async fn cancel(&self, id: &OperationId) -> Result<()> {
+        let n = numeric(id.as_str(), "operation")?;
+        self.client.operation_cancel(n).await?;
+        Ok(())
+    }
+
+    async fn relaunch(&self, id: &OperationId, params: &CoreRelaunchParams) -> Result<()> {
+        let n = numeric(id.as_str(), "operation")?;
+        let typed = relaunch_params(params)?;
+        self.client.operation_relaunch(n, typed.as_ref()).await?;
+        Ok(())
+    }
+
+    fn certificates(&self) -> Option<&dyn CertificateBackend> {
+        Some(self)
+    }
+}
+
+/// The typed relaunch parameters from `KEY=VALUE` pairs: only the reference's names are
+/// accepted, so that a typo is an error rather than a parameter Gandi ignores.
+pub fn relaunch_params(params: &CoreRelaunchParams) -> Result<Option<RelaunchParams>> {
+    if params.is_empty() {
+        return Ok(None);
+    }
+    for key in params.keys() {
+        if !RelaunchParams::FIELDS.contains(&key.as_str()) {
+            return Err(Error::invalid_input(format!(
+                "{key:?} is not a parameter of operation.relaunch (known: authinfo and the x-* names of the reference)"
+            ))
+            .with_provider(PROVIDER));
+        }
+    }
+    let map = crate::value::Value::Struct(
+        params
+            .iter()
+            .map(|(k, v)| (k.clone(), crate::value::Value::String(v.clone())))
+            .collect(),
+    );
+    crate::value::from_value(map).map(Some).map_err(|e| {
+        Error::invalid_input(format!("relaunch parameters: {e}")).with_provider(PROVIDER)
+    })
+}
+
+fn dcv(method: Option<regops_core::DcvMethod>) -> Option<String> {
+    method.map(|m| m.as_str().to_owned())
+}
+
+fn years(n: u32) -> Option<i64> {
+    (n > 0).then_some(i64::from(n))
+}
+
+#[async_trait]
+impl CertificateBackend for GandiBackend {
+    async fn certificate(&self, id: &CertificateId) -> Result<Certificate> {
+        let n = numeric(id.as_str(), "certificate")?;
+        let c = self.client.cert_info(n).await?;
+        Ok(convert::certificate(c, self.client.timezone()))
+    }
+
+    async fn certificates_page(
+        &self,
+        filter: &CertificateFilter,
+        page: Option<PageToken>,
+    ) -> Result<Page<Certificate>> {
+        let number = page_number(page)?;
+        let size = page_size(filter.page_size);
+        let zone = self.client.timezone();
+        let mut opts = convert::cert_list_options(filter, zone);
+        opts.items_per_page = Some(i64::from(size));
+        opts.page = Some(i64::from(number));
+        let raw = self.client.cert_list(&opts).await?;
+        let full = raw.len() >= size as usize;
+        let items = raw
+            .into_iter()
+            .map(|c| convert::certificate(c, zone))
+            .collect();
+        Ok(Page::new(
+            items,
+            full.then(|| PageToken::Number(number + 1)),
+        ))
+    }
+
+    async fn order_certificate(&self, order: &CertificateOrder) -> Result<Operation> {
+        let mut p = CertificateCreate::new(order.package.clone());
+        p.cn = order.cn.clone();
+        p.csr = order.csr.clone();
+        if !order.alt_names.is_empty() {
+            p.altnames = Some(order.alt_names.clone());
+        }
+        p.dcv_method = dcv(order.dcv_method.clone());
+        p.duration = years(order.duration_years);
+        let op = self.client.cert_create(&p).await?;
+        Ok(convert::operation(op, self.client.timezone()))
+    }
+
+    async fn renew_certificate(
+        &self,
+        id: &CertificateId,
+        renewal: &CertificateRenewal,
+    ) -> Result<Operation> {
+        let n = numeric(id.as_str(), "certificate")?;
+        let p = CertificateRenew {
+            csr: renewal.csr.clone(),
+            dcv_method: dcv(renewal.dcv_method.clone()),
+            duration: years(renewal.duration_years),
+            ..Default::default()
+        };
+        let op = self.client.cert_renew(n, &p).await?;
+        Ok(convert::operation(op, self.client.timezone()))
+    }
+
+    async fn reissue_certificate(
+        &self,
+        id: &CertificateId,
+        reissue: &CertificateReissue,
+    ) -> Result<Operation> {
+        let n = numeric(id.as_str(), "certificate")?;
+        let p = CertificateUpdate {
+            csr: reissue.csr.clone(),
+            dcv_method: dcv(reissue.dcv_method.clone()),
+            altnames: (!reissue.alt_names.is_empty()).then(|| reissue.alt_names.clone()),
+            ..Default::default()
+        };
+        let op = self.client.cert_update(n, &p).await?;
+        Ok(convert::operation(op, self.client.timezone()))
+    }
+
+    async fn revoke_certificate(
+        &self,
+        id: &CertificateId,
+        reason: Option<&str>,
+    ) -> Result<Operation> {
+        let n = numeric(id.as_str(), "certificate")?;
+        let p = CertificateDelete {
+            reason: reason.map(str::to_owned),
+            ..Default::default()
+        };
+        let op = self.client.cert_delete(n, Some(&p)).await?;
+        Ok(convert::operation(op, self.client.timezone()))
+    }
+}

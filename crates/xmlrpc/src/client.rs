@@ -1,0 +1,695 @@
+//! The Gandi API v3 client: one typed async method per API method.
+//!
+//! Every call sends the API key as its first parameter, decodes the answer straight into the
+//! method's return type, and maps faults and HTTP failures to [`regops_core::Error`]. Reads are
+//! retried with backoff under the client's [`RetryPolicy`]; calls that change something
+//! (create, renew, update, delete, cancel, relaunch, DCV changes) are sent once and never resent
+//! after they may have reached the server.
+
+use crate::PROVIDER;
+use crate::codec::{decode_response, encode_call};
+use crate::convert;
+use crate::de::Limits;
+use crate::generated::{
+    CertListOptions, CertPackageListOptions, CertPackageReturn, CertificateCreate,
+    CertificateDelete, CertificateRenew, CertificateReturn, CertificateUpdate, DcvMethodParams,
+    DcvParamsReturn, OperationListOptions, OperationReturn, PRODUCTION_ENDPOINT, RelaunchParams,
+    SslCreateParams, SslListOptions, SslListReturn, SslReturn, TEST_ENDPOINT,
+};
+use crate::ser::to_value;
+use crate::value::Value;
+use regops_core::{
+    Error, Idempotency, RateLimiter, Redactor, Result, RetryPolicy, Secret, ServerTimeZone,
+};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// A Gandi API v3 client. Cheap to clone: clones share the connection pool and rate limiter.
+#[derive(Clone)]
+pub struct GandiClient {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    endpoint: String,
+    api_key: Secret,
+    act_as: Option<String>,
+    zone: ServerTimeZone,
+    retry: RetryPolicy,
+    limits: Limits,
+    limiter: Option<RateLimiter>,
+    redactor: Redactor,
+}
+
+impl fmt::Debug for GandiClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("GandiClient")
+            .field("endpoint", &self.inner.endpoint)
+            .field("api_key", &self.inner.api_key)
+            .field("act_as", &self.inner.act_as)
+            .field("zone", &self.inner.zone)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Builds a [`GandiClient`].
+#[must_use]
+pub struct GandiClientBuilder {
+    endpoint: String,
+    api_key: Secret,
+    act_as: Option<String>,
+    zone: ServerTimeZone,
+    retry: RetryPolicy,
+    limits: Limits,
+    timeout: Duration,
+    connect_timeout: Duration,
+    rate_limit: Option<(f64, u32)>,
+    http: Option<reqwest::Client>,
+}
+
+impl fmt::Debug for GandiClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("GandiClientBuilder")
+            .field("endpoint", &self.endpoint)
+            .field("api_key", &self.api_key)
+            .finish_non_exhaustive()
+    }
+}
+
+impl GandiClientBuilder {
+    /// The endpoint URL (the production endpoint by default).
+    pub fn endpoint(mut self, url: impl Into<String>) -> Self {
+        self.endpoint = url.into();
+        self
+    }
+
+    /// Uses the test (OT&E) endpoint.
+    pub fn test_endpoint(self) -> Self {
+        self.endpoint(TEST_ENDPOINT)
+    }
+
+    /// The zone the server writes its times in (Europe/Paris by default).
+    pub fn timezone(mut self, zone: ServerTimeZone) -> Self {
+        self.zone = zone;
+        self
+    }
+
+    /// Makes certificate calls on behalf of a customer handle (the `SudoableIdent` form of the
+    /// key parameter, for resellers).
+    pub fn act_as(mut self, handle: impl Into<String>) -> Self {
+        self.act_as = Some(handle.into());
+        self
+    }
+
+    /// How reads are retried.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Bounds on the answers accepted.
+    pub fn limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// The time allowed for one whole request (30 s by default).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// The time allowed to connect (10 s by default).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Spaces requests out to at most `per_second`, with bursts of `burst`.
+    pub fn rate_limit(mut self, per_second: f64, burst: u32) -> Self {
+        self.rate_limit = Some((per_second, burst));
+        self
+    }
+
+    /// Uses this HTTP client instead of building one (its timeouts then apply).
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
+    /// Builds the client.
+    pub fn build(self) -> Result<GandiClient> {
+        let url = reqwest::Url::parse(&self.endpoint).map_err(|e| {
+            Error::invalid_input(format!("endpoint {:?} is not a URL: {e}", self.endpoint))
+                .with_provider(PROVIDER)
+        })?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(Error::invalid_input(format!(
+                "endpoint {:?} is not an http or https URL",
+                self.endpoint
+            ))
+            .with_provider(PROVIDER));
+        }
+        if self.api_key.is_empty() {
+            return Err(Error::invalid_input("the Gandi API key is empty").with_provider(PROVIDER));
+        }
+        let http = match self.http {
+            Some(c) => c,
+            None => reqwest::Client::builder()
+                .timeout(self.timeout)
+                .connect_timeout(self.connect_timeout)
+                .user_agent(concat!("regops-xmlrpc/", env!("CARGO_PKG_VERSION")))
+                .build()
+                .map_err(|e| Error::transport(false, format!("building the HTTP client: {e}")))?,
+        };
+        let mut redactor = Redactor::new();
+        redactor.add(&self.api_key);
+        Ok(GandiClient {
+            inner: Arc::new(Inner {
+                http,
+                endpoint: self.endpoint,
+                api_key: self.api_key,
+                act_as: self.act_as,
+                zone: self.zone,
+                retry: self.retry,
+                limits: self.limits,
+                limiter: self.rate_limit.map(|(r, b)| RateLimiter::new(r, b)),
+                redactor,
+            }),
+        })
+    }
+}
+
+/// Which form of the key parameter a method takes.
+#[derive(Clone, Copy)]
+enum Ident {
+    /// The bare API key (`operation.*`).
+    Key,
+    /// A `SudoableIdent` when acting as a customer (`cert.*`).
+    Sudoable,
+}
+
+impl GandiClient {
+    /// A builder for a client using `api_key` on the production endpoint.
+    pub fn builder(api_key: Secret) -> GandiClientBuilder {
+        GandiClientBuilder {
+            endpoint: PRODUCTION_ENDPOINT.to_owned(),
+            api_key,
+            act_as: None,
+            zone: ServerTimeZone::PARIS,
+            retry: RetryPolicy::default(),
+            limits: Limits::default(),
+            timeout: Duration::from_secs(30),
+            connect_timeout: Duration::from_secs(10),
+            rate_limit: None,
+            http: None,
+        }
+    }
+
+    /// The endpoint URL.
+    pub fn endpoint(&self) -> &str {
+        &self.inner.endpoint
+    }
+
+    /// The zone the server writes its times in.
+    pub fn timezone(&self) -> ServerTimeZone {
+        self.inner.zone
+    }
+
+    fn ident(&self, form: Ident) -> Value {
+        let key = Value::String(self.inner.api_key.expose().to_owned());
+        match (form, &self.inner.act_as) {
+            (Ident::Sudoable, Some(handle)) => {
+                Value::structure([("apikey", key), ("handle", Value::String(handle.clone()))])
+            }
+            _ => key,
+        }
+    }
+
+    /// Calls `method` with the key and `params`, decoding the result as `T`.
+    ///
+    /// `idempotency` decides whether a failed call may be sent again: only
+    /// [`Idempotency::Idempotent`] calls are retried after they may have reached the server.
+    pub async fn call<T: DeserializeOwned>(
+        &self,
+        method: &'static str,
+        params: Vec<Value>,
+        idempotency: Idempotency,
+    ) -> Result<T> {
+        self.call_as(method, Ident::Key, params, idempotency).await
+    }
+
+    async fn call_as<T: DeserializeOwned>(
+        &self,
+        method: &'static str,
+        ident: Ident,
+        params: Vec<Value>,
+        idempotency: Idempotency,
+    ) -> Result<T> {
+        let mut all = Vec::with_capacity(params.len() + 1);
+        all.push(self.ident(ident));
+        all.extend(params);
+        let body = encode_call(method, &all).map_err(|e| {
+            Error::invalid_input(format!("{method}: {e}"))
+                .with_provider(PROVIDER)
+                .with_call(method)
+        })?;
+        drop(all);
+        let result = self
+            .inner
+            .retry
+            .run(idempotency, || self.send_once::<T>(method, body.clone()))
+            .await;
+        result.map_err(|e| e.redact(&self.inner.redactor))
+    }
+
+    async fn send_once<T: DeserializeOwned>(
+        &self,
+        method: &'static str,
+        body: String,
+    ) -> Result<T> {
+        let inner = &*self.inner;
+        if let Some(limiter) = &inner.limiter {
+            limiter.acquire().await;
+        }
+        tracing::debug!(provider = PROVIDER, method, "calling");
+        let response = inner
+            .http
+            .post(&inner.endpoint)
+            .header(reqwest::header::CONTENT_TYPE, "text/xml")
+            .body(body)
+            .send()
+            .await
+            .map_err(|e| transport_error(&e).with_call(method))?;
+        let status = response.status();
+        let retry_after = retry_after(response.headers());
+        let bytes = read_limited(response, inner.limits.max_body_bytes)
+            .await
+            .map_err(|e| e.with_call(method))?;
+        if !status.is_success() {
+            let err = http_error(status.as_u16(), retry_after, &bytes).with_call(method);
+            if let (Some(limiter), Some(after)) = (&inner.limiter, err.retry_after()) {
+                limiter.pause(after);
+            }
+            return Err(err);
+        }
+        match decode_response::<T>(&bytes, &inner.limits) {
+            Ok(Ok(v)) => Ok(v),
+            Ok(Err(fault)) => Err(convert::fault(&fault, method)),
+            Err(e) => Err(
+                Error::protocol(format!("{method}: undecodable answer: {e}"), &bytes)
+                    .with_provider(PROVIDER)
+                    .with_call(method),
+            ),
+        }
+    }
+
+    fn options<T: Serialize>(&self, method: &'static str, opts: &T) -> Result<Value> {
+        to_value(opts).map_err(|e| {
+            Error::invalid_input(format!("{method}: {e}"))
+                .with_provider(PROVIDER)
+                .with_call(method)
+        })
+    }
+
+    // operation.*
+
+    /// `operation.cancel`: sets an operation's step to CANCEL. Sent once.
+    pub async fn operation_cancel(&self, operation: i64) -> Result<bool> {
+        self.call(
+            "operation.cancel",
+            vec![Value::Int(operation)],
+            Idempotency::NonIdempotent,
+        )
+        .await
+    }
+
+    /// `operation.count`: how many operations match `opts`.
+    pub async fn operation_count(&self, opts: &OperationListOptions) -> Result<i64> {
+        let o = self.options("operation.count", opts)?;
+        self.call("operation.count", vec![o], Idempotency::Idempotent)
+            .await
+    }
+
+    /// `operation.info`: one operation.
+    pub async fn operation_info(&self, operation: i64) -> Result<OperationReturn> {
+        self.call(
+            "operation.info",
+            vec![Value::Int(operation)],
+            Idempotency::Idempotent,
+        )
+        .await
+    }
+
+    /// `operation.list`: the operations matching `opts` (one page of them).
+    pub async fn operation_list(
+        &self,
+        opts: &OperationListOptions,
+    ) -> Result<Vec<OperationReturn>> {
+        let o = self.options("operation.list", opts)?;
+        self.call("operation.list", vec![o], Idempotency::Idempotent)
+            .await
+    }
+
+    /// `operation.relaunch`: relaunches an operation with changed parameters. Sent once.
+    pub async fn operation_relaunch(
+        &self,
+        operation: i64,
+        params: Option<&RelaunchParams>,
+    ) -> Result<bool> {
+        let mut args = vec![Value::Int(operation)];
+        if let Some(p) = params {
+            args.push(self.options("operation.relaunch", p)?);
+        }
+        self.call("operation.relaunch", args, Idempotency::NonIdempotent)
+            .await
+    }
+
+    // cert.*
+
+    /// `cert.change_dcv`: asks for another DCV method on a certificate operation. Sent once.
+    pub async fn cert_change_dcv(&self, operation: i64, dcv_method: Option<&str>) -> Result<bool> {
+        let mut args = vec![Value::Int(operation)];
+        if let Some(m) = dcv_method {
+            args.push(Value::from(m));
+        }
+        self.call_as(
+            "cert.change_dcv",
+            Ident::Sudoable,
+            args,
+            Idempotency::NonIdempotent,
+        )
+        .await
+    }
+
+    /// `cert.count`: how many certificates match `opts`.
+    pub async fn cert_count(&self, opts: &CertListOptions) -> Result<i64> {
+        let o = self.options("cert.count", opts)?;
+        self.call_as(
+            "cert.count",
+            Ident::Sudoable,
+            vec![o],
+            Idempotency::Idempotent,
+        )
+        .await
+    }
+
+    /// `cert.create`: orders a certificate (not free). Sent once.
+    pub async fn cert_create(&self, params: &CertificateCreate) -> Result<OperationReturn> {
+        let p = self.options("cert.create", params)?;
+        self.call_as(
+            "cert.create",
+            Ident::Sudoable,
+            vec![p],
+            Idempotency::NonIdempotent,
+        )
+        .await
+    }
+
+    /// `cert.delete`: deletes (revokes) a certificate. Sent once.
+    pub async fn cert_delete(
+        &self,
+        cert: i64,
+        params: Option<&CertificateDelete>,
+    ) -> Result<OperationReturn> {
+        let mut args = vec![Value::Int(cert)];
+        if let Some(p) = params {
+            args.push(self.options("cert.delete", p)?);
+        }
+        self.call_as(
+            "cert.delete",
+            Ident::Sudoable,
+            args,
+            Idempotency::NonIdempotent,
+        )
+        .await
+    }
+
+    /// `cert.get_dcv_params`: what to publish to validate a domain.
+    pub async fn cert_get_dcv_params(&self, params: &DcvMethodParams) -> Result<DcvParamsReturn> {
+        let p = self.options("cert.get_dcv_params", params)?;
+        self.call_as(
+            "cert.get_dcv_params",
+            Ident::Sudoable,
+            vec![p],
+            Idempotency::Idempotent,
+        )
+        .await
+    }
+
+    /// `cert.info`: one certificate.
+    pub async fn cert_info(&self, cert: i64) -> Result<CertificateReturn> {
+        self.call_as(
+            "cert.info",
+            Ident::Sudoable,
+            vec![Value::Int(cert)],
+            Idempotency::Idempotent,
+        )
+        .await
+    }
+
+    /// `cert.list`: the certificates matching `opts` (one page of them).
+    pub async fn cert_list(&self, opts: &CertListOptions) -> Result<Vec<CertificateReturn>> {
+        let o = self.options("cert.list", opts)?;
+        self.call_as(
+            "cert.list",
+            Ident::Sudoable,
+            vec![o],
+            Idempotency::Idempotent,
+        )
+        .await
+    }
+
+    /// `cert.recheck_caa`: asks for the CAA record to be checked again. Sent once.
+    pub async fn cert_recheck_caa(&self, uuid: &str) -> Result<bool> {
+        self.call_as(
+            "cert.recheck_caa",
+            Ident::Sudoable,
+            vec![Value::from(uuid)],
+            Idempotency::NonIdempotent,
+        )
+        .await
+    }
+
+    /// `cert.renew`: renews a certificate (not free). Sent once.
+    pub async fn cert_renew(
+        &self,
+        cert: i64,
+        params: &CertificateRenew,
+    ) -> Result<OperationReturn> {
+        let p = self.options("cert.renew", params)?;
+        self.call_as(
+            "cert.renew",
+            Ident::Sudoable,
+            vec![Value::Int(cert), p],
+            Idempotency::NonIdempotent,
+        )
+        .await
+    }
+
+    /// `cert.resend_dcv`: asks for the DCV to be sent again. Sent once.
+    pub async fn cert_resend_dcv(&self, operation: i64) -> Result<bool> {
+        self.call_as(
+            "cert.resend_dcv",
+            Ident::Sudoable,
+            vec![Value::Int(operation)],
+            Idempotency::NonIdempotent,
+        )
+        .await
+    }
+
+    /// `cert.update`: replaces a certificate's CSR (a reissue). Sent once.
+    pub async fn cert_update(
+        &self,
+        cert: i64,
+        params: &CertificateUpdate,
+    ) -> Result<OperationReturn> {
+        let p = self.options("cert.update", params)?;
+        self.call_as(
+            "cert.update",
+            Ident::Sudoable,
+            vec![Value::Int(cert), p],
+            Idempotency::NonIdempotent,
+        )
+        .await
+    }
+
+    /// `cert.package.list`: the certificate packages.
+    pub async fn cert_package_list(
+        &self,
+        opts: &CertPackageListOptions,
+    ) -> Result<Vec<CertPackageReturn>> {
+        let o = self.options("cert.package.list", opts)?;
+        self.call_as(
+            "cert.package.list",
+            Ident::Sudoable,
+            vec![o],
+            Idempotency::Idempotent,
+        )
+        .await
+    }
+
+    /// `cert.hosted.count`: how many hosted certificates match `opts`.
+    pub async fn cert_hosted_count(&self, opts: &SslListOptions) -> Result<i64> {
+        let o = self.options("cert.hosted.count", opts)?;
+        self.call_as(
+            "cert.hosted.count",
+            Ident::Sudoable,
+            vec![o],
+            Idempotency::Idempotent,
+        )
+        .await
+    }
+
+    /// `cert.hosted.create`: uploads a certificate and key for the hosting proxies. Sent once.
+    pub async fn cert_hosted_create(&self, params: &SslCreateParams) -> Result<SslReturn> {
+        let p = self.options("cert.hosted.create", params)?;
+        self.call_as(
+            "cert.hosted.create",
+            Ident::Sudoable,
+            vec![p],
+            Idempotency::NonIdempotent,
+        )
+        .await
+    }
+
+    /// `cert.hosted.delete`: deletes a hosted certificate. Sent once.
+    pub async fn cert_hosted_delete(&self, ssl: i64) -> Result<bool> {
+        self.call_as(
+            "cert.hosted.delete",
+            Ident::Sudoable,
+            vec![Value::Int(ssl)],
+            Idempotency::NonIdempotent,
+        )
+        .await
+    }
+
+    /// `cert.hosted.info`: one hosted certificate.
+    pub async fn cert_hosted_info(&self, ssl: i64) -> Result<SslReturn> {
+        self.call_as(
+            "cert.hosted.info",
+            Ident::Sudoable,
+            vec![Value::Int(ssl)],
+            Idempotency::Idempotent,
+        )
+        .await
+    }
+
+    /// `cert.hosted.list`: the hosted certificates matching `opts`.
+    pub async fn cert_hosted_list(&self, opts: &SslListOptions) -> Result<Vec<SslListReturn>> {
+        let o = self.options("cert.hosted.list", opts)?;
+        self.call_as(
+            "cert.hosted.list",
+            Ident::Sudoable,
+            vec![o],
+            Idempotency::Idempotent,
+        )
+        .await
+    }
+}
+
+/// A transport error, saying whether the request may have reached the server: only a failed
+/// connection proves it did not.
+fn transport_error(e: &reqwest::Error) -> Error {
+    let text = without_url(e);
+    let err = if e.is_connect() {
+        Error::transport(false, format!("cannot connect: {text}"))
+    } else if e.is_timeout() {
+        Error::timeout(format!("no answer in time: {text}"))
+    } else {
+        Error::transport(true, format!("the request failed: {text}"))
+    };
+    err.with_provider(PROVIDER)
+}
+
+/// reqwest's message and its causes, without the URL (which a user may have put a token in).
+fn without_url(e: &reqwest::Error) -> String {
+    let mut parts = Vec::new();
+    let mut source: Option<&dyn std::error::Error> = std::error::Error::source(e);
+    while let Some(s) = source {
+        parts.push(s.to_string());
+        source = s.source();
+    }
+    if parts.is_empty() {
+        let what = if e.is_body() || e.is_decode() {
+            "reading the body"
+        } else {
+            "sending the request"
+        };
+        format!("{what} failed")
+    } else {
+        parts.join(": ")
+    }
+}
+
+fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
+    let v = headers
+        .get(reqwest::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim();
+    if let Ok(secs) = v.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let when = chrono::DateTime::parse_from_rfc2822(v).ok()?;
+    let secs = (when.with_timezone(&chrono::Utc) - chrono::Utc::now()).num_seconds();
+    Some(Duration::from_secs(secs.max(0) as u64))
+}
+
+/// An error for a non-2xx answer.
+pub(crate) fn http_error(status: u16, retry_after: Option<Duration>, body: &[u8]) -> Error {
+    let err = match status {
+        429 => Error::rate_limited(retry_after, "rate limited (HTTP 429)"),
+        503 if retry_after.is_some() => {
+            Error::rate_limited(retry_after, "service unavailable (HTTP 503), retry later")
+        }
+        401 | 403 => Error::new(
+            regops_core::ErrorKind::Auth,
+            format!("refused (HTTP {status})"),
+        ),
+        500..=599 => Error::transport(true, format!("server error (HTTP {status})")),
+        _ => Error::protocol(format!("unexpected HTTP status {status}"), body),
+    };
+    err.with_provider(PROVIDER)
+        .with_http_status(status)
+        .with_excerpt(body)
+}
+
+/// Reads a body, refusing more than `max` bytes without buffering them.
+async fn read_limited(mut response: reqwest::Response, max: usize) -> Result<Vec<u8>> {
+    if response.content_length().is_some_and(|n| n > max as u64) {
+        return Err(Error::protocol(
+            format!("the answer is larger than the limit of {max} bytes"),
+            b"",
+        )
+        .with_provider(PROVIDER));
+    }
+    let mut out =
+        Vec::with_capacity(response.content_length().unwrap_or(0).min(max as u64) as usize);
+    loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) => {
+                if out.len() + chunk.len() > max {
+                    return Err(Error::protocol(
+                        format!("the answer is larger than the limit of {max} bytes"),
+                        &out,
+                    )
+                    .with_provider(PROVIDER));
+                }
+                out.extend_from_slice(&chunk);
+            }
+            Ok(None) => return Ok(out),
+            Err(e) => {
+                return Err(Error::transport(
+                    true,
+                    format!("reading the answer: {}", without_url(&e)),
+                )
+                .with_provider(PROVIDER));
+            }
+        }
+    }
+}

@@ -1,0 +1,267 @@
+use super::*;
+use crate::date::DateTime;
+use crate::generated::OperationReturn;
+use proptest::prelude::*;
+use std::collections::BTreeMap;
+
+fn limits() -> Limits {
+    Limits::default()
+}
+
+fn response(inner: &str) -> String {
+    format!(
+        "<?xml version='1.0'?>\n<methodResponse>\n<params>\n<param>\n{inner}\n</param>\n</params>\n</methodResponse>\n"
+    )
+}
+
+#[test]
+fn every_value_type_decodes() {
+    let body = response(
+        "<value><struct>
+           <member><name>a</name><value><int>1</int></value></member>
+           <member><name>b</name><value><i4>-2</i4></value></member>
+           <member><name>c</name><value><i8>9000000000</i8></value></member>
+           <member><name>d</name><value><boolean>1</boolean></value></member>
+           <member><name>e</name><value><string>x &amp; y &lt;z&gt; &#233;</string></value></member>
+           <member><name>f</name><value><double>-1.5</double></value></member>
+           <member><name>g</name><value><dateTime.iso8601>20150915T18:29:16</dateTime.iso8601></value></member>
+           <member><name>h</name><value><base64>aGVs\nbG8=</base64></value></member>
+           <member><name>i</name><value><array><data><value>untyped</value><value/></data></array></value></member>
+           <member><name>j</name><value><nil/></value></member>
+           <member><name>k</name><value><ex:nil xmlns:ex='http://ws.apache.org/xmlrpc/namespaces/extensions'/></value></member>
+           <member><name>l</name><value><struct></struct></value></member>
+           <member><name>m</name><value><array><data/></array></value></member>
+         </struct></value>",
+    );
+    let v: Value = decode_response(body.as_bytes(), &limits())
+        .unwrap()
+        .unwrap();
+    assert_eq!(v.get("a"), Some(&Value::Int(1)));
+    assert_eq!(v.get("b"), Some(&Value::Int(-2)));
+    assert_eq!(v.get("c"), Some(&Value::Int(9_000_000_000)));
+    assert_eq!(v.get("d"), Some(&Value::Bool(true)));
+    assert_eq!(v.get("e"), Some(&Value::from("x & y <z> é")));
+    assert_eq!(v.get("f"), Some(&Value::Double(-1.5)));
+    assert_eq!(
+        v.get("g"),
+        Some(&Value::DateTime(DateTime::parse("20150915T18:29:16")))
+    );
+    assert_eq!(v.get("h"), Some(&Value::Base64(b"hello".to_vec())));
+    assert_eq!(
+        v.get("i"),
+        Some(&Value::Array(vec![Value::from("untyped"), Value::from("")]))
+    );
+    assert_eq!(v.get("j"), Some(&Value::Nil));
+    assert_eq!(v.get("k"), Some(&Value::Nil));
+    assert_eq!(v.get("l"), Some(&Value::Struct(BTreeMap::new())));
+    assert_eq!(v.get("m"), Some(&Value::Array(vec![])));
+}
+
+#[test]
+fn typed_structs_keep_unknown_members_and_accept_nil() {
+    let body = response(
+        "<value><struct>
+          <member><name>id</name><value><int>100100</int></value></member>
+          <member><name>step</name><value><string>ERROR</string></value></member>
+          <member><name>date_start</name><value><nil/></value></member>
+          <member><name>last_error</name><value>Invalid contact</value></member>
+          <member><name>brand_new</name><value><array><data><value><int>5</int></value></data></array></value></member>
+        </struct></value>",
+    );
+    let op: OperationReturn = decode_response(body.as_bytes(), &limits())
+        .unwrap()
+        .unwrap();
+    assert_eq!(op.id, 100100);
+    assert_eq!(op.step, "ERROR");
+    assert_eq!(op.date_start, None);
+    assert_eq!(op.last_error.as_deref(), Some("Invalid contact"));
+    assert_eq!(op.extra["brand_new"], Value::Array(vec![Value::Int(5)]));
+}
+
+#[test]
+fn a_missing_mandatory_member_is_an_error_with_an_offset() {
+    let body = response(
+        "<value><struct><member><name>step</name><value>DONE</value></member></struct></value>",
+    );
+    let err = decode_response::<OperationReturn>(body.as_bytes(), &limits()).unwrap_err();
+    assert!(err.message().contains("id"), "{err}");
+    assert!(err.offset().is_some());
+}
+
+#[test]
+fn faults_decode_with_code_and_string() {
+    let body = encode_fault(&Fault {
+        code: 510042,
+        string: "Error on object : OBJECT_DOMAIN (CAUSE_NOTFOUND)".into(),
+    })
+    .unwrap();
+    let got = decode_response::<Value>(body.as_bytes(), &limits()).unwrap();
+    assert_eq!(
+        got,
+        Err(Fault {
+            code: 510042,
+            string: "Error on object : OBJECT_DOMAIN (CAUSE_NOTFOUND)".into()
+        })
+    );
+}
+
+#[test]
+fn hostile_bodies_are_refused() {
+    let doctype = "<?xml version='1.0'?><!DOCTYPE x [<!ENTITY a 'aaaa'>]><methodResponse><params><param><value>&a;</value></param></params></methodResponse>";
+    let err = decode_response::<Value>(doctype.as_bytes(), &limits()).unwrap_err();
+    assert!(err.message().contains("DOCTYPE"), "{err}");
+
+    let entity = response("<value>&xxe;</value>");
+    let err = decode_response::<Value>(entity.as_bytes(), &limits()).unwrap_err();
+    assert!(err.message().contains("entity"), "{err}");
+
+    let big = response(&format!("<value>{}</value>", "a".repeat(2000)));
+    let err = decode_response::<Value>(big.as_bytes(), &Limits::default().max_body_bytes(1000))
+        .unwrap_err();
+    assert!(err.message().contains("limit"), "{err}");
+
+    let deep = response(&format!(
+        "{}<value>x</value>{}",
+        "<value><array><data>".repeat(100),
+        "</data></array></value>".repeat(100)
+    ));
+    let err = decode_response::<Value>(deep.as_bytes(), &limits()).unwrap_err();
+    assert!(err.message().contains("nested"), "{err}");
+
+    let not_utf8 = b"<methodResponse>\xff</methodResponse>";
+    assert!(decode_response::<Value>(not_utf8, &limits()).is_err());
+
+    for bad in [
+        "",
+        "<methodResponse/>",
+        "<methodResponse><params><param><value><int>x</int></value></param></params></methodResponse>",
+        "<methodResponse><params><param><value><foo>1</foo></value></param></params></methodResponse>",
+        "<methodResponse><params><param><value><string>a</value></param></params></methodResponse>",
+        "<methodResponse><fault><value><struct></struct></value></fault></methodResponse>",
+        "<methodResponse><params/></methodResponse>trailing",
+    ] {
+        assert!(
+            decode_response::<Value>(bad.as_bytes(), &limits()).is_err(),
+            "{bad}"
+        );
+    }
+}
+
+#[test]
+fn an_empty_params_is_nil() {
+    let v: Value = decode_response(b"<methodResponse><params/></methodResponse>", &limits())
+        .unwrap()
+        .unwrap();
+    assert_eq!(v, Value::Nil);
+}
+
+#[test]
+fn calls_round_trip_and_refuse_what_xml_cannot_carry() {
+    let params = vec![
+        Value::from("key"),
+        Value::Int(1),
+        Value::structure([("x", Value::from("a\r\nb"))]),
+    ];
+    let body = encode_call("operation.list", &params).unwrap();
+    let call = decode_call(body.as_bytes(), &limits()).unwrap();
+    assert_eq!(call.method, "operation.list");
+    assert_eq!(call.params, params);
+    assert!(encode_call("a b", &[]).is_err());
+    assert!(encode_call("x", &[Value::from("\u{1}")]).is_err());
+    assert!(encode_call("x", &[Value::Double(f64::INFINITY)]).is_err());
+}
+
+#[test]
+fn excerpts_cut_on_character_boundaries() {
+    assert_eq!(excerpt("héllo", 2), "hé…");
+    assert_eq!(excerpt("ab", 5), "ab");
+}
+
+fn xml_string() -> impl Strategy<Value = String> {
+    proptest::collection::vec(
+        prop_oneof![
+            proptest::char::range(' ', '~'),
+            Just('\n'),
+            Just('\t'),
+            Just('\r'),
+            Just('&'),
+            Just('<'),
+            proptest::char::range('\u{a0}', '\u{d7ff}'),
+            proptest::char::range('\u{10000}', '\u{10ffff}'),
+        ],
+        0..24,
+    )
+    .prop_map(|cs| cs.into_iter().collect())
+}
+
+fn date() -> impl Strategy<Value = DateTime> {
+    (
+        1970i32..2100,
+        1u32..13,
+        1u32..29,
+        0u32..24,
+        0u32..60,
+        0u32..60,
+    )
+        .prop_map(|(y, mo, d, h, mi, s)| {
+            DateTime::Local(
+                chrono::NaiveDate::from_ymd_opt(y, mo, d)
+                    .unwrap()
+                    .and_hms_opt(h, mi, s)
+                    .unwrap(),
+            )
+        })
+}
+
+fn value() -> impl Strategy<Value = Value> {
+    let leaf = prop_oneof![
+        any::<i64>().prop_map(Value::Int),
+        any::<bool>().prop_map(Value::Bool),
+        xml_string().prop_map(Value::String),
+        any::<f64>()
+            .prop_filter("finite", |d| d.is_finite())
+            .prop_map(Value::Double),
+        date().prop_map(Value::DateTime),
+        proptest::collection::vec(any::<u8>(), 0..32).prop_map(Value::Base64),
+        Just(Value::Nil),
+    ];
+    leaf.prop_recursive(4, 64, 8, |inner| {
+        prop_oneof![
+            proptest::collection::vec(inner.clone(), 0..8).prop_map(Value::Array),
+            proptest::collection::btree_map(xml_string(), inner, 0..8).prop_map(Value::Struct),
+        ]
+    })
+}
+
+proptest! {
+    #[test]
+    fn every_value_round_trips_through_a_response(v in value()) {
+        let body = encode_response(&v).unwrap();
+        let back: Value = decode_response(body.as_bytes(), &limits()).unwrap().unwrap();
+        prop_assert_eq!(back, v);
+    }
+
+    #[test]
+    fn every_value_round_trips_through_a_call(vs in proptest::collection::vec(value(), 0..4)) {
+        let body = encode_call("m.n", &vs).unwrap();
+        let back = decode_call(body.as_bytes(), &limits()).unwrap();
+        prop_assert_eq!(back.params, vs);
+    }
+
+    #[test]
+    fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
+        let _ = decode_response::<Value>(&bytes, &limits());
+        let _ = decode_response::<OperationReturn>(&bytes, &limits());
+        let _ = decode_call(&bytes, &limits());
+    }
+
+    #[test]
+    fn mutated_responses_never_panic(v in value(), cut in any::<prop::sample::Index>(), junk in any::<u8>()) {
+        let mut body = encode_response(&v).unwrap().into_bytes();
+        let at = cut.index(body.len());
+        body[at] = junk;
+        let _ = decode_response::<Value>(&body, &limits());
+        body.truncate(at);
+        let _ = decode_response::<Value>(&body, &limits());
+    }
+}

@@ -1,0 +1,676 @@
+//! Decoding: a serde `Deserializer` straight over quick-xml events.
+//!
+//! No tree is built: a typed struct is filled member by member as the events arrive, and strings
+//! without escapes are lent from the input. The decoder refuses DOCTYPE declarations and any
+//! entity other than the five predefined ones and character references, stops at a nesting depth
+//! limit, and reports errors with the byte offset where they happened.
+//!
+//! Tolerance, as servers differ: an untyped `<value>text</value>` is a string; `i4`, `int`, `i8`
+//! are integers; a namespaced `<ex:nil/>` is nil; an integer field accepts a string of digits and
+//! a string field accepts an integer.
+
+use crate::value::DATETIME_TOKEN;
+use base64::Engine;
+use quick_xml::events::{BytesStart, Event};
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use std::borrow::Cow;
+use std::collections::VecDeque;
+use std::fmt;
+
+/// Bounds on what a decoder accepts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Limits {
+    /// The largest body accepted, in bytes.
+    pub max_body_bytes: usize,
+    /// The deepest nesting of arrays and structs accepted.
+    pub max_depth: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_body_bytes: 32 * 1024 * 1024,
+            max_depth: 64,
+        }
+    }
+}
+
+impl Limits {
+    /// Sets the body size limit.
+    pub fn max_body_bytes(mut self, n: usize) -> Self {
+        self.max_body_bytes = n;
+        self
+    }
+
+    /// Sets the nesting limit.
+    pub fn max_depth(mut self, n: usize) -> Self {
+        self.max_depth = n;
+        self
+    }
+}
+
+/// Why a body could not be decoded, and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecodeError {
+    message: String,
+    offset: Option<usize>,
+}
+
+impl DecodeError {
+    pub(crate) fn new(message: impl Into<String>, offset: usize) -> Self {
+        DecodeError {
+            message: message.into(),
+            offset: Some(offset),
+        }
+    }
+
+    /// What was wrong.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The byte offset in the body where it was found, when known.
+    pub fn offset(&self) -> Option<usize> {
+        self.offset
+    }
+
+    pub(crate) fn at(mut self, offset: usize) -> Self {
+        self.offset.get_or_insert(offset);
+        self
+    }
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.offset {
+            Some(o) => write!(f, "{} (at byte {o})", self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+impl std::error::Error for DecodeError {}
+
+impl de::Error for DecodeError {
+    fn custom<T: fmt::Display>(msg: T) -> Self {
+        DecodeError {
+            message: msg.to_string(),
+            offset: None,
+        }
+    }
+}
+
+type Result<T, E = DecodeError> = std::result::Result<T, E>;
+
+pub(crate) fn local<'a>(e: &'a BytesStart<'_>) -> &'a str {
+    let name: &str = e;
+    let name = name
+        .split(|c: char| c.is_ascii_whitespace())
+        .next()
+        .unwrap_or(name);
+    name.rsplit(':').next().unwrap_or(name)
+}
+
+pub(crate) fn end_local(name: &str) -> &str {
+    name.trim_end().rsplit(':').next().unwrap_or(name)
+}
+
+fn is_ws(s: &str) -> bool {
+    s.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+}
+
+fn describe(e: &Event<'_>) -> String {
+    match e {
+        Event::Start(s) => format!("<{}>", local(s)),
+        Event::Empty(s) => format!("<{}/>", local(s)),
+        Event::End(s) => format!("</{}>", end_local(s)),
+        Event::Text(t) => format!("text {:?}", crate::codec::excerpt(t, 40)),
+        Event::CData(_) => "CDATA".into(),
+        Event::GeneralRef(r) => format!("&{};", &**r),
+        Event::Eof => "the end of the body".into(),
+        _ => "markup".into(),
+    }
+}
+
+/// The event stream with a small push-back queue.
+pub(crate) struct Events<'de> {
+    xml: quick_xml::Reader<&'de [u8]>,
+    pending: VecDeque<Event<'de>>,
+    depth: usize,
+    max_depth: usize,
+}
+
+impl<'de> Events<'de> {
+    pub(crate) fn new(text: &'de str, limits: &Limits) -> Self {
+        let mut xml = quick_xml::Reader::from_str(text);
+        let cfg = xml.config_mut();
+        cfg.check_end_names = true;
+        cfg.expand_empty_elements = false;
+        cfg.trim_text(false);
+        Events {
+            xml,
+            pending: VecDeque::new(),
+            depth: 0,
+            max_depth: limits.max_depth,
+        }
+    }
+
+    pub(crate) fn pos(&self) -> usize {
+        self.xml.buffer_position() as usize
+    }
+
+    pub(crate) fn err(&self, msg: impl Into<String>) -> DecodeError {
+        DecodeError::new(msg, self.pos())
+    }
+
+    fn unexpected(&self, found: &Event<'_>, wanted: &str) -> DecodeError {
+        self.err(format!("expected {wanted}, found {}", describe(found)))
+    }
+
+    pub(crate) fn next(&mut self) -> Result<Event<'de>> {
+        if let Some(e) = self.pending.pop_front() {
+            return Ok(e);
+        }
+        loop {
+            let ev = self
+                .xml
+                .read_event()
+                .map_err(|e| self.err(format!("malformed XML: {e}")))?;
+            match ev {
+                Event::Comment(_) | Event::PI(_) | Event::Decl(_) => continue,
+                Event::DocType(_) => {
+                    return Err(self.err("DOCTYPE declarations are refused"));
+                }
+                other => return Ok(other),
+            }
+        }
+    }
+
+    /// The next event that is not whitespace.
+    pub(crate) fn next_tag(&mut self) -> Result<Event<'de>> {
+        loop {
+            match self.next()? {
+                Event::Text(t) if is_ws(&t) => continue,
+                e => return Ok(e),
+            }
+        }
+    }
+
+    pub(crate) fn expect_start(&mut self, name: &str) -> Result<bool> {
+        match self.next_tag()? {
+            Event::Start(e) if local(&e) == name => Ok(false),
+            Event::Empty(e) if local(&e) == name => Ok(true),
+            other => Err(self.unexpected(&other, &format!("<{name}>"))),
+        }
+    }
+
+    pub(crate) fn expect_end(&mut self, name: &str) -> Result<()> {
+        match self.next_tag()? {
+            Event::End(e) if end_local(&e) == name => Ok(()),
+            other => Err(self.unexpected(&other, &format!("</{name}>"))),
+        }
+    }
+
+    pub(crate) fn expect_eof(&mut self) -> Result<()> {
+        match self.next_tag()? {
+            Event::Eof => Ok(()),
+            other => Err(self.unexpected(&other, "the end of the body")),
+        }
+    }
+
+    fn resolve_ref(&self, r: &quick_xml::events::BytesRef<'_>) -> Result<Cow<'static, str>> {
+        match r.resolve_char_ref() {
+            Ok(Some('\0')) | Err(_) => {
+                Err(self.err(format!("invalid character reference &{};", &**r)))
+            }
+            Ok(Some(c)) => Ok(Cow::Owned(c.to_string())),
+            Ok(None) => quick_xml::escape::resolve_xml_entity(r)
+                .map(Cow::Borrowed)
+                .ok_or_else(|| {
+                    self.err(format!(
+                        "entity &{}; is not defined (entity declarations are refused)",
+                        &**r
+                    ))
+                }),
+        }
+    }
+
+    /// The text of an element whose start tag was read, up to its end tag.
+    pub(crate) fn text_until_end(&mut self, name: &str) -> Result<Cow<'de, str>> {
+        let mut acc: Option<Cow<'de, str>> = None;
+        loop {
+            match self.next()? {
+                Event::Text(t) => push(&mut acc, t.xml10_content()),
+                Event::CData(c) => push(&mut acc, c.xml10_content()),
+                Event::GeneralRef(r) => {
+                    let s = self.resolve_ref(&r)?;
+                    push(&mut acc, s);
+                }
+                Event::End(e) if end_local(&e) == name => {
+                    return Ok(acc.unwrap_or(Cow::Borrowed("")));
+                }
+                other => return Err(self.unexpected(&other, &format!("text or </{name}>"))),
+            }
+        }
+    }
+
+    fn enter(&mut self) -> Result<()> {
+        self.depth += 1;
+        if self.depth > self.max_depth {
+            return Err(self.err(format!(
+                "values nested deeper than {} levels",
+                self.max_depth
+            )));
+        }
+        Ok(())
+    }
+
+    fn leave(&mut self) {
+        self.depth -= 1;
+    }
+}
+
+fn push<'de>(acc: &mut Option<Cow<'de, str>>, piece: Cow<'de, str>) {
+    match acc {
+        None => *acc = Some(piece),
+        Some(existing) => existing.to_mut().push_str(&piece),
+    }
+}
+
+/// What the caller expects, for the few coercions the decoder allows.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Hint {
+    Any,
+    Int,
+    Str,
+}
+
+/// Deserializes one `<value>`.
+pub(crate) struct ValueDe<'a, 'de> {
+    ev: &'a mut Events<'de>,
+    /// Whether `<value>` was already read.
+    started: bool,
+    hint: Hint,
+}
+
+impl<'a, 'de> ValueDe<'a, 'de> {
+    pub(crate) fn new(ev: &'a mut Events<'de>) -> Self {
+        ValueDe {
+            ev,
+            started: false,
+            hint: Hint::Any,
+        }
+    }
+
+    fn run<V: Visitor<'de>>(self, v: V) -> Result<V::Value> {
+        let ValueDe { ev, started, hint } = self;
+        if !started {
+            match ev.next_tag()? {
+                Event::Start(e) if local(&e) == "value" => {}
+                Event::Empty(e) if local(&e) == "value" => {
+                    return visit_text(v, Cow::Borrowed(""), hint);
+                }
+                other => return Err(ev.unexpected(&other, "<value>")),
+            }
+        }
+        let mut text: Option<Cow<'de, str>> = None;
+        loop {
+            match ev.next()? {
+                Event::Text(t) => push(&mut text, t.xml10_content()),
+                Event::CData(c) => push(&mut text, c.xml10_content()),
+                Event::GeneralRef(r) => {
+                    let s = ev.resolve_ref(&r)?;
+                    push(&mut text, s);
+                }
+                Event::End(e) if end_local(&e) == "value" => {
+                    return visit_text(v, text.unwrap_or(Cow::Borrowed("")), hint);
+                }
+                Event::Start(e) => {
+                    if !text.as_deref().is_none_or(is_ws) {
+                        return Err(ev.err("text mixed with a typed value"));
+                    }
+                    let name = local(&e).to_owned();
+                    let out = typed(ev, v, &name, false, hint)?;
+                    ev.expect_end("value")?;
+                    return Ok(out);
+                }
+                Event::Empty(e) => {
+                    if !text.as_deref().is_none_or(is_ws) {
+                        return Err(ev.err("text mixed with a typed value"));
+                    }
+                    let name = local(&e).to_owned();
+                    let out = typed(ev, v, &name, true, hint)?;
+                    ev.expect_end("value")?;
+                    return Ok(out);
+                }
+                other => return Err(ev.unexpected(&other, "a value")),
+            }
+        }
+    }
+
+    /// Whether the value is `nil`, without consuming anything but what it pushes back.
+    fn is_nil(&mut self) -> Result<bool> {
+        let ev = &mut *self.ev;
+        let first = ev.next_tag()?;
+        let mut seen = Vec::with_capacity(3);
+        let nil = match &first {
+            Event::Start(e) if local(e) == "value" => {
+                loop {
+                    let e = ev.next()?;
+                    let stop = !matches!(&e, Event::Text(t) if is_ws(t));
+                    seen.push(e);
+                    if stop {
+                        break;
+                    }
+                }
+                matches!(seen.last(), Some(Event::Empty(e) | Event::Start(e)) if local(e) == "nil")
+            }
+            _ => false,
+        };
+        for e in seen.into_iter().rev() {
+            ev.pending.push_front(e);
+        }
+        ev.pending.push_front(first);
+        Ok(nil)
+    }
+}
+
+fn visit_text<'de, V: Visitor<'de>>(v: V, text: Cow<'de, str>, hint: Hint) -> Result<V::Value> {
+    if hint == Hint::Int {
+        if let Ok(i) = text.trim().parse::<i64>() {
+            return v.visit_i64(i);
+        }
+    }
+    match text {
+        Cow::Borrowed(s) => v.visit_borrowed_str(s),
+        Cow::Owned(s) => v.visit_string(s),
+    }
+}
+
+fn typed<'de, V: Visitor<'de>>(
+    ev: &mut Events<'de>,
+    v: V,
+    name: &str,
+    empty: bool,
+    hint: Hint,
+) -> Result<V::Value> {
+    let text = |ev: &mut Events<'de>| -> Result<Cow<'de, str>> {
+        if empty {
+            Ok(Cow::Borrowed(""))
+        } else {
+            ev.text_until_end(name)
+        }
+    };
+    match name {
+        "string" => {
+            let s = text(ev)?;
+            visit_text(v, s, hint)
+        }
+        "int" | "i4" | "i8" => {
+            let s = text(ev)?;
+            let i: i64 = s.trim().parse().map_err(|_| {
+                ev.err(format!(
+                    "<{name}> holds {:?}, not an integer",
+                    crate::codec::excerpt(&s, 40)
+                ))
+            })?;
+            if hint == Hint::Str {
+                v.visit_string(i.to_string())
+            } else {
+                v.visit_i64(i)
+            }
+        }
+        "boolean" => {
+            let s = text(ev)?;
+            match s.trim() {
+                "1" | "true" => v.visit_bool(true),
+                "0" | "false" => v.visit_bool(false),
+                other => Err(ev.err(format!(
+                    "<boolean> holds {:?}",
+                    crate::codec::excerpt(other, 40)
+                ))),
+            }
+        }
+        "double" => {
+            let s = text(ev)?;
+            let d: f64 = s.trim().parse().map_err(|_| {
+                ev.err(format!(
+                    "<double> holds {:?}",
+                    crate::codec::excerpt(&s, 40)
+                ))
+            })?;
+            v.visit_f64(d)
+        }
+        "dateTime.iso8601" => {
+            let s = text(ev)?;
+            v.visit_map(DateTimeAccess { raw: Some(s) })
+        }
+        "base64" => {
+            let s = text(ev)?;
+            let clean: String = s.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(clean.as_bytes())
+                .map_err(|e| ev.err(format!("<base64> is not base64: {e}")))?;
+            v.visit_byte_buf(bytes)
+        }
+        "nil" => {
+            if !empty {
+                ev.text_until_end("nil")?;
+            }
+            v.visit_unit()
+        }
+        "struct" => {
+            if empty {
+                return v.visit_map(de::value::MapDeserializer::<
+                    std::iter::Empty<(&str, &str)>,
+                    DecodeError,
+                >::new(std::iter::empty()));
+            }
+            ev.enter()?;
+            let mut access = StructAccess { ev, done: false };
+            let out = v.visit_map(&mut access)?;
+            access.drain()?;
+            access.ev.leave();
+            Ok(out)
+        }
+        "array" => {
+            if empty {
+                return v.visit_seq(de::value::SeqDeserializer::<
+                    std::iter::Empty<&str>,
+                    DecodeError,
+                >::new(std::iter::empty()));
+            }
+            let data_empty = ev.expect_start("data")?;
+            if data_empty {
+                ev.expect_end("array")?;
+                return v.visit_seq(de::value::SeqDeserializer::<
+                    std::iter::Empty<&str>,
+                    DecodeError,
+                >::new(std::iter::empty()));
+            }
+            ev.enter()?;
+            let mut access = ArrayAccess { ev, done: false };
+            let out = v.visit_seq(&mut access)?;
+            access.drain()?;
+            access.ev.leave();
+            access.ev.expect_end("array")?;
+            Ok(out)
+        }
+        other => Err(ev.err(format!("unknown value type <{other}>"))),
+    }
+}
+
+struct DateTimeAccess<'de> {
+    raw: Option<Cow<'de, str>>,
+}
+
+impl<'de> MapAccess<'de> for DateTimeAccess<'de> {
+    type Error = DecodeError;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>> {
+        if self.raw.is_none() {
+            return Ok(None);
+        }
+        seed.deserialize(de::value::BorrowedStrDeserializer::new(DATETIME_TOKEN))
+            .map(Some)
+    }
+
+    fn next_value_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<S::Value> {
+        match self.raw.take() {
+            Some(Cow::Borrowed(s)) => seed.deserialize(de::value::BorrowedStrDeserializer::new(s)),
+            Some(Cow::Owned(s)) => seed.deserialize(de::value::StringDeserializer::new(s)),
+            None => Err(de::Error::custom("dateTime value read twice")),
+        }
+    }
+}
+
+struct StructAccess<'a, 'de> {
+    ev: &'a mut Events<'de>,
+    done: bool,
+}
+
+impl<'de> StructAccess<'_, 'de> {
+    fn drain(&mut self) -> Result<()> {
+        while !self.done {
+            if self
+                .next_key_seed(std::marker::PhantomData::<de::IgnoredAny>)?
+                .is_some()
+            {
+                self.next_value_seed(std::marker::PhantomData::<de::IgnoredAny>)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> MapAccess<'de> for StructAccess<'_, 'de> {
+    type Error = DecodeError;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>> {
+        if self.done {
+            return Ok(None);
+        }
+        match self.ev.next_tag()? {
+            Event::End(e) if end_local(&e) == "struct" => {
+                self.done = true;
+                return Ok(None);
+            }
+            Event::Start(e) if local(&e) == "member" => {}
+            other => return Err(self.ev.unexpected(&other, "<member> or </struct>")),
+        }
+        let name_empty = self.ev.expect_start("name")?;
+        let name = if name_empty {
+            Cow::Borrowed("")
+        } else {
+            self.ev.text_until_end("name")?
+        };
+        let pos = self.ev.pos();
+        let key = match name {
+            Cow::Borrowed(s) => seed.deserialize(de::value::BorrowedStrDeserializer::new(s)),
+            Cow::Owned(s) => seed.deserialize(de::value::StringDeserializer::new(s)),
+        };
+        key.map(Some).map_err(|e: DecodeError| e.at(pos))
+    }
+
+    fn next_value_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<S::Value> {
+        let out = seed
+            .deserialize(ValueDe::new(self.ev))
+            .map_err(|e| e.at(self.ev.pos()))?;
+        self.ev.expect_end("member")?;
+        Ok(out)
+    }
+}
+
+struct ArrayAccess<'a, 'de> {
+    ev: &'a mut Events<'de>,
+    done: bool,
+}
+
+impl<'de> ArrayAccess<'_, 'de> {
+    fn drain(&mut self) -> Result<()> {
+        while !self.done {
+            self.next_element_seed(std::marker::PhantomData::<de::IgnoredAny>)?;
+        }
+        Ok(())
+    }
+}
+
+impl<'de> SeqAccess<'de> for ArrayAccess<'_, 'de> {
+    type Error = DecodeError;
+
+    fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>> {
+        if self.done {
+            return Ok(None);
+        }
+        let e = self.ev.next_tag()?;
+        match &e {
+            Event::End(end) if end_local(end) == "data" => {
+                self.done = true;
+                return Ok(None);
+            }
+            Event::Start(s) | Event::Empty(s) if local(s) == "value" => {}
+            _ => return Err(self.ev.unexpected(&e, "<value> or </data>")),
+        }
+        self.ev.pending.push_front(e);
+        seed.deserialize(ValueDe::new(self.ev))
+            .map(Some)
+            .map_err(|e| e.at(self.ev.pos()))
+    }
+}
+
+impl<'de> Deserializer<'de> for ValueDe<'_, 'de> {
+    type Error = DecodeError;
+
+    fn deserialize_any<V: Visitor<'de>>(self, v: V) -> Result<V::Value> {
+        self.run(v)
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(mut self, v: V) -> Result<V::Value> {
+        if !self.started && self.is_nil()? {
+            self.run(de::IgnoredAny)?;
+            v.visit_none()
+        } else {
+            v.visit_some(self)
+        }
+    }
+
+    fn deserialize_i64<V: Visitor<'de>>(mut self, v: V) -> Result<V::Value> {
+        self.hint = Hint::Int;
+        self.run(v)
+    }
+
+    fn deserialize_i32<V: Visitor<'de>>(self, v: V) -> Result<V::Value> {
+        self.deserialize_i64(v)
+    }
+
+    fn deserialize_u64<V: Visitor<'de>>(self, v: V) -> Result<V::Value> {
+        self.deserialize_i64(v)
+    }
+
+    fn deserialize_u32<V: Visitor<'de>>(self, v: V) -> Result<V::Value> {
+        self.deserialize_i64(v)
+    }
+
+    fn deserialize_str<V: Visitor<'de>>(mut self, v: V) -> Result<V::Value> {
+        self.hint = Hint::Str;
+        self.run(v)
+    }
+
+    fn deserialize_string<V: Visitor<'de>>(self, v: V) -> Result<V::Value> {
+        self.deserialize_str(v)
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        v: V,
+    ) -> Result<V::Value> {
+        v.visit_newtype_struct(self)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i128 u8 u16 u128 f32 f64 char bytes byte_buf unit
+        unit_struct seq tuple tuple_struct map struct enum identifier ignored_any
+    }
+}
