@@ -1,1 +1,3 @@
-//! Integration tests.
+//! Integration tests: each adapter against an independent peer (DESIGN section 7).
+
+mod xmlrpc_peer;

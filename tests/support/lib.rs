@@ -1,1 +1,192 @@
-//! Support for the integration tests.
+//! Support for the integration tests: starting the independent peers (DESIGN section 7), finding
+//! the `regops` binary, and skipping loudly when a peer is missing.
+//!
+//! Under `cargo xtask test` (`REGOPS_REQUIRE_PEERS=1`) a missing peer fails the test instead of
+//! skipping it.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::Mutex;
+use std::time::Duration;
+
+/// The workspace root.
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("the tests crate sits in the workspace")
+        .to_path_buf()
+}
+
+/// Whether missing peers must fail the tests (set by `cargo xtask test`).
+pub fn peers_required() -> bool {
+    std::env::var("REGOPS_REQUIRE_PEERS").is_ok_and(|v| v == "1")
+}
+
+/// Reports a missing peer: panics under `cargo xtask test`, otherwise prints a loud skip
+/// notice. Returns so that the caller can `return` from the test.
+pub fn missing_peer(test: &str, peer: &str, why: &str) {
+    let msg =
+        format!("peer {peer} is not available ({why}); run `cargo xtask peers` to install it");
+    if peers_required() {
+        panic!("{test}: {msg}");
+    }
+    eprintln!("\n*** SKIPPED {test}: {msg} ***\n");
+}
+
+/// Where `cargo xtask peers` installs the peers.
+pub fn peers_dir() -> PathBuf {
+    std::env::var_os("REGOPS_PEERS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("target").join("peers"))
+}
+
+/// The system python3, when it has the standard XML-RPC modules.
+pub fn python3() -> Option<PathBuf> {
+    let ok = Command::new("python3")
+        .args(["-c", "import xmlrpc.server, xmlrpc.client"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    ok.then(|| PathBuf::from("python3"))
+}
+
+/// The python of the peers' venv, when it exists.
+pub fn venv_python() -> Option<PathBuf> {
+    let p = peers_dir().join("venv").join("bin").join("python");
+    p.exists().then_some(p)
+}
+
+/// A peer script under `tests/peers/`.
+pub fn peer_script(name: &str) -> PathBuf {
+    root().join("tests").join("peers").join(name)
+}
+
+/// A server process that is killed when dropped.
+#[derive(Debug)]
+pub struct PeerServer {
+    child: Child,
+    url: String,
+}
+
+impl PeerServer {
+    /// Starts `program args...` and waits for it to print `LISTENING <url>` on stdout.
+    pub fn start(program: &Path, args: &[&str]) -> Result<PeerServer, String> {
+        let mut child = Command::new(program)
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .map_err(|e| format!("starting {}: {e}", program.display()))?;
+        let stdout = child.stdout.take().expect("piped stdout");
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut lines = BufReader::new(stdout).lines();
+            let first = lines.next();
+            let _ = tx.send(first);
+            // Keep draining so that the server never blocks on a full pipe.
+            for _ in lines {}
+        });
+        match rx.recv_timeout(Duration::from_secs(60)) {
+            Ok(Some(Ok(line))) if line.starts_with("LISTENING ") => Ok(PeerServer {
+                child,
+                url: line["LISTENING ".len()..].trim().to_owned(),
+            }),
+            other => {
+                let _ = child.kill();
+                Err(format!("{} did not start: {other:?}", program.display()))
+            }
+        }
+    }
+
+    /// The URL it serves.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+}
+
+impl Drop for PeerServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The Gandi-shaped server on Python's `xmlrpc.server`, or `None` (after the skip notice) when
+/// python3 is missing.
+pub fn gandi_peer(test: &str, api_key: &str) -> Option<PeerServer> {
+    let Some(py) = python3() else {
+        missing_peer(test, "python3", "python3 with xmlrpc.server was not found");
+        return None;
+    };
+    let script = peer_script("gandi_xmlrpc_server.py");
+    Some(
+        PeerServer::start(&py, &[script.to_str().expect("utf-8 path"), api_key])
+            .unwrap_or_else(|e| panic!("{test}: {e}")),
+    )
+}
+
+/// The `regops` binary, built when it is not there yet.
+pub fn regops_bin() -> PathBuf {
+    static BUILT: Mutex<Option<PathBuf>> = Mutex::new(None);
+    let mut built = BUILT.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(p) = &*built {
+        return p.clone();
+    }
+    // The test executable is target/<profile>/deps/integration-HASH; the binary sits in
+    // target/<profile>.
+    let exe = std::env::current_exe().expect("current exe");
+    let profile_dir = exe.parent().and_then(Path::parent).expect("target dir");
+    let bin = profile_dir.join(format!("regops{}", std::env::consts::EXE_SUFFIX));
+    if !bin.exists() {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let status = Command::new(cargo)
+            .args(["build", "-p", "regops", "--bin", "regops"])
+            .current_dir(root())
+            .status()
+            .expect("run cargo build");
+        assert!(status.success(), "building regops failed");
+    }
+    *built = Some(bin.clone());
+    bin
+}
+
+/// A scratch directory for one test, removed when dropped.
+#[derive(Debug)]
+pub struct Scratch(PathBuf);
+
+impl Scratch {
+    /// A new empty directory named after `test`.
+    pub fn new(test: &str) -> Scratch {
+        let dir = std::env::temp_dir().join(format!("regops-{test}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("create scratch dir");
+        Scratch(dir)
+    }
+
+    /// Its path.
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Runs `regops` with `args` in `dir`, with no configuration from the environment except `envs`.
+pub fn run_regops(dir: &Path, args: &[&str], envs: &[(&str, &str)]) -> Output {
+    Command::new(regops_bin())
+        .args(args)
+        .current_dir(dir)
+        .env_remove("REGOPS_CONFIG")
+        .env_remove("RUST_LOG")
+        .env("XDG_CONFIG_HOME", dir.join("no-xdg"))
+        .envs(envs.iter().copied())
+        .output()
+        .expect("run regops")
+}

@@ -91,12 +91,12 @@ pub trait Backend: Send + Sync {
     }
 
     /// The certificate calls of this backend, when its provider sells certificates.
-    fn certificates(&self) -> Option<&dyn CertificateBackend> {
+    fn certificate_backend(&self) -> Option<&dyn CertificateBackend> {
         None
     }
 
     /// The domain cancelation call of this backend, when its provider has one.
-    fn domains(&self) -> Option<&dyn DomainCancelBackend> {
+    fn domain_cancel_backend(&self) -> Option<&dyn DomainCancelBackend> {
         None
     }
 }

@@ -119,9 +119,7 @@ impl Backend for GandiBackend {
 
     async fn count(&self, filter: &OperationFilter) -> Result<u64> {
         let opts = convert::list_options(filter, self.client.timezone());
-        if !filter.residual(&server_filter()).is_empty()
-            || opts.id.is_none() && !filter.ids.is_empty()
-        {
+        if !convert::exact_on_server(filter) {
             // The server cannot count exactly what is asked: count the checked listing.
             let mut n = 0u64;
             let mut stream = regops_core::page::items(self.operations(filter));
@@ -192,7 +190,7 @@ impl Backend for GandiBackend {
         Ok(())
     }
 
-    fn certificates(&self) -> Option<&dyn CertificateBackend> {
+    fn certificate_backend(&self) -> Option<&dyn CertificateBackend> {
         Some(self)
     }
 }

@@ -255,6 +255,20 @@ pub fn list_options(filter: &OperationFilter, zone: ServerTimeZone) -> Operation
     o
 }
 
+/// Whether [`list_options`] asks the server for exactly `filter` (so that `operation.count` can
+/// count it): one step word at most, one type at most, no time bounds (they are widened), numeric
+/// ids.
+pub fn exact_on_server(filter: &OperationFilter) -> bool {
+    let steps: usize = filter.statuses.iter().map(|s| steps_of(s).len()).sum();
+    (filter.statuses.is_empty() || steps == 1)
+        && filter.kinds.len() <= 1
+        && filter.submitted_since.is_none()
+        && filter.submitted_until.is_none()
+        && filter.updated_since.is_none()
+        && filter.updated_until.is_none()
+        && filter.ids.iter().all(|id| id.as_i64().is_some())
+}
+
 fn like_escape(s: &str) -> String {
     s.replace('%', "\\%").replace('_', "\\_")
 }

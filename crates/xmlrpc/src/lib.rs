@@ -24,6 +24,8 @@
 //! # Ok(()) }
 //! ```
 
+#[cfg(any(test, feature = "testing"))]
+pub mod arbitrary;
 pub mod backend;
 pub mod client;
 pub mod codec;

@@ -43,7 +43,7 @@ fn print_op(ctx: &mut Ctx<'_>, op: &Operation) -> Result<(), CliError> {
 /// Runs a `cert` command.
 pub async fn run(ctx: &mut Ctx<'_>, cmd: CertCommand) -> Result<Exit, CliError> {
     let backend = ctx.backend;
-    let Some(certs): Option<&dyn CertificateBackend> = backend.certificates() else {
+    let Some(certs): Option<&dyn CertificateBackend> = backend.certificate_backend() else {
         return Err(CliError::usage(format!(
             "account {}: provider {} has no certificate calls",
             ctx.account,

@@ -45,7 +45,7 @@ pub async fn run(ctx: &mut Ctx<'_>, cmd: DomainCommand) -> Result<Exit, CliError
     } else if kind == CancelKind::Preack {
         return Err(CliError::usage("--type preack needs --gaining-registrar"));
     }
-    let Some(domains) = ctx.backend.domains() else {
+    let Some(domains) = ctx.backend.domain_cancel_backend() else {
         return Err(CliError::usage(format!(
             "account {}: provider {} has no domain cancelation call",
             ctx.account,
