@@ -26,7 +26,6 @@ pub struct AccountConfig {
     /// `gandi`, `netim`, `route53` or `autodns`.
     pub provider: String,
     /// The other settings of the account.
-    #[allow(dead_code)] // read by the provider entries as they land (providers/*.rs)
     pub settings: toml::Table,
 }
 
@@ -175,7 +174,6 @@ impl Config {
 /// A secret as written in the configuration: `{ env = "VAR" }`, or a literal string (accepted
 /// with a warning).
 #[derive(Clone, PartialEq, Eq)]
-#[allow(dead_code)] // read by the provider entries as they land (providers/*.rs)
 pub enum SecretSetting {
     /// Read from this environment variable.
     Env(String),
@@ -220,7 +218,6 @@ impl<'de> Deserialize<'de> for SecretSetting {
     }
 }
 
-#[allow(dead_code)] // read by the provider entries as they land (providers/*.rs)
 impl SecretSetting {
     /// The secret's value; a literal is accepted with a warning on stderr.
     pub fn resolve(&self, account: &str, field: &str) -> Result<Secret, CliError> {
@@ -235,9 +232,6 @@ impl SecretSetting {
                 ))),
             },
             SecretSetting::Literal(s) => {
-                tracing::warn!(
-                    "account {account}: {field} is written in the configuration file; prefer {field} = {{ env = \"VARIABLE\" }}"
-                );
                 eprintln!(
                     "warning: account {account}: {field} is written in the configuration file; prefer {field} = {{ env = \"VARIABLE\" }}"
                 );
@@ -247,7 +241,6 @@ impl SecretSetting {
     }
 }
 
-#[allow(dead_code)] // read by the provider entries as they land (providers/*.rs)
 impl AccountConfig {
     /// Reads the account's settings into a provider's settings type (which denies unknown keys).
     pub fn settings<T: serde::de::DeserializeOwned>(&self) -> Result<T, CliError> {

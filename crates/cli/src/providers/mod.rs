@@ -4,9 +4,12 @@
 //! provider's settings from the account and builds its client. A provider the configuration names
 //! but this build does not have is a configuration error (exit 2), never a panic.
 
+mod gandi;
+
 use crate::config::AccountConfig;
 use crate::exit::CliError;
-use regops_core::Backend;
+use regops_core::{Backend, ServerTimeZone};
+use std::time::Duration;
 
 /// One provider this build knows.
 pub struct Provider {
@@ -17,7 +20,10 @@ pub struct Provider {
 }
 
 /// Every provider built into this binary.
-pub const PROVIDERS: &[Provider] = &[];
+pub const PROVIDERS: &[Provider] = &[Provider {
+    name: "gandi",
+    connect: gandi::connect,
+}];
 
 /// The providers regops has adapters for, built in or not.
 pub const KNOWN: &[&str] = &["gandi", "netim", "route53", "autodns"];
@@ -47,4 +53,33 @@ pub fn connect(account: &AccountConfig) -> Result<Box<dyn Backend>, CliError> {
             KNOWN.join(", ")
         )))
     }
+}
+
+/// The account's `timezone` setting (Europe/Paris when absent).
+pub(crate) fn server_zone(
+    account: &AccountConfig,
+    setting: Option<&str>,
+) -> Result<ServerTimeZone, CliError> {
+    match setting {
+        None => Ok(ServerTimeZone::PARIS),
+        Some(name) => ServerTimeZone::named(name).ok_or_else(|| {
+            CliError::usage(format!(
+                "account {}: timezone {name:?} is not an IANA time zone name (like Europe/Paris)",
+                account.name
+            ))
+        }),
+    }
+}
+
+/// The account's `timeout` setting (`30s`, `2m`, ...).
+pub(crate) fn timeout_setting(
+    account: &AccountConfig,
+    setting: Option<&str>,
+) -> Result<Option<Duration>, CliError> {
+    setting
+        .map(|t| {
+            crate::parse::duration(t)
+                .map_err(|e| CliError::usage(format!("account {}: timeout: {e}", account.name)))
+        })
+        .transpose()
 }

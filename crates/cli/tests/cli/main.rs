@@ -1,6 +1,7 @@
-//! The binary as a process: help, usage errors and configuration errors with their exit codes.
-//! (End-to-end runs against providers live in the workspace's `tests/` crate, which finds this
-//! binary next to its own test executable.)
+//! The binary as a process: help, usage errors and configuration errors with their exit codes,
+//! and end-to-end runs against the independent peers (DESIGN section 7).
+
+mod gandi;
 
 use std::process::{Command, Output};
 
