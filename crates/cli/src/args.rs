@@ -42,6 +42,35 @@ pub enum Command {
     /// SSL certificates (Gandi and Netim accounts).
     #[command(subcommand)]
     Cert(CertCommand),
+    /// Run the sandbox registrar; prints each protocol's URL and a configuration for it.
+    Sim(SimArgs),
+    /// Start the sandbox in-process, submit work, and watch it finish (no account needed).
+    Demo(DemoArgs),
+}
+
+/// `regops sim` options.
+#[derive(Debug, Args)]
+pub struct SimArgs {
+    /// The address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8417", value_name = "ADDR")]
+    pub listen: String,
+    /// The seed of the sandbox's random draws (same seed, same run).
+    #[arg(long, default_value_t = 2015)]
+    pub seed: u64,
+    /// How many times faster than real time the sandbox clock runs.
+    #[arg(long, default_value_t = 10.0)]
+    pub speed: f64,
+}
+
+/// `regops demo` options.
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// The seed of the sandbox's random draws (same seed, same outcomes).
+    #[arg(long, default_value_t = 2015)]
+    pub seed: u64,
+    /// How many times faster than real time the sandbox clock runs.
+    #[arg(long, default_value_t = 10.0)]
+    pub speed: f64,
 }
 
 /// `regops ops ...`

@@ -28,6 +28,12 @@ fn init_tracing() {
 }
 
 async fn run(cli: Cli, out: &mut dyn Write) -> Result<Exit, CliError> {
+    // The sandbox commands need no configuration.
+    let command = match cli.command {
+        Command::Demo(args) => return commands::demo::demo(args, cli.json, out).await,
+        Command::Sim(args) => return commands::demo::sim(args, out).await,
+        other => other,
+    };
     let config = config::load(cli.config.as_deref())?;
     let account = config.select(cli.account.as_deref())?;
     let backend = providers::connect(account)?;
@@ -37,7 +43,8 @@ async fn run(cli: Cli, out: &mut dyn Write) -> Result<Exit, CliError> {
         json: cli.json,
         out,
     };
-    match cli.command {
+    match command {
+        Command::Sim(_) | Command::Demo(_) => unreachable!("handled above"),
         Command::Ops(cmd) => commands::ops::run(&mut ctx, cmd).await,
         Command::Domain(cmd) => commands::domain::run(&mut ctx, cmd).await,
         Command::Cert(cmd) => commands::cert::run(&mut ctx, cmd).await,

@@ -1,6 +1,7 @@
 //! The commands that talk to one account.
 
 pub mod cert;
+pub mod demo;
 pub mod domain;
 pub mod ops;
 

@@ -97,10 +97,47 @@ async fn list(ctx: &mut Ctx<'_>, args: ListArgs) -> Result<Exit, CliError> {
 }
 
 /// How one wait ended.
-enum Ending {
+pub(crate) enum Ending {
+    /// The operation reached a terminal status.
     Terminal(Operation),
+    /// The deadline passed; the last state seen, if any.
     Deadline(Option<Operation>),
+    /// Polling failed for good.
     Error(regops_core::Error),
+}
+
+/// Follows one operation to its end, showing each change on `bar`.
+pub(crate) async fn follow(
+    backend: &dyn regops_core::Backend,
+    id: OperationId,
+    opts: WaitOptions,
+    bar: &crate::progress::Bar,
+) -> Ending {
+    let mut events = wait(backend, id, opts);
+    let mut last = None;
+    while let Some(ev) = events.next().await {
+        match ev {
+            Ok(WaitEvent::Changed(op)) => {
+                bar.update(&op);
+                if op.is_terminal() {
+                    bar.finish(&op);
+                    return Ending::Terminal(op);
+                }
+                last = Some(op);
+            }
+            Ok(WaitEvent::Retrying { error, retry_in }) => bar.retrying(&error, retry_in),
+            Ok(WaitEvent::DeadlineReached(op)) => {
+                bar.deadline();
+                return Ending::Deadline(op.or(last));
+            }
+            Ok(_) => {}
+            Err(e) => {
+                bar.failed(&e);
+                return Ending::Error(e);
+            }
+        }
+    }
+    Ending::Deadline(last)
 }
 
 async fn wait_all(ctx: &mut Ctx<'_>, args: WaitArgs) -> Result<Exit, CliError> {
@@ -115,31 +152,8 @@ async fn wait_all(ctx: &mut Ctx<'_>, args: WaitArgs) -> Result<Exit, CliError> {
         let bar = progress.add(&id);
         let opts = opts.clone();
         async move {
-            let mut events = wait(backend, id.clone(), opts);
-            let mut last = None;
-            while let Some(ev) = events.next().await {
-                match ev {
-                    Ok(WaitEvent::Changed(op)) => {
-                        bar.update(&op);
-                        if op.is_terminal() {
-                            bar.finish(&op);
-                            return (id, Ending::Terminal(op));
-                        }
-                        last = Some(op);
-                    }
-                    Ok(WaitEvent::Retrying { error, retry_in }) => bar.retrying(&error, retry_in),
-                    Ok(WaitEvent::DeadlineReached(op)) => {
-                        bar.deadline();
-                        return (id, Ending::Deadline(op.or(last)));
-                    }
-                    Ok(_) => {}
-                    Err(e) => {
-                        bar.failed(&e);
-                        return (id, Ending::Error(e));
-                    }
-                }
-            }
-            (id, Ending::Deadline(last))
+            let ending = follow(backend, id.clone(), opts, &bar).await;
+            (id, ending)
         }
     });
     let endings = futures::future::join_all(waits).await;

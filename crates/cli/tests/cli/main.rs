@@ -147,3 +147,36 @@ fn tempdir() -> std::path::PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
+
+#[test]
+fn demo_runs_the_sandbox_and_every_operation_ends() {
+    let out = regops(&["demo"], &[]);
+    let stdout = text(&out.stdout);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stdout}\n{stderr}");
+    let mut lines = stdout.lines();
+    let header = lines.next().unwrap_or_default();
+    for col in ["ACCOUNT", "ID", "TYPE", "TARGET", "STATUS", "RAW", "TOOK"] {
+        assert!(header.contains(col), "{header}");
+    }
+    let rows: Vec<&str> = lines.collect();
+    assert_eq!(rows.len(), 8, "{stdout}");
+    for row in &rows {
+        assert!(row.starts_with("gandi "), "{row}");
+        assert!(
+            ["succeeded", "failed", "cancelled"]
+                .iter()
+                .any(|s| row.split_whitespace().any(|w| w == *s)),
+            "not terminal: {row}"
+        );
+    }
+    assert!(stdout.contains("certificate_create") && stdout.contains("cancelled"));
+    // Not a terminal: plain progress lines on stderr, no escape sequences.
+    assert!(
+        stderr.contains("sandbox registrar on 127.0.0.1:"),
+        "{stderr}"
+    );
+    assert!(stderr.contains(": in_progress (RUN)"), "{stderr}");
+    assert!(!stderr.contains('\u{1b}'), "{stderr}");
+    assert!(stderr.contains("1 cancel sent once"), "{stderr}");
+}
