@@ -36,6 +36,9 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
+/// The environment variable the configuration of [`Sim::config_toml`] reads the Gandi key from.
+pub const GANDI_KEY_VARIABLE: &str = "REGOPS_SANDBOX_GANDI_KEY";
+
 /// How to start the sandbox.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -185,9 +188,10 @@ impl Sim {
              [accounts.gandi]\n\
              provider = \"gandi\"\n\
              endpoint = \"{gandi}\"\n\
-             api_key = \"{key}\"  # the sandbox's key: a literal is fine here\n",
+             api_key = {{ env = \"{env}\" }}  # export {env}={key}\n",
             addr = self.addr,
             gandi = self.url("gandi"),
+            env = GANDI_KEY_VARIABLE,
             key = self.config.gandi_api_key,
         )
     }
