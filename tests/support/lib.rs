@@ -1,13 +1,12 @@
-//! Support for the integration tests: starting the independent peers (DESIGN section 7), finding
-//! the `regops` binary, and skipping loudly when a peer is missing.
+//! Support for the integration tests: starting the independent peers (DESIGN section 7),
+//! scratch directories, and skipping loudly when a peer is missing.
 //!
 //! Under `cargo xtask test` (`REGOPS_REQUIRE_PEERS=1`) a missing peer fails the test instead of
 //! skipping it.
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
-use std::sync::Mutex;
+use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 /// The workspace root.
@@ -34,13 +33,6 @@ pub fn missing_peer(test: &str, peer: &str, why: &str) {
     eprintln!("\n*** SKIPPED {test}: {msg} ***\n");
 }
 
-/// Where `cargo xtask peers` installs the peers.
-pub fn peers_dir() -> PathBuf {
-    std::env::var_os("REGOPS_PEERS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root().join("target").join("peers"))
-}
-
 /// The system python3, when it has the standard XML-RPC modules.
 pub fn python3() -> Option<PathBuf> {
     let ok = Command::new("python3")
@@ -50,12 +42,6 @@ pub fn python3() -> Option<PathBuf> {
         .status()
         .is_ok_and(|s| s.success());
     ok.then(|| PathBuf::from("python3"))
-}
-
-/// The python of the peers' venv, when it exists.
-pub fn venv_python() -> Option<PathBuf> {
-    let p = peers_dir().join("venv").join("bin").join("python");
-    p.exists().then_some(p)
 }
 
 /// A peer script under `tests/peers/`.
@@ -128,31 +114,6 @@ pub fn gandi_peer(test: &str, api_key: &str) -> Option<PeerServer> {
     )
 }
 
-/// The `regops` binary, built when it is not there yet.
-pub fn regops_bin() -> PathBuf {
-    static BUILT: Mutex<Option<PathBuf>> = Mutex::new(None);
-    let mut built = BUILT.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some(p) = &*built {
-        return p.clone();
-    }
-    // The test executable is target/<profile>/deps/integration-HASH; the binary sits in
-    // target/<profile>.
-    let exe = std::env::current_exe().expect("current exe");
-    let profile_dir = exe.parent().and_then(Path::parent).expect("target dir");
-    let bin = profile_dir.join(format!("regops{}", std::env::consts::EXE_SUFFIX));
-    if !bin.exists() {
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        let status = Command::new(cargo)
-            .args(["build", "-p", "regops", "--bin", "regops"])
-            .current_dir(root())
-            .status()
-            .expect("run cargo build");
-        assert!(status.success(), "building regops failed");
-    }
-    *built = Some(bin.clone());
-    bin
-}
-
 /// A scratch directory for one test, removed when dropped.
 #[derive(Debug)]
 pub struct Scratch(PathBuf);
@@ -176,17 +137,4 @@ impl Drop for Scratch {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
     }
-}
-
-/// Runs `regops` with `args` in `dir`, with no configuration from the environment except `envs`.
-pub fn run_regops(dir: &Path, args: &[&str], envs: &[(&str, &str)]) -> Output {
-    Command::new(regops_bin())
-        .args(args)
-        .current_dir(dir)
-        .env_remove("REGOPS_CONFIG")
-        .env_remove("RUST_LOG")
-        .env("XDG_CONFIG_HOME", dir.join("no-xdg"))
-        .envs(envs.iter().copied())
-        .output()
-        .expect("run regops")
 }

@@ -58,9 +58,7 @@ pub trait Backend: Send + Sync {
 
     /// How many operations match `filter`. The default counts the listing.
     async fn count(&self, filter: &OperationFilter) -> Result<u64> {
-        items(self.operations(filter))
-            .try_fold(0u64, |n, _| async move { Ok(n + 1) })
-            .await
+        count_listing(self, filter).await
     }
 
     /// Reads many operations. The answer has one entry per id, in the same order: the
@@ -99,6 +97,18 @@ pub trait Backend: Send + Sync {
     fn domain_cancel_backend(&self) -> Option<&dyn DomainCancelBackend> {
         None
     }
+}
+
+/// Counts the operations matching `filter` by reading the checked listing: the default of
+/// [`Backend::count`], and what an adapter falls back to when its server cannot count exactly
+/// what is asked.
+pub async fn count_listing<B: Backend + ?Sized>(
+    backend: &B,
+    filter: &OperationFilter,
+) -> Result<u64> {
+    items(backend.operations(filter))
+        .try_fold(0u64, |n, _| async move { Ok(n + 1) })
+        .await
 }
 
 /// The error a backend returns for something its provider does not have.

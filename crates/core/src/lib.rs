@@ -51,7 +51,7 @@ pub mod wait;
 
 pub use backend::{
     Backend, CancelKind, CancelRequest, CertificateBackend, DomainCancelBackend, Execution,
-    RelaunchParams, collect_operations, unsupported,
+    RelaunchParams, collect_operations, count_listing, unsupported,
 };
 pub use capabilities::{Capabilities, FilterSupport, Pagination};
 pub use certificate::{

@@ -221,11 +221,9 @@ impl Sim {
         self.shared.faults.clear();
     }
 
-    /// Stops the server.
-    pub fn shutdown(mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
+    /// Stops the server (as dropping it does).
+    pub fn shutdown(self) {
+        drop(self);
     }
 }
 

@@ -118,19 +118,11 @@ impl Backend for GandiBackend {
     }
 
     async fn count(&self, filter: &OperationFilter) -> Result<u64> {
-        let opts = convert::list_options(filter, self.client.timezone());
         if !convert::exact_on_server(filter) {
             // The server cannot count exactly what is asked: count the checked listing.
-            let mut n = 0u64;
-            let mut stream = regops_core::page::items(self.operations(filter));
-            while futures::TryStreamExt::try_next(&mut stream)
-                .await?
-                .is_some()
-            {
-                n += 1;
-            }
-            return Ok(n);
+            return regops_core::count_listing(self, filter).await;
         }
+        let opts = convert::list_options(filter, self.client.timezone());
         let n = self.client.operation_count(&opts).await?;
         u64::try_from(n).map_err(|_| {
             Error::protocol(format!("operation.count answered {n}"), b"").with_provider(PROVIDER)

@@ -218,24 +218,28 @@ fn local_text(t: chrono::DateTime<Utc>, zone: ServerTimeZone) -> String {
     DateTime::Local(zone.to_local(t)).to_wire()
 }
 
+/// A `>` bound one second early, so that the server's strict comparison on whole seconds keeps
+/// `t` itself.
+fn after(t: Option<chrono::DateTime<Utc>>, zone: ServerTimeZone) -> Option<String> {
+    t.map(|t| local_text(t - chrono::Duration::seconds(1), zone))
+}
+
+/// A `<` bound one second late (see [`after`]).
+fn before(t: Option<chrono::DateTime<Utc>>, zone: ServerTimeZone) -> Option<String> {
+    t.map(|t| local_text(t + chrono::Duration::seconds(1), zone))
+}
+
 /// The listing options for what the server can do of `filter`. Bounds are widened to whole
 /// seconds so that the server never drops an operation the filter wants; the client checks the
 /// exact filter on every item.
 pub fn list_options(filter: &OperationFilter, zone: ServerTimeZone) -> OperationListOptions {
-    let mut o = OperationListOptions::default();
-    let one_second = chrono::Duration::seconds(1);
-    o.date_created_gt = filter
-        .submitted_since
-        .map(|t| local_text(t - one_second, zone));
-    o.date_created_lt = filter
-        .submitted_until
-        .map(|t| local_text(t + one_second, zone));
-    o.date_updated_gt = filter
-        .updated_since
-        .map(|t| local_text(t - one_second, zone));
-    o.date_updated_lt = filter
-        .updated_until
-        .map(|t| local_text(t + one_second, zone));
+    let mut o = OperationListOptions {
+        date_created_gt: after(filter.submitted_since, zone),
+        date_created_lt: before(filter.submitted_until, zone),
+        date_updated_gt: after(filter.updated_since, zone),
+        date_updated_lt: before(filter.updated_until, zone),
+        ..Default::default()
+    };
     let steps: Vec<String> = filter.statuses.iter().flat_map(steps_of).collect();
     if steps.len() == 1 {
         o.step = steps.into_iter().next();
@@ -285,13 +289,8 @@ pub fn cert_list_options(filter: &CertificateFilter, zone: ServerTimeZone) -> Ce
         _ => {}
     }
     o.package = filter.package.clone();
-    let one_second = chrono::Duration::seconds(1);
-    o.date_end_gt = filter
-        .expires_since
-        .map(|t| local_text(t - one_second, zone));
-    o.date_end_lt = filter
-        .expires_until
-        .map(|t| local_text(t + one_second, zone));
+    o.date_end_gt = after(filter.expires_since, zone);
+    o.date_end_lt = before(filter.expires_until, zone);
     o
 }
 

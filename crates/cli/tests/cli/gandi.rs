@@ -3,7 +3,7 @@
 use regops_tests::{Scratch, gandi_peer};
 use serde_json::Value as Json;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 const KEY: &str = "peerkey0123456789abcdefg";
 
@@ -29,12 +29,8 @@ timezone = "UTC"
 }
 
 fn regops(dir: &Path, args: &[&str], key: &str) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_regops"))
+    super::command(dir)
         .args(args)
-        .current_dir(dir)
-        .env_remove("REGOPS_CONFIG")
-        .env_remove("RUST_LOG")
-        .env("XDG_CONFIG_HOME", dir.join("no-xdg"))
         .env("TEST_GANDI_KEY", key)
         .output()
         .expect("run regops")
@@ -210,12 +206,9 @@ fn a_missing_key_variable_is_a_configuration_error() {
     let scratch = Scratch::new("cli-gandi-nokey");
     let dir = scratch.path();
     config(dir, "http://127.0.0.1:9/xmlrpc/");
-    let out = Command::new(env!("CARGO_BIN_EXE_regops"))
+    let out = super::command(dir)
         .args(["--account", "paris", "ops", "show", "1"])
-        .current_dir(dir)
-        .env_remove("REGOPS_CONFIG")
         .env_remove("TEST_GANDI_KEY")
-        .env("XDG_CONFIG_HOME", dir.join("no-xdg"))
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));

@@ -3,15 +3,22 @@
 
 mod gandi;
 
+use std::path::Path;
 use std::process::{Command, Output};
 
-fn regops(args: &[&str], envs: &[(&str, &str)]) -> Output {
-    let dir = std::env::temp_dir();
-    Command::new(env!("CARGO_BIN_EXE_regops"))
-        .args(args)
-        .current_dir(&dir)
+/// `regops` run in `dir`, with no configuration from the environment.
+fn command(dir: &Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_regops"));
+    c.current_dir(dir)
         .env_remove("REGOPS_CONFIG")
-        .env("XDG_CONFIG_HOME", dir.join("regops-cli-test-no-config"))
+        .env_remove("RUST_LOG")
+        .env("XDG_CONFIG_HOME", dir.join("regops-cli-test-no-config"));
+    c
+}
+
+fn regops(args: &[&str], envs: &[(&str, &str)]) -> Output {
+    command(&std::env::temp_dir())
+        .args(args)
         .envs(envs.iter().copied())
         .output()
         .expect("run regops")
