@@ -143,28 +143,17 @@ impl GandiClientBuilder {
 
     /// Builds the client.
     pub fn build(self) -> Result<GandiClient> {
-        let url = reqwest::Url::parse(&self.endpoint).map_err(|e| {
-            Error::invalid_input(format!("endpoint {:?} is not a URL: {e}", self.endpoint))
-                .with_provider(PROVIDER)
-        })?;
-        if !matches!(url.scheme(), "http" | "https") {
-            return Err(Error::invalid_input(format!(
-                "endpoint {:?} is not an http or https URL",
-                self.endpoint
-            ))
-            .with_provider(PROVIDER));
-        }
+        regops_http::endpoint(&self.endpoint, PROVIDER)?;
         if self.api_key.is_empty() {
             return Err(Error::invalid_input("the Gandi API key is empty").with_provider(PROVIDER));
         }
         let http = match self.http {
             Some(c) => c,
-            None => reqwest::Client::builder()
-                .timeout(self.timeout)
-                .connect_timeout(self.connect_timeout)
-                .user_agent(concat!("regops-xmlrpc/", env!("CARGO_PKG_VERSION")))
-                .build()
-                .map_err(|e| Error::transport(false, format!("building the HTTP client: {e}")))?,
+            None => regops_http::client(
+                concat!("regops-xmlrpc/", env!("CARGO_PKG_VERSION")),
+                self.timeout,
+                self.connect_timeout,
+            )?,
         };
         let mut redactor = Redactor::new();
         redactor.add(&self.api_key);
@@ -284,14 +273,15 @@ impl GandiClient {
             .body(body)
             .send()
             .await
-            .map_err(|e| transport_error(&e).with_call(method))?;
+            .map_err(|e| regops_http::transport_error(&e, PROVIDER).with_call(method))?;
         let status = response.status();
-        let retry_after = retry_after(response.headers());
-        let bytes = read_limited(response, inner.limits.max_body_bytes)
+        let retry_after = regops_http::retry_after(response.headers());
+        let bytes = regops_http::read_limited(response, inner.limits.max_body_bytes, PROVIDER)
             .await
             .map_err(|e| e.with_call(method))?;
         if !status.is_success() {
-            let err = http_error(status.as_u16(), retry_after, &bytes).with_call(method);
+            let err = regops_http::status_error(status.as_u16(), retry_after, &bytes, PROVIDER)
+                .with_call(method);
             if let (Some(limiter), Some(after)) = (&inner.limiter, err.retry_after()) {
                 limiter.pause(after);
             }
@@ -589,107 +579,5 @@ impl GandiClient {
             Idempotency::Idempotent,
         )
         .await
-    }
-}
-
-/// A transport error, saying whether the request may have reached the server: only a failed
-/// connection proves it did not.
-fn transport_error(e: &reqwest::Error) -> Error {
-    let text = without_url(e);
-    let err = if e.is_connect() {
-        Error::transport(false, format!("cannot connect: {text}"))
-    } else if e.is_timeout() {
-        Error::timeout(format!("no answer in time: {text}"))
-    } else {
-        Error::transport(true, format!("the request failed: {text}"))
-    };
-    err.with_provider(PROVIDER)
-}
-
-/// reqwest's message and its causes, without the URL (which a user may have put a token in).
-fn without_url(e: &reqwest::Error) -> String {
-    let mut parts = Vec::new();
-    let mut source: Option<&dyn std::error::Error> = std::error::Error::source(e);
-    while let Some(s) = source {
-        parts.push(s.to_string());
-        source = s.source();
-    }
-    if parts.is_empty() {
-        let what = if e.is_body() || e.is_decode() {
-            "reading the body"
-        } else {
-            "sending the request"
-        };
-        format!("{what} failed")
-    } else {
-        parts.join(": ")
-    }
-}
-
-fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
-    let v = headers
-        .get(reqwest::header::RETRY_AFTER)?
-        .to_str()
-        .ok()?
-        .trim();
-    if let Ok(secs) = v.parse::<u64>() {
-        return Some(Duration::from_secs(secs));
-    }
-    let when = chrono::DateTime::parse_from_rfc2822(v).ok()?;
-    let secs = (when.with_timezone(&chrono::Utc) - chrono::Utc::now()).num_seconds();
-    Some(Duration::from_secs(secs.max(0) as u64))
-}
-
-/// An error for a non-2xx answer.
-pub(crate) fn http_error(status: u16, retry_after: Option<Duration>, body: &[u8]) -> Error {
-    let err = match status {
-        429 => Error::rate_limited(retry_after, "rate limited (HTTP 429)"),
-        503 if retry_after.is_some() => {
-            Error::rate_limited(retry_after, "service unavailable (HTTP 503), retry later")
-        }
-        401 | 403 => Error::new(
-            regops_core::ErrorKind::Auth,
-            format!("refused (HTTP {status})"),
-        ),
-        500..=599 => Error::transport(true, format!("server error (HTTP {status})")),
-        _ => Error::protocol(format!("unexpected HTTP status {status}"), body),
-    };
-    err.with_provider(PROVIDER)
-        .with_http_status(status)
-        .with_excerpt(body)
-}
-
-/// Reads a body, refusing more than `max` bytes without buffering them.
-async fn read_limited(mut response: reqwest::Response, max: usize) -> Result<Vec<u8>> {
-    if response.content_length().is_some_and(|n| n > max as u64) {
-        return Err(Error::protocol(
-            format!("the answer is larger than the limit of {max} bytes"),
-            b"",
-        )
-        .with_provider(PROVIDER));
-    }
-    let mut out =
-        Vec::with_capacity(response.content_length().unwrap_or(0).min(max as u64) as usize);
-    loop {
-        match response.chunk().await {
-            Ok(Some(chunk)) => {
-                if out.len() + chunk.len() > max {
-                    return Err(Error::protocol(
-                        format!("the answer is larger than the limit of {max} bytes"),
-                        &out,
-                    )
-                    .with_provider(PROVIDER));
-                }
-                out.extend_from_slice(&chunk);
-            }
-            Ok(None) => return Ok(out),
-            Err(e) => {
-                return Err(Error::transport(
-                    true,
-                    format!("reading the answer: {}", without_url(&e)),
-                )
-                .with_provider(PROVIDER));
-            }
-        }
     }
 }
