@@ -1,4 +1,5 @@
 //! Integration tests: each adapter against an independent peer (DESIGN section 7).
 
+mod route53_moto;
 mod sim_gandi;
 mod xmlrpc_peer;

@@ -114,6 +114,62 @@ pub fn gandi_peer(test: &str, api_key: &str) -> Option<PeerServer> {
     )
 }
 
+/// The python of the peers' venv (`target/peers/venv`, made by `cargo xtask peers`), when it
+/// has moto and boto3.
+pub fn venv_python() -> Option<PathBuf> {
+    let py = root()
+        .join("target")
+        .join("peers")
+        .join("venv")
+        .join("bin")
+        .join("python");
+    let ok = Command::new(&py)
+        .args(["-c", "import moto, boto3; from moto.server import ThreadedMotoServer"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    ok.then_some(py)
+}
+
+/// moto in server mode (the Route 53 Domains peer), or `None` (after the skip notice) when the
+/// venv is missing. With `recording`, moto appends every request it receives to that file (one
+/// JSON object per line: method, url, headers, body).
+pub fn moto_peer(test: &str, recording: Option<&Path>) -> Option<PeerServer> {
+    let Some(py) = venv_python() else {
+        missing_peer(test, "moto", "target/peers/venv has no moto[server] and boto3");
+        return None;
+    };
+    let script = peer_script("route53_moto_server.py");
+    let mut args = vec![script.to_str().expect("utf-8 path")];
+    if let Some(path) = recording {
+        args.push(path.to_str().expect("utf-8 path"));
+    }
+    Some(
+        PeerServer::start(&py, &args)
+            .unwrap_or_else(|e| panic!("{test}: {e}")),
+    )
+}
+
+/// Runs the boto3 client script against `server` and answers what it printed, as JSON.
+/// Panics with its stderr when it fails.
+pub fn boto3(server: &PeerServer, args: &[&str]) -> serde_json::Value {
+    let py = venv_python().expect("moto_peer started, so the venv is there");
+    let out = Command::new(py)
+        .arg(peer_script("route53_boto3.py"))
+        .arg(server.url())
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run route53_boto3.py");
+    assert!(
+        out.status.success(),
+        "route53_boto3.py {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("route53_boto3.py prints JSON")
+}
+
 /// A scratch directory for one test, removed when dropped.
 #[derive(Debug)]
 pub struct Scratch(PathBuf);

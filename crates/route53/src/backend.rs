@@ -1,0 +1,212 @@
+//! [`Route53Backend`]: the core traits on top of [`Route53Client`].
+
+use crate::PROVIDER;
+use crate::client::Route53Client;
+use crate::convert;
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use regops_core::page::{Page, PageToken};
+use regops_core::{
+    Backend, CancelKind, CancelRequest, Capabilities, DomainCancelBackend, Error, ErrorKind,
+    Execution, FilterSupport, Operation, OperationFilter, OperationId, Pagination, Result,
+};
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+/// The request rate Route 53 Domains allows per account (five requests per second, from the
+/// AWS quotas page); the tracker paces itself by it.
+pub const RATE_LIMIT_PER_SECOND: f64 = 5.0;
+
+/// At most this many operations are read one call each in a refresh; more are collected from
+/// `ListOperations` pages.
+const SINGLE_READS_UP_TO: usize = 2;
+
+/// Route 53 Domains operations at one AWS account.
+///
+/// Listing follows `Marker`/`NextPageMarker` pages of up to 100 operations, with the
+/// submission time, the exact status sets and the known types filtered by the server and the
+/// rest on the client. A refresh of many operations reads `ListOperations` pages (100
+/// operations per call) instead of one `GetOperationDetail` each, bounded by the earliest
+/// submission time among them when the backend has seen it; what the pages did not hold is
+/// then read one by one.
+#[derive(Debug)]
+pub struct Route53Backend {
+    client: Route53Client,
+    /// Submission times of the operations seen, to bound the listing of a refresh.
+    submitted: Mutex<HashMap<OperationId, DateTime<Utc>>>,
+}
+
+impl Route53Backend {
+    /// A backend on `client`.
+    pub fn new(client: Route53Client) -> Self {
+        Route53Backend {
+            client,
+            submitted: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The client, for the calls the core traits do not have.
+    pub fn client(&self) -> &Route53Client {
+        &self.client
+    }
+
+    fn remember(&self, op: &Operation) {
+        if let Some(t) = op.submitted_at
+            && let Ok(mut known) = self.submitted.lock()
+        {
+            known.insert(op.id.clone(), t);
+        }
+    }
+
+    fn earliest_submitted(&self, ids: &[OperationId]) -> Option<DateTime<Utc>> {
+        let known = self.submitted.lock().ok()?;
+        ids.iter()
+            .map(|id| known.get(id).copied())
+            .collect::<Option<Vec<_>>>()?
+            .into_iter()
+            .min()
+    }
+}
+
+#[async_trait]
+impl Backend for Route53Backend {
+    fn provider(&self) -> &str {
+        PROVIDER
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        let mut server_filter = FilterSupport::none();
+        // Statuses and types only partly (see `convert::server_statuses` and `server_types`);
+        // sorting is asked for but not relied on, so the client sorts what it collects.
+        server_filter.submitted_since = true;
+        let mut c = Capabilities::default();
+        c.list = true;
+        c.server_filter = server_filter;
+        c.pagination = Pagination::Marker;
+        c.max_page_size = Some(convert::MAX_PAGE_SIZE);
+        c.batch_refresh = true;
+        c.max_batch = Some(1000);
+        c.rate_limit_per_second = Some(RATE_LIMIT_PER_SECOND);
+        c
+    }
+
+    async fn operation(&self, id: &OperationId) -> Result<Operation> {
+        let detail = self
+            .client
+            .get_operation_detail(id.as_str())
+            .await
+            .map_err(|e| not_found_for_invalid_id(e, id))?;
+        let op = convert::operation(detail, Some(id))?;
+        self.remember(&op);
+        Ok(op)
+    }
+
+    async fn operations_page(
+        &self,
+        filter: &OperationFilter,
+        page: Option<PageToken>,
+    ) -> Result<Page<Operation>> {
+        let marker = match page {
+            Some(PageToken::Marker(m)) => Some(m),
+            Some(other) => {
+                return Err(Error::invalid_input(format!(
+                    "Route 53 pages by marker, not by {other:?}"
+                ))
+                .with_provider(PROVIDER));
+            }
+            None => None,
+        };
+        let answer = self
+            .client
+            .list_operations(&convert::list_request(filter, marker))
+            .await?;
+        let items = answer
+            .operations
+            .unwrap_or_default()
+            .into_iter()
+            .map(|d| convert::operation(d, None))
+            .collect::<Result<Vec<_>>>()?;
+        for op in &items {
+            self.remember(op);
+        }
+        let next = answer
+            .next_page_marker
+            .filter(|m| !m.is_empty())
+            .map(PageToken::Marker);
+        Ok(Page::new(items, next))
+    }
+
+    async fn refresh(&self, ids: &[OperationId]) -> Result<Vec<Result<Operation>>> {
+        if ids.len() <= SINGLE_READS_UP_TO {
+            let mut out = Vec::with_capacity(ids.len());
+            for id in ids {
+                out.push(self.operation(id).await);
+            }
+            return Ok(out);
+        }
+        let since = self.earliest_submitted(ids);
+        let mut found = self.client.find_operations(ids, since).await?;
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            let result = match found.remove(id) {
+                Some(detail) => convert::operation(detail, Some(id)),
+                // Not in the listing (an operation of another region's view, or one the listing
+                // leaves out): read it directly.
+                None => self.operation(id).await,
+            };
+            if let Ok(op) = &result {
+                self.remember(op);
+            }
+            out.push(result);
+        }
+        Ok(out)
+    }
+
+    fn domain_cancel_backend(&self) -> Option<&dyn DomainCancelBackend> {
+        Some(self)
+    }
+}
+
+#[async_trait]
+impl DomainCancelBackend for Route53Backend {
+    /// `DeleteDomain`. Route 53 deletes at once and only deletes: any other kind or execution
+    /// is refused as unsupported before anything is sent.
+    async fn cancel_domain(&self, domain: &str, request: &CancelRequest) -> Result<Operation> {
+        if request.kind != CancelKind::Delete || request.execution != Execution::Now {
+            return Err(Error::unsupported(
+                "Route 53 only deletes a domain at once: use --type delete --execution now",
+            )
+            .with_provider(PROVIDER));
+        }
+        if request.gaining_registrar.is_some()
+            || request.reply_to.is_some()
+            || request.disconnect.is_some()
+        {
+            return Err(Error::unsupported(
+                "Route 53's DeleteDomain takes no gaining registrar, disconnect or notification address",
+            )
+            .with_provider(PROVIDER));
+        }
+        let op = self.client.delete_domain(domain).await?;
+        self.remember(&op);
+        Ok(op)
+    }
+}
+
+/// `GetOperationDetail` answers `InvalidInput` for an id it does not know: the only input is
+/// the id, so that is "not found".
+fn not_found_for_invalid_id(e: Error, id: &OperationId) -> Error {
+    if *e.kind() != ErrorKind::InvalidInput {
+        return e;
+    }
+    let mut nf = Error::not_found(format!("no operation {id}: {}", e.message()))
+        .with_provider(PROVIDER)
+        .with_call("GetOperationDetail");
+    if let Some(code) = e.provider_code() {
+        nf = nf.with_code(code.to_owned());
+    }
+    if let Some(status) = e.http_status() {
+        nf = nf.with_http_status(status);
+    }
+    nf
+}

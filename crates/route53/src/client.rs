@@ -1,0 +1,464 @@
+//! The Route 53 Domains client: AWS JSON 1.1 over HTTPS, signed with SigV4.
+//!
+//! Every call is `POST /` with `X-Amz-Target: Route53Domains_v20140515.<Operation>` and a JSON
+//! body, signed anew for each attempt. Reads (`GetOperationDetail`, `ListOperations`) are
+//! retried with backoff under the client's [`RetryPolicy`], honouring `Retry-After`; calls that
+//! start an operation are sent once and never resent after they may have reached the server.
+
+use crate::PROVIDER;
+use crate::convert;
+use crate::generated::{
+    CONTENT_TYPE, DEFAULT_REGION, DeleteDomainRequest, GetOperationDetailRequest,
+    ListOperationsRequest, ListOperationsResponse, OperationDetail, OperationIdResponse,
+    OperationType,
+    PRODUCTION_ENDPOINT, RegisterDomainRequest, RenewDomainRequest,
+    ResendOperationAuthorizationRequest, SIGNING_SERVICE, TARGET_PREFIX, TransferDomainRequest,
+    UpdateDomainNameserversRequest,
+};
+use crate::sign::{Credentials, Signer};
+use futures::stream::{BoxStream, StreamExt, TryStreamExt};
+use regops_core::page::{Page, PageToken, items, paginate_bounded};
+use regops_core::{
+    Error, Idempotency, Operation, OperationId, RateLimiter, Redactor, Result, RetryPolicy,
+};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+/// The largest answer accepted by default. A full `ListOperations` page is about 25 KB.
+pub const DEFAULT_MAX_BODY_BYTES: usize = 8 << 20;
+
+/// The most pages a listing follows by default.
+pub const DEFAULT_MAX_PAGES: usize = 10_000;
+
+/// A Route 53 Domains client. Cheap to clone: clones share the connection pool and the rate
+/// limiter.
+#[derive(Clone)]
+pub struct Route53Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    endpoint: String,
+    signer: Signer,
+    retry: RetryPolicy,
+    max_body_bytes: usize,
+    max_pages: usize,
+    limiter: Option<RateLimiter>,
+    redactor: Redactor,
+}
+
+impl fmt::Debug for Route53Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Route53Client")
+            .field("endpoint", &self.inner.endpoint)
+            .field("region", &self.inner.signer.region())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Builds a [`Route53Client`].
+#[must_use]
+pub struct Route53ClientBuilder {
+    credentials: Credentials,
+    endpoint: String,
+    region: String,
+    retry: RetryPolicy,
+    timeout: Duration,
+    connect_timeout: Duration,
+    max_body_bytes: usize,
+    max_pages: usize,
+    rate_limit: Option<(f64, u32)>,
+    http: Option<reqwest::Client>,
+}
+
+impl fmt::Debug for Route53ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Route53ClientBuilder")
+            .field("endpoint", &self.endpoint)
+            .field("region", &self.region)
+            .field("credentials", &self.credentials)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Route53ClientBuilder {
+    /// The endpoint URL (`https://route53domains.us-east-1.amazonaws.com` by default).
+    pub fn endpoint(mut self, url: impl Into<String>) -> Self {
+        self.endpoint = url.into();
+        self
+    }
+
+    /// The region signed for (`us-east-1` by default, the only one the API runs in).
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.region = region.into();
+        self
+    }
+
+    /// How reads are retried.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// The time allowed for one whole request (30 s by default).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// The time allowed to connect (10 s by default).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// The largest answer accepted ([`DEFAULT_MAX_BODY_BYTES`] by default).
+    pub fn max_body_bytes(mut self, max: usize) -> Self {
+        self.max_body_bytes = max;
+        self
+    }
+
+    /// The most pages a listing follows ([`DEFAULT_MAX_PAGES`] by default).
+    pub fn max_pages(mut self, max: usize) -> Self {
+        self.max_pages = max.max(1);
+        self
+    }
+
+    /// Spaces requests out to at most `per_second`, with bursts of `burst`.
+    pub fn rate_limit(mut self, per_second: f64, burst: u32) -> Self {
+        self.rate_limit = Some((per_second, burst));
+        self
+    }
+
+    /// Uses this HTTP client instead of building one (its timeouts then apply).
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
+    /// Builds the client.
+    pub fn build(self) -> Result<Route53Client> {
+        regops_http::endpoint(&self.endpoint, PROVIDER)?;
+        if self.region.trim().is_empty() {
+            return Err(Error::invalid_input("the AWS region is empty").with_provider(PROVIDER));
+        }
+        let http = match self.http {
+            Some(c) => c,
+            None => regops_http::client(
+                concat!("regops-route53/", env!("CARGO_PKG_VERSION")),
+                self.timeout,
+                self.connect_timeout,
+            )?,
+        };
+        let mut redactor = Redactor::new();
+        for s in self.credentials.secrets() {
+            redactor.add(s);
+        }
+        Ok(Route53Client {
+            inner: Arc::new(Inner {
+                http,
+                endpoint: self.endpoint,
+                signer: Signer::new(self.credentials, self.region, SIGNING_SERVICE),
+                retry: self.retry,
+                max_body_bytes: self.max_body_bytes,
+                max_pages: self.max_pages,
+                limiter: self.rate_limit.map(|(r, b)| RateLimiter::new(r, b)),
+                redactor,
+            }),
+        })
+    }
+}
+
+impl Route53Client {
+    /// A builder for a client signing with `credentials`, on the production endpoint.
+    pub fn builder(credentials: Credentials) -> Route53ClientBuilder {
+        Route53ClientBuilder {
+            credentials,
+            endpoint: PRODUCTION_ENDPOINT.to_owned(),
+            region: DEFAULT_REGION.to_owned(),
+            retry: RetryPolicy::default(),
+            timeout: Duration::from_secs(30),
+            connect_timeout: Duration::from_secs(10),
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            max_pages: DEFAULT_MAX_PAGES,
+            rate_limit: None,
+            http: None,
+        }
+    }
+
+    /// The endpoint URL.
+    pub fn endpoint(&self) -> &str {
+        &self.inner.endpoint
+    }
+
+    /// Calls `operation` (`GetOperationDetail`, ...) with `request`, decoding the answer as `T`.
+    ///
+    /// `idempotency` decides whether a failed call may be sent again: only
+    /// [`Idempotency::Idempotent`] calls are retried after they may have reached the server.
+    pub async fn call<Req: Serialize + ?Sized, T: DeserializeOwned>(
+        &self,
+        operation: &'static str,
+        request: &Req,
+        idempotency: Idempotency,
+    ) -> Result<T> {
+        let body = serde_json::to_vec(request).map_err(|e| {
+            Error::invalid_input(format!("{operation}: {e}"))
+                .with_provider(PROVIDER)
+                .with_call(operation)
+        })?;
+        let result = self
+            .inner
+            .retry
+            .run(idempotency, || self.send_once::<T>(operation, &body))
+            .await;
+        result.map_err(|e| e.redact(&self.inner.redactor))
+    }
+
+    async fn send_once<T: DeserializeOwned>(&self, operation: &'static str, body: &[u8]) -> Result<T> {
+        let inner = &*self.inner;
+        if let Some(limiter) = &inner.limiter {
+            limiter.acquire().await;
+        }
+        let target = format!("{TARGET_PREFIX}{operation}");
+        let headers = [("content-type", CONTENT_TYPE), ("x-amz-target", target.as_str())];
+        let signed = inner
+            .signer
+            .sign("POST", &inner.endpoint, &headers, body, SystemTime::now())
+            .map_err(|e| e.with_call(operation))?;
+        tracing::debug!(provider = PROVIDER, operation, "calling");
+        let mut request = inner.http.post(&inner.endpoint).body(body.to_vec());
+        for (name, value) in headers {
+            request = request.header(name, value);
+        }
+        for (name, value) in signed {
+            request = request.header(name, value);
+        }
+        let response = request
+            .send()
+            .await
+            .map_err(|e| regops_http::transport_error(&e, PROVIDER).with_call(operation))?;
+        let status = response.status().as_u16();
+        let retry_after = regops_http::retry_after(response.headers());
+        let error_type = response
+            .headers()
+            .get("x-amzn-errortype")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let bytes = regops_http::read_limited(response, inner.max_body_bytes, PROVIDER)
+            .await
+            .map_err(|e| e.with_call(operation))?;
+        if !(200..300).contains(&status) {
+            let err = convert::error(status, error_type.as_deref(), retry_after, &bytes)
+                .with_call(operation)
+                .with_excerpt(&bytes);
+            if let (Some(limiter), Some(after)) = (&inner.limiter, err.retry_after()) {
+                limiter.pause(after);
+            }
+            return Err(err);
+        }
+        // Any content type is accepted on a 200: the body decides.
+        decode(&bytes).map_err(|e| e.with_call(operation))
+    }
+
+    /// `GetOperationDetail`: the current state of one operation.
+    pub async fn get_operation_detail(&self, id: &str) -> Result<OperationDetail> {
+        self.call(
+            "GetOperationDetail",
+            &GetOperationDetailRequest::new(id.to_owned()),
+            Idempotency::Idempotent,
+        )
+        .await
+    }
+
+    /// `ListOperations`: one page.
+    pub async fn list_operations(
+        &self,
+        request: &ListOperationsRequest,
+    ) -> Result<ListOperationsResponse> {
+        self.call("ListOperations", request, Idempotency::Idempotent).await
+    }
+
+    /// `ListOperations` as a lazy stream of pages: each page is read when the stream is
+    /// polled, following `NextPageMarker` until a page has none (at most the client's page
+    /// bound; a marker seen twice is an error).
+    pub fn list_operations_pages(
+        &self,
+        request: ListOperationsRequest,
+    ) -> BoxStream<'static, Result<Page<OperationDetail>>> {
+        let client = self.clone();
+        paginate_bounded(self.inner.max_pages, move |token| {
+            let client = client.clone();
+            let mut request = request.clone();
+            async move {
+                request.marker = match token {
+                    Some(PageToken::Marker(m)) => Some(m),
+                    _ => request.marker.take(),
+                };
+                let page = client.list_operations(&request).await?;
+                Ok(Page::new(
+                    page.operations.unwrap_or_default(),
+                    page.next_page_marker
+                        .filter(|m| !m.is_empty())
+                        .map(PageToken::Marker),
+                ))
+            }
+        })
+    }
+
+    /// Every operation `request` selects, as a lazy stream over its pages.
+    pub fn list_operations_all(
+        &self,
+        request: ListOperationsRequest,
+    ) -> BoxStream<'static, Result<OperationDetail>> {
+        items(self.list_operations_pages(request)).boxed()
+    }
+
+    /// Sends a call that starts an operation (once), then reads the operation back. When the
+    /// read fails, the operation is still returned, as submitted, so that its id is never lost.
+    async fn start(
+        &self,
+        operation: &'static str,
+        kind: OperationType,
+        domain: &str,
+        request: &(impl Serialize + ?Sized),
+    ) -> Result<Operation> {
+        let answer: OperationIdResponse = self
+            .call(operation, request, Idempotency::NonIdempotent)
+            .await?;
+        let Some(id) = answer.operation_id.filter(|id| !id.is_empty()) else {
+            return Err(Error::protocol(
+                format!("{operation} answered without an OperationId"),
+                b"",
+            )
+            .with_provider(PROVIDER)
+            .with_call(operation));
+        };
+        let id = OperationId::new(id);
+        match self.get_operation_detail(id.as_str()).await {
+            Ok(detail) => convert::operation(detail, Some(&id)),
+            Err(e) => {
+                tracing::warn!(provider = PROVIDER, operation, id = %id, error = %e,
+                    "the operation was started but could not be read back");
+                Ok(convert::started(id, &kind, domain))
+            }
+        }
+    }
+
+    /// `RegisterDomain`: starts a registration; answers the operation. Sent once.
+    pub async fn register_domain(&self, request: &RegisterDomainRequest) -> Result<Operation> {
+        self.start("RegisterDomain", OperationType::RegisterDomain, &request.domain_name, request)
+            .await
+    }
+
+    /// `RenewDomain`: starts a renewal; answers the operation. Sent once.
+    pub async fn renew_domain(&self, request: &RenewDomainRequest) -> Result<Operation> {
+        self.start("RenewDomain", OperationType::RenewDomain, &request.domain_name, request)
+            .await
+    }
+
+    /// `TransferDomain`: starts a transfer in; answers the operation. Sent once.
+    pub async fn transfer_domain(&self, request: &TransferDomainRequest) -> Result<Operation> {
+        self.start(
+            "TransferDomain",
+            OperationType::TransferInDomain,
+            &request.domain_name,
+            request,
+        )
+        .await
+    }
+
+    /// `DeleteDomain`: starts a deletion; answers the operation. Sent once.
+    pub async fn delete_domain(&self, domain: &str) -> Result<Operation> {
+        self.start(
+            "DeleteDomain",
+            OperationType::DeleteDomain,
+            domain,
+            &DeleteDomainRequest::new(domain.to_owned()),
+        )
+        .await
+    }
+
+    /// `UpdateDomainNameservers`: starts a name server change; answers the operation. Sent
+    /// once.
+    pub async fn update_domain_nameservers(
+        &self,
+        request: &UpdateDomainNameserversRequest,
+    ) -> Result<Operation> {
+        self.start(
+            "UpdateDomainNameservers",
+            OperationType::UpdateNameserver,
+            &request.domain_name,
+            request,
+        )
+        .await
+    }
+
+    /// `ResendOperationAuthorization`: sends the authorization mail of an operation again.
+    /// Sent once (it mails someone).
+    pub async fn resend_operation_authorization(&self, id: &str) -> Result<()> {
+        let _: serde_json::Value = self
+            .call(
+                "ResendOperationAuthorization",
+                &ResendOperationAuthorizationRequest::new(id.to_owned()),
+                Idempotency::NonIdempotent,
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// Reads the operations `ids`, collecting them from `ListOperations` pages instead of one
+    /// call each: pages are read, newest first, until every id is found or the listing ends.
+    /// `since` (the earliest submission time among the ids, when known) lets the server skip
+    /// older operations. Answers the details found, by id.
+    pub async fn find_operations(
+        &self,
+        ids: &[OperationId],
+        since: Option<chrono::DateTime<chrono::Utc>>,
+    ) -> Result<std::collections::HashMap<OperationId, OperationDetail>> {
+        let mut wanted: std::collections::HashSet<&str> = ids.iter().map(|i| i.as_str()).collect();
+        let mut found = std::collections::HashMap::with_capacity(ids.len());
+        let mut request = ListOperationsRequest::default();
+        request.max_items = Some(i64::from(convert::MAX_PAGE_SIZE));
+        request.submitted_since = since.map(crate::wire::Timestamp::At);
+        let mut pages = self.list_operations_pages(request);
+        while !wanted.is_empty() {
+            let Some(page) = pages.try_next().await? else {
+                break;
+            };
+            for detail in page.items {
+                if let Some(id) = detail.operation_id.as_deref()
+                    && wanted.remove(id)
+                {
+                    found.insert(OperationId::new(id), detail);
+                }
+            }
+        }
+        Ok(found)
+    }
+}
+
+/// Decodes a success answer; an empty body is an empty object.
+fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T> {
+    let body: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) {
+        b"{}"
+    } else {
+        bytes
+    };
+    serde_json::from_slice(body).map_err(|e| {
+        Error::protocol(format!("undecodable answer: {e}"), bytes).with_provider(PROVIDER)
+    })
+}
+
+/// Decodes a `ListOperations` answer (for benchmarks and tools that read saved answers).
+pub fn decode_list_operations(bytes: &[u8]) -> Result<ListOperationsResponse> {
+    decode(bytes)
+}
+
+/// Decodes a `GetOperationDetail` answer.
+pub fn decode_operation_detail(bytes: &[u8]) -> Result<OperationDetail> {
+    decode(bytes)
+}

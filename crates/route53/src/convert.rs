@@ -1,0 +1,269 @@
+//! The whole mapping between Route 53 Domains and the core model: statuses and flags,
+//! operations, errors, and filters.
+
+use crate::PROVIDER;
+use crate::generated::{
+    ListOperationsRequest, OperationDetail, OperationStatus as WireStatus, OperationType,
+    StatusFlag,
+};
+use crate::wire::Timestamp;
+use regops_core::{
+    Error, ErrorClass, ErrorKind, Extra, Operation, OperationError, OperationFilter, OperationId,
+    OperationStatus, Result, SortField, SortOrder, Value,
+};
+use std::time::Duration;
+
+#[cfg(test)]
+mod tests;
+
+/// The largest page `ListOperations` returns.
+pub const MAX_PAGE_SIZE: u32 = 100;
+
+/// The status word the reference's own sample answers with; it means the work is under way.
+pub const WORKFLOW_IN_PROGRESS: &str = "WORKFLOW_IN_PROGRESS";
+
+/// The normalized status of a `Status` word and its `StatusFlag` (DESIGN section 3).
+///
+/// `SUBMITTED` is pending, `IN_PROGRESS` (and `WORKFLOW_IN_PROGRESS`) in progress, `SUCCESSFUL`
+/// succeeded, `FAILED` and `ERROR` failed. A pending or in-progress operation with a flag waits
+/// for someone: action required. Other words are kept as `Unknown`, flag or not: nobody knows
+/// whether they are terminal.
+pub fn status_of(status: &WireStatus, flag: Option<&StatusFlag>) -> OperationStatus {
+    let base = match status {
+        WireStatus::Submitted => OperationStatus::Pending,
+        WireStatus::InProgress => OperationStatus::InProgress,
+        WireStatus::Successful => OperationStatus::Succeeded,
+        WireStatus::Failed | WireStatus::Error => OperationStatus::Failed,
+        WireStatus::Unknown(raw) if raw == WORKFLOW_IN_PROGRESS => OperationStatus::InProgress,
+        other => OperationStatus::Unknown(other.as_str().to_owned()),
+    };
+    match base {
+        OperationStatus::Pending | OperationStatus::InProgress if flag.is_some() => {
+            OperationStatus::ActionRequired
+        }
+        s => s,
+    }
+}
+
+/// What a person has to do, for a `StatusFlag`.
+pub fn action_of(flag: &StatusFlag) -> String {
+    let what = match flag {
+        StatusFlag::PendingAcceptance => "the account receiving the domain must accept it",
+        StatusFlag::PendingCustomerAction => "the customer must act (for example, answer an email)",
+        StatusFlag::PendingAuthorization => {
+            "the operation waits for its authorization (ResendOperationAuthorization sends it again)"
+        }
+        StatusFlag::PendingPaymentVerification => "the payment method must be validated",
+        StatusFlag::PendingSupportCase => "a support case must be resolved",
+        _ => "someone must act",
+    };
+    format!("{}: {what}", flag.as_str())
+}
+
+/// Converts an operation as `GetOperationDetail` or `ListOperations` give it. `requested` is
+/// the id asked for, used when the answer leaves `OperationId` out.
+pub fn operation(detail: OperationDetail, requested: Option<&OperationId>) -> Result<Operation> {
+    let id = match (detail.operation_id, requested) {
+        (Some(id), _) if !id.is_empty() => OperationId::new(id),
+        (_, Some(id)) => id.clone(),
+        _ => {
+            return Err(Error::protocol(
+                "an operation without OperationId",
+                detail.domain_name.as_deref().unwrap_or("").as_bytes(),
+            )
+            .with_provider(PROVIDER));
+        }
+    };
+    let wire = detail
+        .status
+        .unwrap_or_else(|| WireStatus::Unknown(String::new()));
+    let status = status_of(&wire, detail.status_flag.as_ref());
+    let mut op = Operation::new(PROVIDER, id, status, wire.as_str());
+    op.kind = detail.r#type.map(|t| t.as_str().to_owned());
+    op.target = detail.domain_name.filter(|d| !d.is_empty());
+    op.submitted_at = detail.submitted_date.as_ref().and_then(Timestamp::time);
+    op.updated_at = detail.last_updated_date.as_ref().and_then(Timestamp::time);
+    op.message = detail.message.filter(|m| !m.is_empty());
+    if op.status == OperationStatus::Failed {
+        op.error = Some(OperationError::new(
+            ErrorClass::Fatal,
+            Some(wire.as_str().to_owned()),
+            op.message.clone(),
+        ));
+    }
+    let mut extra = Extra::new();
+    if let Some(flag) = &detail.status_flag {
+        if op.status == OperationStatus::ActionRequired {
+            op.action_required = Some(action_of(flag));
+        }
+        extra.insert("StatusFlag".into(), Value::String(flag.as_str().to_owned()));
+    }
+    for (name, when) in [
+        ("SubmittedDate", &detail.submitted_date),
+        ("LastUpdatedDate", &detail.last_updated_date),
+    ] {
+        if let Some(Timestamp::Unparsed(raw)) = when {
+            extra.insert(name.into(), Value::String(raw.clone()));
+        }
+    }
+    for (name, v) in detail.extra {
+        extra.insert(name, value(v));
+    }
+    op.extra = extra;
+    Ok(op)
+}
+
+/// An operation that was just started and could not be read back: submitted, as far as the
+/// client knows.
+pub fn started(id: OperationId, kind: &OperationType, domain: &str) -> Operation {
+    let raw = WireStatus::Submitted;
+    let mut op = Operation::new(PROVIDER, id, status_of(&raw, None), raw.as_str());
+    op.kind = Some(kind.as_str().to_owned());
+    op.target = Some(domain.to_owned()).filter(|d| !d.is_empty());
+    op
+}
+
+/// A JSON value as a core value.
+pub fn value(v: serde_json::Value) -> Value {
+    match v {
+        serde_json::Value::Null => Value::Null,
+        serde_json::Value::Bool(b) => Value::Bool(b),
+        serde_json::Value::Number(n) => match n.as_i64() {
+            Some(i) => Value::Int(i),
+            None => Value::Float(n.as_f64().unwrap_or(f64::NAN)),
+        },
+        serde_json::Value::String(s) => Value::String(s),
+        serde_json::Value::Array(a) => Value::List(a.into_iter().map(value).collect()),
+        serde_json::Value::Object(o) => {
+            Value::Map(o.into_iter().map(|(k, v)| (k, value(v))).collect())
+        }
+    }
+}
+
+/// The `Status` words a set of core statuses stands for, when the server can select exactly
+/// that set (or a superset the client check narrows): `None` when it cannot, and the status
+/// filter is then applied on the client only.
+///
+/// `InProgress` cannot be sent: `WORKFLOW_IN_PROGRESS` operations are in progress too and the
+/// server would leave them out. Neither can `ActionRequired` (a flag, not a status), `Cancelled`
+/// (Route 53 has no such status) or `Unknown` words (the server refuses words it does not know).
+pub fn server_statuses(statuses: &[OperationStatus]) -> Option<Vec<WireStatus>> {
+    if statuses.is_empty() {
+        return None;
+    }
+    let mut out = Vec::new();
+    for s in statuses {
+        match s {
+            OperationStatus::Pending => out.push(WireStatus::Submitted),
+            OperationStatus::Succeeded => out.push(WireStatus::Successful),
+            OperationStatus::Failed => out.extend([WireStatus::Failed, WireStatus::Error]),
+            _ => return None,
+        }
+    }
+    Some(out)
+}
+
+/// The `Type` words of a kind filter, when every kind is a type the server knows.
+pub fn server_types(kinds: &[String]) -> Option<Vec<OperationType>> {
+    if kinds.is_empty() {
+        return None;
+    }
+    kinds
+        .iter()
+        .map(|k| match OperationType::from(k.as_str()) {
+            OperationType::Unknown(_) => None,
+            t => Some(t),
+        })
+        .collect()
+}
+
+/// The `ListOperations` request for one page of `filter`: everything the server can apply
+/// (submission time, statuses and types where exact, sort by submission date), `MaxItems` at
+/// most 100. The rest of the filter is applied on the client.
+pub fn list_request(filter: &OperationFilter, marker: Option<String>) -> ListOperationsRequest {
+    let mut r = ListOperationsRequest::default();
+    r.submitted_since = filter.submitted_since.map(Timestamp::At);
+    r.marker = marker;
+    r.max_items = Some(i64::from(
+        filter
+            .page_size
+            .unwrap_or(MAX_PAGE_SIZE)
+            .clamp(1, MAX_PAGE_SIZE),
+    ));
+    r.status = server_statuses(&filter.statuses);
+    r.r#type = server_types(&filter.kinds);
+    if let Some(sort) = filter.sort
+        && sort.field == SortField::SubmittedAt
+    {
+        r.sort_by = Some("SubmittedDate".into());
+        r.sort_order = Some(
+            match sort.order {
+                SortOrder::Ascending => "ASC",
+                SortOrder::Descending => "DESC",
+            }
+            .into(),
+        );
+    }
+    r
+}
+
+/// An error name from `__type` or `X-Amzn-ErrorType`: without a `namespace#` prefix or a
+/// `:url` suffix.
+pub fn error_name(raw: &str) -> &str {
+    let name = raw.rsplit('#').next().unwrap_or(raw);
+    name.split(':').next().unwrap_or(name).trim()
+}
+
+/// The error for an answer that is not a success: `status` and the body, with the error type
+/// of the `X-Amzn-ErrorType` header when there is one.
+pub fn error(
+    status: u16,
+    header_type: Option<&str>,
+    retry_after: Option<Duration>,
+    body: &[u8],
+) -> Error {
+    let parsed: Option<serde_json::Map<String, serde_json::Value>> =
+        serde_json::from_slice(body).ok();
+    let field = |names: &[&str]| {
+        parsed.as_ref().and_then(|m| {
+            names
+                .iter()
+                .find_map(|n| m.get(*n).and_then(|v| v.as_str()).map(str::to_owned))
+        })
+    };
+    let raw_type = field(&["__type", "code", "Code"]).or_else(|| header_type.map(str::to_owned));
+    let Some(raw_type) = raw_type else {
+        return regops_http::status_error(status, retry_after, body, PROVIDER);
+    };
+    let name = error_name(&raw_type).to_owned();
+    let message = field(&["message", "Message"]).unwrap_or_else(|| name.clone());
+    let err = match name.as_str() {
+        "InvalidInput" | "ValidationException" | "UnsupportedTLD" | "TLDRulesViolation"
+        | "DnssecLimitExceeded" | "SerializationException" => {
+            Error::new(ErrorKind::InvalidInput, message)
+        }
+        "DuplicateRequest" => Error::new(ErrorKind::Duplicate, message),
+        "ThrottlingException" | "Throttling" | "TooManyRequestsException"
+        | "RequestLimitExceeded" | "ProvisionedThroughputExceededException" => {
+            Error::rate_limited(retry_after, message)
+        }
+        "UnrecognizedClientException"
+        | "InvalidSignatureException"
+        | "IncompleteSignature"
+        | "MissingAuthenticationToken"
+        | "MissingAuthenticationTokenException"
+        | "InvalidClientTokenId"
+        | "ExpiredTokenException"
+        | "AccessDeniedException"
+        | "SignatureDoesNotMatch" => Error::new(ErrorKind::Auth, message),
+        _ if status >= 500 => Error::transport(true, format!("server error (HTTP {status}): {message}")),
+        _ => Error::new(ErrorKind::Api, message),
+    };
+    let err = match crate::generated::error_class(&name) {
+        Some(class) => err.with_class(class),
+        None => err,
+    };
+    err.with_code(name)
+        .with_provider(PROVIDER)
+        .with_http_status(status)
+}
