@@ -27,25 +27,27 @@ fn backend(server: &PeerServer) -> Route53Backend {
     let client = Route53Client::builder(credentials())
         .endpoint(server.url())
         // moto is local and unthrottled; the default pace would only slow the test.
-        .rate_limit(1000.0, 1000)
+        .no_rate_limit()
         .build()
         .unwrap();
     Route53Backend::new(client)
 }
 
 fn contact() -> ContactDetail {
-    let mut c = ContactDetail::default();
-    c.first_name = Some("Grace".into());
-    c.last_name = Some("Hopper".into());
-    c.contact_type = Some("PERSON".into());
-    c.address_line1 = Some("1 Compiler Road".into());
-    c.city = Some("Arlington".into());
-    c.state = Some("VA".into());
-    c.country_code = Some("US".into());
-    c.zip_code = Some("22201".into());
-    c.phone_number = Some("+1.7035550100".into());
-    c.email = Some("grace@example.com".into());
-    c
+    let text = |s: &str| Some(s.to_owned());
+    ContactDetail {
+        first_name: text("Grace"),
+        last_name: text("Hopper"),
+        contact_type: text("PERSON"),
+        address_line1: text("1 Compiler Road"),
+        city: text("Arlington"),
+        state: text("VA"),
+        country_code: text("US"),
+        zip_code: text("22201"),
+        phone_number: text("+1.7035550100"),
+        email: text("grace@example.com"),
+        ..ContactDetail::default()
+    }
 }
 
 fn register_request(domain: &str, years: i64) -> RegisterDomainRequest {
@@ -121,7 +123,10 @@ async fn operations_boto3_started_are_listed_read_and_refreshed_in_pages() {
         assert_eq!(op.status, OperationStatus::Succeeded, "{op:?}");
         assert_eq!(op.raw_status, "SUCCESSFUL");
         assert!(
-            matches!(op.kind.as_deref(), Some("REGISTER_DOMAIN" | "DELETE_DOMAIN")),
+            matches!(
+                op.kind.as_deref(),
+                Some("REGISTER_DOMAIN" | "DELETE_DOMAIN")
+            ),
             "{op:?}"
         );
         assert!(op.target.as_deref().unwrap().starts_with("peer"), "{op:?}");
@@ -139,7 +144,10 @@ async fn operations_boto3_started_are_listed_read_and_refreshed_in_pages() {
     assert_eq!(op.raw_status, theirs["Status"].as_str().unwrap());
     let their_submitted = theirs["SubmittedDate"].as_f64().unwrap();
     let ours = op.submitted_at.unwrap().timestamp_millis() as f64 / 1000.0;
-    assert!((ours - their_submitted).abs() < 0.001, "{ours} vs {their_submitted}");
+    assert!(
+        (ours - their_submitted).abs() < 0.001,
+        "{ours} vs {their_submitted}"
+    );
 
     // Filters the server applies.
     let none_failed: Vec<_> = b
@@ -168,7 +176,10 @@ async fn operations_boto3_started_are_listed_read_and_refreshed_in_pages() {
     // A refresh of every operation plus one nobody started reads ListOperations pages, not
     // one GetOperationDetail each: only the unknown id is read on its own.
     let before = adapter_calls(&recording).len();
-    let mut ids: Vec<OperationId> = started.iter().map(|s| OperationId::new(s.as_str())).collect();
+    let mut ids: Vec<OperationId> = started
+        .iter()
+        .map(|s| OperationId::new(s.as_str()))
+        .collect();
     ids.insert(50, OperationId::new("00000000-0000-0000-0000-000000000000"));
     let refreshed = b.refresh(&ids).await.unwrap();
     assert_eq!(refreshed.len(), ids.len());
@@ -192,7 +203,8 @@ async fn operations_boto3_started_are_listed_read_and_refreshed_in_pages() {
 
 #[tokio::test]
 async fn operations_the_adapter_starts_are_read_by_boto3_and_signed_as_botocore_signs() {
-    const TEST: &str = "operations_the_adapter_starts_are_read_by_boto3_and_signed_as_botocore_signs";
+    const TEST: &str =
+        "operations_the_adapter_starts_are_read_by_boto3_and_signed_as_botocore_signs";
     let scratch = Scratch::new(TEST);
     let recording = scratch.path().join("recording.jsonl");
     let Some(server) = moto_peer(TEST, Some(&recording)) else {
@@ -289,7 +301,13 @@ async fn operations_the_adapter_starts_are_read_by_boto3_and_signed_as_botocore_
     // The check can fail: with another secret, no signature matches.
     let wrong = boto3(
         &server,
-        &["check-signatures", recording.to_str().unwrap(), AKID, "not-the-secret", TOKEN],
+        &[
+            "check-signatures",
+            recording.to_str().unwrap(),
+            AKID,
+            "not-the-secret",
+            TOKEN,
+        ],
     );
     assert_eq!(
         wrong["mismatches"].as_array().map(Vec::len),

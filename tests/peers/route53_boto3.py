@@ -1,5 +1,6 @@
 """boto3 as a second, independent Route 53 Domains client (DESIGN section 7).
 
+    route53_boto3.py ENDPOINT register DOMAIN         registers DOMAIN; prints the operation id
     route53_boto3.py ENDPOINT churn PREFIX COUNT      registers and deletes PREFIX0.com ... (moto
                                                       holds at most 20 domains) and prints the ids
                                                       of the 2 * COUNT operations, one JSON array
@@ -45,6 +46,17 @@ def plain(value):
     if isinstance(value, list):
         return [plain(v) for v in value]
     return value
+
+
+def register(client, domain):
+    answer = client.register_domain(
+        DomainName=domain,
+        DurationInYears=2,  # moto rejects 1: its check runs a moment after "now + 365 days"
+        AdminContact=CONTACT,
+        RegistrantContact=CONTACT,
+        TechContact=CONTACT,
+    )
+    return answer["OperationId"]
 
 
 class SignedHeadersOnly(SigV4Auth):
@@ -103,19 +115,14 @@ def main(argv):
     os.environ.setdefault("AWS_ACCESS_KEY_ID", "AKIDBOTO3PEER")
     os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "boto3-peer-secret")
     client = boto3.client("route53domains", region_name="us-east-1", endpoint_url=endpoint)
-    if command == "churn":
+    if command == "register":
+        print(json.dumps(register(client, args[0])))
+    elif command == "churn":
         prefix, count = args[0], int(args[1])
         ids = []
         for i in range(count):
             domain = f"{prefix}{i}.com"
-            answer = client.register_domain(
-                DomainName=domain,
-                DurationInYears=2,  # moto rejects 1: its check runs a moment after "now + 365 days"
-                AdminContact=CONTACT,
-                RegistrantContact=CONTACT,
-                TechContact=CONTACT,
-            )
-            ids.append(answer["OperationId"])
+            ids.append(register(client, domain))
             ids.append(client.delete_domain(DomainName=domain)["OperationId"])
         print(json.dumps(ids))
     elif command == "get":

@@ -124,7 +124,10 @@ pub fn venv_python() -> Option<PathBuf> {
         .join("bin")
         .join("python");
     let ok = Command::new(&py)
-        .args(["-c", "import moto, boto3; from moto.server import ThreadedMotoServer"])
+        .args([
+            "-c",
+            "import moto, boto3; from moto.server import ThreadedMotoServer",
+        ])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .status()
@@ -137,7 +140,11 @@ pub fn venv_python() -> Option<PathBuf> {
 /// JSON object per line: method, url, headers, body).
 pub fn moto_peer(test: &str, recording: Option<&Path>) -> Option<PeerServer> {
     let Some(py) = venv_python() else {
-        missing_peer(test, "moto", "target/peers/venv has no moto[server] and boto3");
+        missing_peer(
+            test,
+            "moto",
+            "target/peers/venv has no moto[server] and boto3",
+        );
         return None;
     };
     let script = peer_script("route53_moto_server.py");
@@ -145,10 +152,7 @@ pub fn moto_peer(test: &str, recording: Option<&Path>) -> Option<PeerServer> {
     if let Some(path) = recording {
         args.push(path.to_str().expect("utf-8 path"));
     }
-    Some(
-        PeerServer::start(&py, &args)
-            .unwrap_or_else(|e| panic!("{test}: {e}")),
-    )
+    Some(PeerServer::start(&py, &args).unwrap_or_else(|e| panic!("{test}: {e}")))
 }
 
 /// Runs the boto3 client script against `server` and answers what it printed, as JSON.

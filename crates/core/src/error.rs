@@ -350,6 +350,11 @@ impl Error {
         matches!(self.inner.kind, ErrorKind::Transport { .. })
     }
 
+    /// Whether the server refused the call for its rate (throttling, HTTP 429).
+    pub fn is_rate_limited(&self) -> bool {
+        matches!(self.inner.kind, ErrorKind::RateLimited { .. })
+    }
+
     /// Whether the credentials were refused.
     pub fn is_auth(&self) -> bool {
         self.inner.kind == ErrorKind::Auth

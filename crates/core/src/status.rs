@@ -73,8 +73,9 @@ impl OperationStatus {
 impl fmt::Display for OperationStatus {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            OperationStatus::Unknown(raw) => write!(f, "unknown ({raw})"),
-            other => f.write_str(other.as_str()),
+            // `pad`, so that width and alignment (`{:<12}`) work in tables.
+            OperationStatus::Unknown(raw) => f.pad(&format!("unknown ({raw})")),
+            other => f.pad(other.as_str()),
         }
     }
 }
@@ -142,6 +143,15 @@ mod tests {
             .collect();
         assert_eq!(terminal, ["succeeded", "failed", "cancelled"]);
         assert!(!OperationStatus::Unknown("DONE?".into()).is_terminal());
+    }
+
+    #[test]
+    fn display_honours_width_for_tables() {
+        assert_eq!(format!("[{:<10}]", OperationStatus::Failed), "[failed    ]");
+        assert_eq!(
+            format!("[{:>14}]", OperationStatus::Unknown("X".into())),
+            "[   unknown (X)]"
+        );
     }
 
     #[test]

@@ -10,8 +10,7 @@ use crate::convert;
 use crate::generated::{
     CONTENT_TYPE, DEFAULT_REGION, DeleteDomainRequest, GetOperationDetailRequest,
     ListOperationsRequest, ListOperationsResponse, OperationDetail, OperationIdResponse,
-    OperationType,
-    PRODUCTION_ENDPOINT, RegisterDomainRequest, RenewDomainRequest,
+    OperationType, PRODUCTION_ENDPOINT, RegisterDomainRequest, RenewDomainRequest,
     ResendOperationAuthorizationRequest, SIGNING_SERVICE, TARGET_PREFIX, TransferDomainRequest,
     UpdateDomainNameserversRequest,
 };
@@ -32,6 +31,9 @@ pub const DEFAULT_MAX_BODY_BYTES: usize = 8 << 20;
 
 /// The most pages a listing follows by default.
 pub const DEFAULT_MAX_PAGES: usize = 10_000;
+
+/// The burst the default rate limit allows before pacing starts.
+pub const RATE_LIMIT_BURST: u32 = 5;
 
 /// A Route 53 Domains client. Cheap to clone: clones share the connection pool and the rate
 /// limiter.
@@ -128,9 +130,17 @@ impl Route53ClientBuilder {
         self
     }
 
-    /// Spaces requests out to at most `per_second`, with bursts of `burst`.
+    /// Spaces requests out to at most `per_second`, with bursts of `burst`. By default the
+    /// client keeps to Route 53 Domains' quota of five requests per second (bursts of
+    /// [`RATE_LIMIT_BURST`]), so that a long listing is not throttled.
     pub fn rate_limit(mut self, per_second: f64, burst: u32) -> Self {
         self.rate_limit = Some((per_second, burst));
+        self
+    }
+
+    /// Sends requests as fast as they come (for a server without a quota, like a local mock).
+    pub fn no_rate_limit(mut self) -> Self {
+        self.rate_limit = None;
         self
     }
 
@@ -185,7 +195,7 @@ impl Route53Client {
             connect_timeout: Duration::from_secs(10),
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             max_pages: DEFAULT_MAX_PAGES,
-            rate_limit: None,
+            rate_limit: Some((crate::backend::RATE_LIMIT_PER_SECOND, RATE_LIMIT_BURST)),
             http: None,
         }
     }
@@ -218,13 +228,20 @@ impl Route53Client {
         result.map_err(|e| e.redact(&self.inner.redactor))
     }
 
-    async fn send_once<T: DeserializeOwned>(&self, operation: &'static str, body: &[u8]) -> Result<T> {
+    async fn send_once<T: DeserializeOwned>(
+        &self,
+        operation: &'static str,
+        body: &[u8],
+    ) -> Result<T> {
         let inner = &*self.inner;
         if let Some(limiter) = &inner.limiter {
             limiter.acquire().await;
         }
         let target = format!("{TARGET_PREFIX}{operation}");
-        let headers = [("content-type", CONTENT_TYPE), ("x-amz-target", target.as_str())];
+        let headers = [
+            ("content-type", CONTENT_TYPE),
+            ("x-amz-target", target.as_str()),
+        ];
         let signed = inner
             .signer
             .sign("POST", &inner.endpoint, &headers, body, SystemTime::now())
@@ -279,7 +296,8 @@ impl Route53Client {
         &self,
         request: &ListOperationsRequest,
     ) -> Result<ListOperationsResponse> {
-        self.call("ListOperations", request, Idempotency::Idempotent).await
+        self.call("ListOperations", request, Idempotency::Idempotent)
+            .await
     }
 
     /// `ListOperations` as a lazy stream of pages: each page is read when the stream is
@@ -350,14 +368,24 @@ impl Route53Client {
 
     /// `RegisterDomain`: starts a registration; answers the operation. Sent once.
     pub async fn register_domain(&self, request: &RegisterDomainRequest) -> Result<Operation> {
-        self.start("RegisterDomain", OperationType::RegisterDomain, &request.domain_name, request)
-            .await
+        self.start(
+            "RegisterDomain",
+            OperationType::RegisterDomain,
+            &request.domain_name,
+            request,
+        )
+        .await
     }
 
     /// `RenewDomain`: starts a renewal; answers the operation. Sent once.
     pub async fn renew_domain(&self, request: &RenewDomainRequest) -> Result<Operation> {
-        self.start("RenewDomain", OperationType::RenewDomain, &request.domain_name, request)
-            .await
+        self.start(
+            "RenewDomain",
+            OperationType::RenewDomain,
+            &request.domain_name,
+            request,
+        )
+        .await
     }
 
     /// `TransferDomain`: starts a transfer in; answers the operation. Sent once.
@@ -421,9 +449,11 @@ impl Route53Client {
     ) -> Result<std::collections::HashMap<OperationId, OperationDetail>> {
         let mut wanted: std::collections::HashSet<&str> = ids.iter().map(|i| i.as_str()).collect();
         let mut found = std::collections::HashMap::with_capacity(ids.len());
-        let mut request = ListOperationsRequest::default();
-        request.max_items = Some(i64::from(convert::MAX_PAGE_SIZE));
-        request.submitted_since = since.map(crate::wire::Timestamp::At);
+        let request = ListOperationsRequest {
+            max_items: Some(i64::from(convert::MAX_PAGE_SIZE)),
+            submitted_since: since.map(crate::wire::Timestamp::At),
+            ..ListOperationsRequest::default()
+        };
         let mut pages = self.list_operations_pages(request);
         while !wanted.is_empty() {
             let Some(page) = pages.try_next().await? else {

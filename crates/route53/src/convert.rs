@@ -85,9 +85,11 @@ pub fn operation(detail: OperationDetail, requested: Option<&OperationId>) -> Re
     op.updated_at = detail.last_updated_date.as_ref().and_then(Timestamp::time);
     op.message = detail.message.filter(|m| !m.is_empty());
     if op.status == OperationStatus::Failed {
+        // Route 53 has no error identifier for an operation (the status word is in
+        // `raw_status`), and a failed operation stays failed: fatal.
         op.error = Some(OperationError::new(
             ErrorClass::Fatal,
-            Some(wire.as_str().to_owned()),
+            None,
             op.message.clone(),
         ));
     }
@@ -181,17 +183,19 @@ pub fn server_types(kinds: &[String]) -> Option<Vec<OperationType>> {
 /// (submission time, statuses and types where exact, sort by submission date), `MaxItems` at
 /// most 100. The rest of the filter is applied on the client.
 pub fn list_request(filter: &OperationFilter, marker: Option<String>) -> ListOperationsRequest {
-    let mut r = ListOperationsRequest::default();
-    r.submitted_since = filter.submitted_since.map(Timestamp::At);
-    r.marker = marker;
-    r.max_items = Some(i64::from(
-        filter
-            .page_size
-            .unwrap_or(MAX_PAGE_SIZE)
-            .clamp(1, MAX_PAGE_SIZE),
-    ));
-    r.status = server_statuses(&filter.statuses);
-    r.r#type = server_types(&filter.kinds);
+    let mut r = ListOperationsRequest {
+        submitted_since: filter.submitted_since.map(Timestamp::At),
+        marker,
+        max_items: Some(i64::from(
+            filter
+                .page_size
+                .unwrap_or(MAX_PAGE_SIZE)
+                .clamp(1, MAX_PAGE_SIZE),
+        )),
+        status: server_statuses(&filter.statuses),
+        r#type: server_types(&filter.kinds),
+        ..ListOperationsRequest::default()
+    };
     if let Some(sort) = filter.sort
         && sort.field == SortField::SubmittedAt
     {
@@ -238,15 +242,18 @@ pub fn error(
     let name = error_name(&raw_type).to_owned();
     let message = field(&["message", "Message"]).unwrap_or_else(|| name.clone());
     let err = match name.as_str() {
-        "InvalidInput" | "ValidationException" | "UnsupportedTLD" | "TLDRulesViolation"
-        | "DnssecLimitExceeded" | "SerializationException" => {
-            Error::new(ErrorKind::InvalidInput, message)
-        }
+        "InvalidInput"
+        | "ValidationException"
+        | "UnsupportedTLD"
+        | "TLDRulesViolation"
+        | "DnssecLimitExceeded"
+        | "SerializationException" => Error::new(ErrorKind::InvalidInput, message),
         "DuplicateRequest" => Error::new(ErrorKind::Duplicate, message),
-        "ThrottlingException" | "Throttling" | "TooManyRequestsException"
-        | "RequestLimitExceeded" | "ProvisionedThroughputExceededException" => {
-            Error::rate_limited(retry_after, message)
-        }
+        "ThrottlingException"
+        | "Throttling"
+        | "TooManyRequestsException"
+        | "RequestLimitExceeded"
+        | "ProvisionedThroughputExceededException" => Error::rate_limited(retry_after, message),
         "UnrecognizedClientException"
         | "InvalidSignatureException"
         | "IncompleteSignature"
@@ -256,7 +263,9 @@ pub fn error(
         | "ExpiredTokenException"
         | "AccessDeniedException"
         | "SignatureDoesNotMatch" => Error::new(ErrorKind::Auth, message),
-        _ if status >= 500 => Error::transport(true, format!("server error (HTTP {status}): {message}")),
+        _ if status >= 500 => {
+            Error::transport(true, format!("server error (HTTP {status}): {message}"))
+        }
         _ => Error::new(ErrorKind::Api, message),
     };
     let err = match crate::generated::error_class(&name) {

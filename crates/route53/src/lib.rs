@@ -35,7 +35,9 @@ pub mod sign;
 pub mod wire;
 
 pub use backend::Route53Backend;
-pub use client::{Route53Client, Route53ClientBuilder};
+pub use client::{
+    Route53Client, Route53ClientBuilder, decode_list_operations, decode_operation_detail,
+};
 pub use sign::Credentials;
 
 /// The provider's name in the core model.

@@ -60,8 +60,10 @@ impl Credentials {
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self> {
         let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
         let missing = |name: &str| {
-            Error::invalid_input(format!("the AWS credentials are incomplete: {name} is not set"))
-                .with_provider(PROVIDER)
+            Error::invalid_input(format!(
+                "the AWS credentials are incomplete: {name} is not set"
+            ))
+            .with_provider(PROVIDER)
         };
         let id = get(ACCESS_KEY_VARIABLE).ok_or_else(|| missing(ACCESS_KEY_VARIABLE))?;
         let secret = get(SECRET_KEY_VARIABLE).ok_or_else(|| missing(SECRET_KEY_VARIABLE))?;

@@ -86,7 +86,8 @@ impl<'de> Deserialize<'de> for Timestamp {
                 f.write_str("a timestamp")
             }
             fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Timestamp, E> {
-                Ok(Timestamp::from_epoch_seconds(v).unwrap_or_else(|| Timestamp::Unparsed(v.to_string())))
+                Ok(Timestamp::from_epoch_seconds(v)
+                    .unwrap_or_else(|| Timestamp::Unparsed(v.to_string())))
             }
             fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Timestamp, E> {
                 self.visit_f64(v as f64)
@@ -147,8 +148,14 @@ mod tests {
         let t = ts("1573749367.864").time().unwrap();
         assert_eq!(t.to_rfc3339(), "2019-11-14T16:36:07.864+00:00");
         assert_eq!(ts("1402630939").time().unwrap().timestamp(), 1402630939);
-        assert_eq!(ts("\"1402630939.057\"").time().unwrap().timestamp_millis(), 1402630939057);
-        assert_eq!(ts("\"2014-06-13T03:42:19Z\"").time().unwrap().timestamp(), 1402630939);
+        assert_eq!(
+            ts("\"1402630939.057\"").time().unwrap().timestamp_millis(),
+            1402630939057
+        );
+        assert_eq!(
+            ts("\"2014-06-13T03:42:19Z\"").time().unwrap().timestamp(),
+            1402630939
+        );
         assert_eq!(ts("\"yesterday\""), Timestamp::Unparsed("yesterday".into()));
         assert!(matches!(ts("1e300"), Timestamp::Unparsed(_)));
         assert!(matches!(ts("true"), Timestamp::Unparsed(_)));

@@ -93,7 +93,11 @@ fn the_signer_reproduces_every_published_vector() {
         .filter(|p| p.is_dir())
         .collect();
     dirs.sort();
-    assert!(dirs.len() >= 20, "the vectors are missing from {}", root.display());
+    assert!(
+        dirs.len() >= 20,
+        "the vectors are missing from {}",
+        root.display()
+    );
     let mut failures = Vec::new();
     for dir in &dirs {
         let v = load(dir);
@@ -120,7 +124,12 @@ fn the_signer_reproduces_every_published_vector() {
                 get("authorization")
             ));
         }
-        assert_eq!(get("x-amz-date").as_deref(), Some("20150830T123600Z"), "{}", v.name);
+        assert_eq!(
+            get("x-amz-date").as_deref(),
+            Some("20150830T123600Z"),
+            "{}",
+            v.name
+        );
         assert_eq!(get("x-amz-security-token"), v.token, "{}", v.name);
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));

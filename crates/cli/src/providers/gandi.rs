@@ -10,7 +10,7 @@
 //! timeout = "30s"                                  # optional
 //! ```
 
-use super::{server_zone, timeout_setting};
+use super::{build_error, server_zone, timeout_setting};
 use crate::config::{AccountConfig, SecretSetting};
 use crate::exit::CliError;
 use regops_core::Backend;
@@ -40,8 +40,6 @@ pub fn connect(account: &AccountConfig) -> Result<Box<dyn Backend>, CliError> {
     if let Some(t) = timeout_setting(account, s.timeout.as_deref())? {
         b = b.timeout(t);
     }
-    let client = b
-        .build()
-        .map_err(|e| CliError::usage(format!("account {}: {}", account.name, e.message())))?;
+    let client = b.build().map_err(|e| build_error(account, e))?;
     Ok(Box::new(GandiBackend::new(client)))
 }

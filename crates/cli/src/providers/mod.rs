@@ -5,6 +5,7 @@
 //! but this build does not have is a configuration error (exit 2), never a panic.
 
 mod gandi;
+mod route53;
 
 use crate::config::AccountConfig;
 use crate::exit::CliError;
@@ -20,10 +21,16 @@ pub struct Provider {
 }
 
 /// Every provider built into this binary.
-pub const PROVIDERS: &[Provider] = &[Provider {
-    name: "gandi",
-    connect: gandi::connect,
-}];
+pub const PROVIDERS: &[Provider] = &[
+    Provider {
+        name: "gandi",
+        connect: gandi::connect,
+    },
+    Provider {
+        name: "route53",
+        connect: route53::connect,
+    },
+];
 
 /// The providers regops has adapters for, built in or not.
 pub const KNOWN: &[&str] = &["gandi", "netim", "route53", "autodns"];
@@ -69,6 +76,11 @@ pub(crate) fn server_zone(
             ))
         }),
     }
+}
+
+/// A client builder's refusal, as a configuration error of `account`.
+pub(crate) fn build_error(account: &AccountConfig, e: regops_core::Error) -> CliError {
+    CliError::usage(format!("account {}: {}", account.name, e.message()))
 }
 
 /// The account's `timeout` setting (`30s`, `2m`, ...).

@@ -1,7 +1,7 @@
 //! `regops --account A --json ops ...` against Python's `xmlrpc.server` serving Gandi-shaped data.
 
+use super::{json, stderr};
 use regops_tests::{Scratch, gandi_peer};
-use serde_json::Value as Json;
 use std::path::Path;
 use std::process::Output;
 
@@ -36,20 +36,6 @@ fn regops(dir: &Path, args: &[&str], key: &str) -> Output {
         .expect("run regops")
 }
 
-fn json(out: &Output) -> Json {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "stdout is not JSON ({e}):\n{}\nstderr:\n{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    })
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
 #[test]
 fn ops_commands_against_python_xmlrpc_server() {
     let Some(server) = gandi_peer("ops_commands_against_python_xmlrpc_server", KEY) else {
@@ -66,7 +52,7 @@ fn ops_commands_against_python_xmlrpc_server() {
         KEY,
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let expected: Json = serde_json::json!({
+    let expected = serde_json::json!({
         "account": "paris", "provider": "gandi", "id": "104",
         "status": "failed", "raw_status": "ERROR", "type": "domain_renew", "target": "example.com",
         "submitted_at": "2015-09-15T16:29:16Z", "started_at": null,

@@ -2,6 +2,7 @@
 //! and end-to-end runs against the independent peers (DESIGN section 7).
 
 mod gandi;
+mod route53;
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -22,6 +23,22 @@ fn regops(args: &[&str], envs: &[(&str, &str)]) -> Output {
         .envs(envs.iter().copied())
         .output()
         .expect("run regops")
+}
+
+/// stdout as JSON; panics showing both streams when it is not.
+fn json(out: &Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not JSON ({e}):\n{}\nstderr:\n{}",
+            text(&out.stdout),
+            text(&out.stderr)
+        )
+    })
+}
+
+/// stderr as text.
+fn stderr(out: &Output) -> String {
+    text(&out.stderr)
 }
 
 fn text(b: &[u8]) -> String {

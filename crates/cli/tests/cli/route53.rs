@@ -1,0 +1,193 @@
+//! `regops --account A --json ops list|show` and `domain cancel` against moto in server mode,
+//! with boto3 starting the operations (DESIGN sections 5 and 7).
+
+use super::{json, stderr};
+use regops_tests::{PeerServer, Scratch, boto3, moto_peer};
+use std::path::Path;
+use std::process::Output;
+
+const SECRET: &str = "cli-moto-secret-0123456789";
+const TOKEN: &str = "cli-moto-session-token-0123456789";
+
+fn config(dir: &Path, url: &str) {
+    std::fs::write(
+        dir.join("regops.toml"),
+        format!(
+            r#"
+[accounts.aws]
+provider = "route53"
+endpoint = "{url}"
+region = "us-east-1"
+
+[accounts.other]
+provider = "route53"
+endpoint = "{url}"
+access_key_id = {{ env = "OTHER_AWS_KEY_ID" }}
+secret_access_key = {{ env = "OTHER_AWS_SECRET" }}
+"#
+        ),
+    )
+    .unwrap();
+}
+
+fn regops(dir: &Path, args: &[&str]) -> Output {
+    super::command(dir)
+        .args(args)
+        .env("AWS_ACCESS_KEY_ID", "AKIDCLIMOTO")
+        .env("AWS_SECRET_ACCESS_KEY", SECRET)
+        .env("AWS_SESSION_TOKEN", TOKEN)
+        .env("RUST_LOG", "debug")
+        .output()
+        .expect("run regops")
+}
+
+fn no_secrets(out: &Output) {
+    for text in [
+        stderr(out),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    ] {
+        assert!(!text.contains(SECRET) && !text.contains(TOKEN), "{text}");
+    }
+}
+
+fn boto3_register(server: &PeerServer, domain: &str) -> String {
+    boto3(server, &["register", domain])
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+#[test]
+fn ops_and_domain_cancel_against_moto() {
+    let Some(server) = moto_peer("ops_and_domain_cancel_against_moto", None) else {
+        return;
+    };
+    let scratch = Scratch::new("cli-route53");
+    let dir = scratch.path();
+    config(dir, server.url());
+
+    let churned = boto3(&server, &["churn", "cli", "3"]);
+    let kept = boto3_register(&server, "kept.com");
+
+    // list: everything, newest first, the operation objects of DESIGN section 5.
+    let out = regops(dir, &["--account", "aws", "--json", "ops", "list"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    no_secrets(&out);
+    let list = json(&out);
+    let list = list.as_array().unwrap();
+    assert_eq!(list.len(), 7, "{list:?}");
+    assert_eq!(list[0]["id"].as_str(), Some(kept.as_str()), "newest first");
+    let times: Vec<&str> = list
+        .iter()
+        .map(|o| o["submitted_at"].as_str().unwrap())
+        .collect();
+    let mut sorted = times.clone();
+    sorted.sort_by(|a, b| b.cmp(a));
+    assert_eq!(times, sorted);
+    for id in churned.as_array().unwrap() {
+        assert!(list.iter().any(|o| &o["id"] == id), "{id} not listed");
+    }
+
+    // show: the object boto3 reads, in our vocabulary.
+    let out = regops(dir, &["--account", "aws", "--json", "ops", "show", &kept]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    no_secrets(&out);
+    let shown = json(&out);
+    let theirs = boto3(&server, &["get", &kept]);
+    let submitted = chrono::DateTime::from_timestamp_millis(
+        (theirs["SubmittedDate"].as_f64().unwrap() * 1000.0).round() as i64,
+    )
+    .unwrap();
+    let updated = chrono::DateTime::from_timestamp_millis(
+        (theirs["LastUpdatedDate"].as_f64().unwrap() * 1000.0).round() as i64,
+    )
+    .unwrap();
+    let iso =
+        |t: chrono::DateTime<chrono::Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true);
+    assert_eq!(
+        shown,
+        serde_json::json!({
+            "account": "aws", "provider": "route53", "id": kept,
+            "status": "succeeded", "raw_status": "SUCCESSFUL", "type": "REGISTER_DOMAIN",
+            "target": "kept.com", "submitted_at": iso(submitted), "started_at": null,
+            "updated_at": iso(updated), "scheduled_at": null, "eta_seconds": null,
+            "message": null, "error": null, "action_required": null
+        })
+    );
+
+    // An id moto does not know: exit 3, one line.
+    let out = regops(
+        dir,
+        &[
+            "--account",
+            "aws",
+            "ops",
+            "show",
+            "6f1b1b1e-0000-0000-0000-000000000000",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    let last = stderr(&out).lines().last().unwrap_or_default().to_owned();
+    assert!(last.starts_with("regops: "), "{last}");
+
+    // domain cancel: only delete/now, said with exit 2 and nothing sent.
+    let out = regops(dir, &["--account", "aws", "domain", "cancel", "kept.com"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("--type delete --execution now"),
+        "{}",
+        stderr(&out)
+    );
+    let out = regops(
+        dir,
+        &[
+            "--account",
+            "aws",
+            "--json",
+            "domain",
+            "cancel",
+            "kept.com",
+            "--type",
+            "delete",
+            "--execution",
+            "now",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    no_secrets(&out);
+    let deleted = json(&out);
+    assert_eq!(deleted["type"], "DELETE_DOMAIN");
+    assert_eq!(deleted["target"], "kept.com");
+    assert_eq!(deleted["status"], "succeeded");
+    let theirs = boto3(&server, &["get", deleted["id"].as_str().unwrap()]);
+    assert_eq!(theirs["Type"], "DELETE_DOMAIN");
+    assert_eq!(theirs["DomainName"], "kept.com");
+
+    // An account naming its own credential variables, and one whose variables are missing.
+    let out = super::command(dir)
+        .args([
+            "--account",
+            "other",
+            "--json",
+            "ops",
+            "list",
+            "--limit",
+            "2",
+        ])
+        .env("OTHER_AWS_KEY_ID", "AKIDOTHER")
+        .env("OTHER_AWS_SECRET", SECRET)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(json(&out).as_array().map(Vec::len), Some(2));
+    let out = super::command(dir)
+        .args(["--account", "aws", "ops", "list"])
+        .env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("AWS_ACCESS_KEY_ID"), "{err}");
+}
