@@ -8,7 +8,9 @@ use regops_core::{
     Backend, CancelKind, CancelRequest, ErrorKind, Execution, OperationFilter, OperationId,
     OperationStatus, Secret,
 };
-use regops_route53::generated::{ContactDetail, RegisterDomainRequest};
+use regops_route53::generated::{
+    ContactDetail, Nameserver, RegisterDomainRequest, UpdateDomainNameserversRequest,
+};
 use regops_route53::{Credentials, Route53Backend, Route53Client};
 use regops_tests::{PeerServer, Scratch, boto3, moto_peer};
 use serde_json::Value as Json;
@@ -221,6 +223,19 @@ async fn operations_the_adapter_starts_are_read_by_boto3_and_signed_as_botocore_
     assert_eq!(registered.target.as_deref(), Some("regops-peer.com"));
     assert_eq!(registered.status, OperationStatus::Succeeded);
 
+    let nameservers = b
+        .client()
+        .update_domain_nameservers(&UpdateDomainNameserversRequest::new(
+            "regops-peer.com".into(),
+            vec![
+                Nameserver::new("ns1.example.net".into()),
+                Nameserver::new("ns2.example.net".into()),
+            ],
+        ))
+        .await
+        .unwrap();
+    assert_eq!(nameservers.kind.as_deref(), Some("UPDATE_NAMESERVER"));
+
     let cancel = b.domain_cancel_backend().expect("Route 53 deletes domains");
     let deleted = cancel
         .cancel_domain(
@@ -232,7 +247,7 @@ async fn operations_the_adapter_starts_are_read_by_boto3_and_signed_as_botocore_
     assert_eq!(deleted.kind.as_deref(), Some("DELETE_DOMAIN"));
     assert_ne!(deleted.id, registered.id);
 
-    for op in [&registered, &deleted] {
+    for op in [&registered, &nameservers, &deleted] {
         let theirs = boto3(&server, &["get", op.id.as_str()]);
         assert_eq!(theirs["OperationId"].as_str(), Some(op.id.as_str()));
         assert_eq!(theirs["DomainName"].as_str(), Some("regops-peer.com"));

@@ -616,9 +616,7 @@ pub struct GetOperationDetailRequest {
 impl GetOperationDetailRequest {
     /// A value with the mandatory fields; every other field unset.
     pub fn new(operation_id: String) -> Self {
-        GetOperationDetailRequest {
-            operation_id: operation_id,
-        }
+        GetOperationDetailRequest { operation_id }
     }
 }
 
@@ -800,10 +798,7 @@ pub struct ExtraParam {
 impl ExtraParam {
     /// A value with the mandatory fields; every other field unset.
     pub fn new(name: String, value: String) -> Self {
-        ExtraParam {
-            name: name,
-            value: value,
-        }
+        ExtraParam { name, value }
     }
 }
 
@@ -922,7 +917,7 @@ impl Nameserver {
     /// A value with the mandatory fields; every other field unset.
     pub fn new(name: String) -> Self {
         Nameserver {
-            name: name,
+            name,
             glue_ips: None,
         }
     }
@@ -1010,13 +1005,13 @@ impl RegisterDomainRequest {
         tech_contact: ContactDetail,
     ) -> Self {
         RegisterDomainRequest {
-            domain_name: domain_name,
+            domain_name,
             idn_lang_code: None,
-            duration_in_years: duration_in_years,
+            duration_in_years,
             auto_renew: None,
-            admin_contact: admin_contact,
-            registrant_contact: registrant_contact,
-            tech_contact: tech_contact,
+            admin_contact,
+            registrant_contact,
+            tech_contact,
             billing_contact: None,
             privacy_protect_admin_contact: None,
             privacy_protect_registrant_contact: None,
@@ -1068,9 +1063,9 @@ impl RenewDomainRequest {
     /// A value with the mandatory fields; every other field unset.
     pub fn new(domain_name: String, current_expiry_year: i64) -> Self {
         RenewDomainRequest {
-            domain_name: domain_name,
+            domain_name,
             duration_in_years: None,
-            current_expiry_year: current_expiry_year,
+            current_expiry_year,
         }
     }
 }
@@ -1168,15 +1163,15 @@ impl TransferDomainRequest {
         tech_contact: ContactDetail,
     ) -> Self {
         TransferDomainRequest {
-            domain_name: domain_name,
+            domain_name,
             idn_lang_code: None,
-            duration_in_years: duration_in_years,
+            duration_in_years,
             nameservers: None,
             auth_code: None,
             auto_renew: None,
-            admin_contact: admin_contact,
-            registrant_contact: registrant_contact,
-            tech_contact: tech_contact,
+            admin_contact,
+            registrant_contact,
+            tech_contact,
             billing_contact: None,
             privacy_protect_admin_contact: None,
             privacy_protect_registrant_contact: None,
@@ -1219,9 +1214,7 @@ pub struct DeleteDomainRequest {
 impl DeleteDomainRequest {
     /// A value with the mandatory fields; every other field unset.
     pub fn new(domain_name: String) -> Self {
-        DeleteDomainRequest {
-            domain_name: domain_name,
-        }
+        DeleteDomainRequest { domain_name }
     }
 }
 
@@ -1247,8 +1240,8 @@ impl UpdateDomainNameserversRequest {
     /// A value with the mandatory fields; every other field unset.
     pub fn new(domain_name: String, nameservers: Vec<Nameserver>) -> Self {
         UpdateDomainNameserversRequest {
-            domain_name: domain_name,
-            nameservers: nameservers,
+            domain_name,
+            nameservers,
         }
     }
 }
@@ -1271,9 +1264,7 @@ pub struct ResendOperationAuthorizationRequest {
 impl ResendOperationAuthorizationRequest {
     /// A value with the mandatory fields; every other field unset.
     pub fn new(operation_id: String) -> Self {
-        ResendOperationAuthorizationRequest {
-            operation_id: operation_id,
-        }
+        ResendOperationAuthorizationRequest { operation_id }
     }
 }
 

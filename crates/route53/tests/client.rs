@@ -317,3 +317,86 @@ async fn secrets_stay_out_of_errors_and_debug() {
         "the rest of the message is kept: {err}"
     );
 }
+
+#[tokio::test]
+async fn renew_transfer_and_resend_send_their_members_once() {
+    use regops_route53::generated::{
+        ContactDetail, Nameserver, RenewDomainRequest, TransferDomainRequest,
+    };
+    use regops_route53::wire::SecretString;
+
+    let (url, script) = serve(vec![
+        ok(r#"{"OperationId":"r-1"}"#),
+        ok(r#"{"OperationId":"r-1","Status":"SUBMITTED","Type":"RENEW_DOMAIN","DomainName":"example.com"}"#),
+        ok(r#"{"OperationId":"t-1"}"#),
+        ok(r#"{"OperationId":"t-1","Status":"IN_PROGRESS","Type":"TRANSFER_IN_DOMAIN","StatusFlag":"PENDING_AUTHORIZATION"}"#),
+        ok("{}"),
+    ])
+    .await;
+    let c = client(&url);
+
+    let mut renew = RenewDomainRequest::new("example.com".into(), 2027);
+    renew.duration_in_years = Some(2);
+    let op = c.renew_domain(&renew).await.unwrap();
+    assert_eq!(op.kind.as_deref(), Some("RENEW_DOMAIN"));
+    assert_eq!(op.status, OperationStatus::Pending);
+
+    let contact = ContactDetail {
+        email: Some("a@example.com".into()),
+        ..ContactDetail::default()
+    };
+    let mut transfer = TransferDomainRequest::new(
+        "example.org".into(),
+        1,
+        contact.clone(),
+        contact.clone(),
+        contact,
+    );
+    transfer.auth_code = Some(SecretString::from("s3cr3t-auth-code"));
+    let mut ns = Nameserver::new("ns1.example.net".into());
+    ns.glue_ips = Some(vec!["192.0.2.1".into()]);
+    transfer.nameservers = Some(vec![ns]);
+    assert!(!format!("{transfer:?}").contains("s3cr3t-auth-code"));
+    let op = c.transfer_domain(&transfer).await.unwrap();
+    assert_eq!(op.status, OperationStatus::ActionRequired);
+    assert!(
+        op.action_required
+            .unwrap()
+            .starts_with("PENDING_AUTHORIZATION")
+    );
+
+    c.resend_operation_authorization("t-1").await.unwrap();
+
+    let sent = seen(&script);
+    let calls: Vec<&str> = sent
+        .iter()
+        .map(|s| s.target.trim_start_matches("Route53Domains_v20140515."))
+        .collect();
+    assert_eq!(
+        calls,
+        [
+            "RenewDomain",
+            "GetOperationDetail",
+            "TransferDomain",
+            "GetOperationDetail",
+            "ResendOperationAuthorization"
+        ]
+    );
+    let body = |i: usize| serde_json::from_str::<serde_json::Value>(&sent[i].body).unwrap();
+    assert_eq!(
+        body(0),
+        serde_json::json!({"DomainName": "example.com", "DurationInYears": 2, "CurrentExpiryYear": 2027})
+    );
+    let t = body(2);
+    assert_eq!(t["AuthCode"], "s3cr3t-auth-code", "the secret is sent");
+    assert_eq!(t["DurationInYears"], 1);
+    assert_eq!(
+        t["Nameservers"],
+        serde_json::json!([{"Name": "ns1.example.net", "GlueIps": ["192.0.2.1"]}])
+    );
+    assert_eq!(
+        t["AdminContact"],
+        serde_json::json!({"Email": "a@example.com"})
+    );
+    assert_eq!(body(4), serde_json::json!({"OperationId": "t-1"}));
+}

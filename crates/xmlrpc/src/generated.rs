@@ -1740,7 +1740,7 @@ impl CertificateCreate {
     /// A value with the mandatory fields; every other field unset.
     pub fn new(package: String) -> Self {
         CertificateCreate {
-            package: package,
+            package,
             accept_contract: None,
             altnames: None,
             backend_version: None,
@@ -2082,7 +2082,7 @@ pub struct SslCreateParams {
 impl SslCreateParams {
     /// A value with the mandatory fields; every other field unset.
     pub fn new(crt: String, key: String) -> Self {
-        SslCreateParams { crt: crt, key: key }
+        SslCreateParams { crt, key }
     }
 }
 

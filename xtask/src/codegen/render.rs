@@ -247,7 +247,7 @@ fn render_struct(out: &mut String, api: &ApiFile, s: &StructDef) -> Result<(), S
             if !mandatory.is_empty() {
                 let args: Vec<String> = mandatory
                     .iter()
-                    .map(|f| format!("{}: {}", f.name.trim_start_matches("r#"), f.ty))
+                    .map(|f| format!("{}: {}", f.name, f.ty))
                     .collect();
                 let _ = writeln!(
                     out,
@@ -256,12 +256,7 @@ fn render_struct(out: &mut String, api: &ApiFile, s: &StructDef) -> Result<(), S
                 );
                 for f in &fields {
                     if f.def.mandatory {
-                        let _ = writeln!(
-                            out,
-                            "            {}: {},",
-                            f.name,
-                            f.name.trim_start_matches("r#")
-                        );
+                        let _ = writeln!(out, "            {},", f.name);
                     } else {
                         let _ = writeln!(out, "            {}: None,", f.name);
                     }
