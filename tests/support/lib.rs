@@ -4,6 +4,10 @@
 //! Under `cargo xtask test` (`REGOPS_REQUIRE_PEERS=1`) a missing peer fails the test instead of
 //! skipping it.
 
+pub mod scripted;
+
+pub use scripted::{Answer, ScriptedServer, Seen, fast_retry};
+
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};

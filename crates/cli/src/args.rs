@@ -170,6 +170,9 @@ pub struct DomainCancelArgs {
     /// The gaining registrar (with --type preack).
     #[arg(long, value_name = "REGISTRAR")]
     pub gaining_registrar: Option<String>,
+    /// Where the provider sends its notification about the cancelation (AutoDNS).
+    #[arg(long, value_name = "EMAIL")]
+    pub reply_to: Option<String>,
 }
 
 /// A cancelation kind as written on the command line.

@@ -9,7 +9,16 @@
 //!   the request may have reached the server (only a failed connection proves it did not), and
 //!   never shows the URL (a user may have put a token in it);
 //! - [`retry_after`] reads `Retry-After` (seconds or an HTTP date);
-//! - [`status_error`] classifies a non-2xx answer the adapter did not recognize itself.
+//! - [`status_error`] classifies a non-2xx answer the adapter did not recognize itself;
+//! - [`json_value`] keeps a JSON member as a core [`Value`](regops_core::Value);
+//! - [`ClientSettings`] and [`client_settings_setters!`] give every client builder the same
+//!   retry, timeout and pacing settings.
+
+mod json;
+mod settings;
+
+pub use json::json_value;
+pub use settings::ClientSettings;
 
 use regops_core::{Error, ErrorKind, Result};
 use std::time::Duration;

@@ -20,11 +20,12 @@ use regops_core::page::{Page, PageToken, items, paginate_bounded};
 use regops_core::{
     Error, Idempotency, Operation, OperationId, RateLimiter, Redactor, Result, RetryPolicy,
 };
+use regops_http::ClientSettings;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::fmt;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::SystemTime;
 
 /// The largest answer accepted by default. A full `ListOperations` page is about 25 KB.
 pub const DEFAULT_MAX_BODY_BYTES: usize = 8 << 20;
@@ -68,13 +69,9 @@ pub struct Route53ClientBuilder {
     credentials: Credentials,
     endpoint: String,
     region: String,
-    retry: RetryPolicy,
-    timeout: Duration,
-    connect_timeout: Duration,
+    settings: ClientSettings,
     max_body_bytes: usize,
     max_pages: usize,
-    rate_limit: Option<(f64, u32)>,
-    http: Option<reqwest::Client>,
 }
 
 impl fmt::Debug for Route53ClientBuilder {
@@ -100,23 +97,9 @@ impl Route53ClientBuilder {
         self
     }
 
-    /// How reads are retried.
-    pub fn retry(mut self, policy: RetryPolicy) -> Self {
-        self.retry = policy;
-        self
-    }
-
-    /// The time allowed for one whole request (30 s by default).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
-        self
-    }
-
-    /// The time allowed to connect (10 s by default).
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = timeout;
-        self
-    }
+    // By default the client keeps to Route 53 Domains' quota of five requests per second
+    // (bursts of `RATE_LIMIT_BURST`), so that a long listing is not throttled.
+    regops_http::client_settings_setters!(settings);
 
     /// The largest answer accepted ([`DEFAULT_MAX_BODY_BYTES`] by default).
     pub fn max_body_bytes(mut self, max: usize) -> Self {
@@ -130,40 +113,15 @@ impl Route53ClientBuilder {
         self
     }
 
-    /// Spaces requests out to at most `per_second`, with bursts of `burst`. By default the
-    /// client keeps to Route 53 Domains' quota of five requests per second (bursts of
-    /// [`RATE_LIMIT_BURST`]), so that a long listing is not throttled.
-    pub fn rate_limit(mut self, per_second: f64, burst: u32) -> Self {
-        self.rate_limit = Some((per_second, burst));
-        self
-    }
-
-    /// Sends requests as fast as they come (for a server without a quota, like a local mock).
-    pub fn no_rate_limit(mut self) -> Self {
-        self.rate_limit = None;
-        self
-    }
-
-    /// Uses this HTTP client instead of building one (its timeouts then apply).
-    pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.http = Some(client);
-        self
-    }
-
     /// Builds the client.
     pub fn build(self) -> Result<Route53Client> {
         regops_http::endpoint(&self.endpoint, PROVIDER)?;
         if self.region.trim().is_empty() {
             return Err(Error::invalid_input("the AWS region is empty").with_provider(PROVIDER));
         }
-        let http = match self.http {
-            Some(c) => c,
-            None => regops_http::client(
-                concat!("regops-route53/", env!("CARGO_PKG_VERSION")),
-                self.timeout,
-                self.connect_timeout,
-            )?,
-        };
+        let http = self
+            .settings
+            .http_client(concat!("regops-route53/", env!("CARGO_PKG_VERSION")))?;
         let mut redactor = Redactor::new();
         for s in self.credentials.secrets() {
             redactor.add(s);
@@ -173,10 +131,10 @@ impl Route53ClientBuilder {
                 http,
                 endpoint: self.endpoint,
                 signer: Signer::new(self.credentials, self.region, SIGNING_SERVICE),
-                retry: self.retry,
+                limiter: self.settings.limiter(),
+                retry: self.settings.retry,
                 max_body_bytes: self.max_body_bytes,
                 max_pages: self.max_pages,
-                limiter: self.rate_limit.map(|(r, b)| RateLimiter::new(r, b)),
                 redactor,
             }),
         })
@@ -190,13 +148,12 @@ impl Route53Client {
             credentials,
             endpoint: PRODUCTION_ENDPOINT.to_owned(),
             region: DEFAULT_REGION.to_owned(),
-            retry: RetryPolicy::default(),
-            timeout: Duration::from_secs(30),
-            connect_timeout: Duration::from_secs(10),
+            settings: ClientSettings::new(Some((
+                crate::backend::RATE_LIMIT_PER_SECOND,
+                RATE_LIMIT_BURST,
+            ))),
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             max_pages: DEFAULT_MAX_PAGES,
-            rate_limit: Some((crate::backend::RATE_LIMIT_PER_SECOND, RATE_LIMIT_BURST)),
-            http: None,
         }
     }
 

@@ -109,7 +109,7 @@ pub fn operation(detail: OperationDetail, requested: Option<&OperationId>) -> Re
         }
     }
     for (name, v) in detail.extra {
-        extra.insert(name, value(v));
+        extra.insert(name, regops_http::json_value(v));
     }
     op.extra = extra;
     Ok(op)
@@ -123,23 +123,6 @@ pub fn started(id: OperationId, kind: &OperationType, domain: &str) -> Operation
     op.kind = Some(kind.as_str().to_owned());
     op.target = Some(domain.to_owned()).filter(|d| !d.is_empty());
     op
-}
-
-/// A JSON value as a core value.
-pub fn value(v: serde_json::Value) -> Value {
-    match v {
-        serde_json::Value::Null => Value::Null,
-        serde_json::Value::Bool(b) => Value::Bool(b),
-        serde_json::Value::Number(n) => match n.as_i64() {
-            Some(i) => Value::Int(i),
-            None => Value::Float(n.as_f64().unwrap_or(f64::NAN)),
-        },
-        serde_json::Value::String(s) => Value::String(s),
-        serde_json::Value::Array(a) => Value::List(a.into_iter().map(value).collect()),
-        serde_json::Value::Object(o) => {
-            Value::Map(o.into_iter().map(|(k, v)| (k, value(v))).collect())
-        }
-    }
 }
 
 /// The `Status` words a set of core statuses stands for, when the server can select exactly

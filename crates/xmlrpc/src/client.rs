@@ -21,11 +21,11 @@ use crate::value::Value;
 use regops_core::{
     Error, Idempotency, RateLimiter, Redactor, Result, RetryPolicy, Secret, ServerTimeZone,
 };
+use regops_http::ClientSettings;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::fmt;
 use std::sync::Arc;
-use std::time::Duration;
 
 /// A Gandi API v3 client. Cheap to clone: clones share the connection pool and rate limiter.
 #[derive(Clone)]
@@ -63,12 +63,8 @@ pub struct GandiClientBuilder {
     api_key: Secret,
     act_as: Option<String>,
     zone: ServerTimeZone,
-    retry: RetryPolicy,
     limits: Limits,
-    timeout: Duration,
-    connect_timeout: Duration,
-    rate_limit: Option<(f64, u32)>,
-    http: Option<reqwest::Client>,
+    settings: ClientSettings,
 }
 
 impl fmt::Debug for GandiClientBuilder {
@@ -105,41 +101,14 @@ impl GandiClientBuilder {
         self
     }
 
-    /// How reads are retried.
-    pub fn retry(mut self, policy: RetryPolicy) -> Self {
-        self.retry = policy;
-        self
-    }
-
     /// Bounds on the answers accepted.
     pub fn limits(mut self, limits: Limits) -> Self {
         self.limits = limits;
         self
     }
 
-    /// The time allowed for one whole request (30 s by default).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
-        self
-    }
-
-    /// The time allowed to connect (10 s by default).
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = timeout;
-        self
-    }
-
-    /// Spaces requests out to at most `per_second`, with bursts of `burst`.
-    pub fn rate_limit(mut self, per_second: f64, burst: u32) -> Self {
-        self.rate_limit = Some((per_second, burst));
-        self
-    }
-
-    /// Uses this HTTP client instead of building one (its timeouts then apply).
-    pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.http = Some(client);
-        self
-    }
+    // Requests are not paced by default.
+    regops_http::client_settings_setters!(settings);
 
     /// Builds the client.
     pub fn build(self) -> Result<GandiClient> {
@@ -147,14 +116,9 @@ impl GandiClientBuilder {
         if self.api_key.is_empty() {
             return Err(Error::invalid_input("the Gandi API key is empty").with_provider(PROVIDER));
         }
-        let http = match self.http {
-            Some(c) => c,
-            None => regops_http::client(
-                concat!("regops-xmlrpc/", env!("CARGO_PKG_VERSION")),
-                self.timeout,
-                self.connect_timeout,
-            )?,
-        };
+        let http = self
+            .settings
+            .http_client(concat!("regops-xmlrpc/", env!("CARGO_PKG_VERSION")))?;
         let mut redactor = Redactor::new();
         redactor.add(&self.api_key);
         Ok(GandiClient {
@@ -164,9 +128,9 @@ impl GandiClientBuilder {
                 api_key: self.api_key,
                 act_as: self.act_as,
                 zone: self.zone,
-                retry: self.retry,
+                limiter: self.settings.limiter(),
+                retry: self.settings.retry,
                 limits: self.limits,
-                limiter: self.rate_limit.map(|(r, b)| RateLimiter::new(r, b)),
                 redactor,
             }),
         })
@@ -190,12 +154,8 @@ impl GandiClient {
             api_key,
             act_as: None,
             zone: ServerTimeZone::PARIS,
-            retry: RetryPolicy::default(),
             limits: Limits::default(),
-            timeout: Duration::from_secs(30),
-            connect_timeout: Duration::from_secs(10),
-            rate_limit: None,
-            http: None,
+            settings: ClientSettings::new(None),
         }
     }
 

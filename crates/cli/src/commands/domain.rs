@@ -30,6 +30,7 @@ pub async fn run(ctx: &mut Ctx<'_>, cmd: DomainCommand) -> Result<Exit, CliError
         execution: when,
         disconnect,
         gaining_registrar,
+        reply_to,
     } = args;
     let kind = match kind {
         CancelKindArg::Delete => CancelKind::Delete,
@@ -39,6 +40,9 @@ pub async fn run(ctx: &mut Ctx<'_>, cmd: DomainCommand) -> Result<Exit, CliError
     let mut request = CancelRequest::new(kind, execution(&when)?);
     if disconnect {
         request = request.disconnect(true);
+    }
+    if let Some(r) = reply_to {
+        request = request.reply_to(r);
     }
     if let Some(r) = gaining_registrar {
         request = request.gaining_registrar(r);

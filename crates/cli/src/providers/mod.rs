@@ -4,6 +4,7 @@
 //! provider's settings from the account and builds its client. A provider the configuration names
 //! but this build does not have is a configuration error (exit 2), never a panic.
 
+mod autodns;
 mod gandi;
 mod route53;
 
@@ -29,6 +30,10 @@ pub const PROVIDERS: &[Provider] = &[
     Provider {
         name: "route53",
         connect: route53::connect,
+    },
+    Provider {
+        name: "autodns",
+        connect: autodns::connect,
     },
 ];
 

@@ -1,6 +1,7 @@
 //! The binary as a process: help, usage errors and configuration errors with their exit codes,
 //! and end-to-end runs against the independent peers (DESIGN section 7).
 
+mod autodns;
 mod gandi;
 mod route53;
 

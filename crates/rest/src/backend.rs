@@ -1,0 +1,206 @@
+//! [`AutoDnsBackend`]: the core traits on top of [`AutoDnsClient`].
+
+use crate::PROVIDER;
+use crate::client::{AutoDnsClient, DEFAULT_RATE_LIMIT, Protocol};
+use crate::convert::{self, CancelationCall, MAX_PAGE_SIZE};
+use async_trait::async_trait;
+use regops_core::page::{Page, PageToken};
+use regops_core::{
+    Backend, CancelRequest, Capabilities, DomainCancelBackend, Error, FilterSupport, Operation,
+    OperationFilter, OperationId, Pagination, Result,
+};
+use std::collections::HashMap;
+
+/// AutoDNS cancelations and jobs at one account.
+///
+/// An operation id of digits only is a job; any other id is a domain whose cancelation is meant
+/// (DESIGN section 5). Listing reads cancelations with `_search` (JSON API only); a refresh reads
+/// the jobs among the ids with one `POST /job/_search` per hundred and the cancelations one
+/// `GET` each. `cancel` cancels a job, or deletes (withdraws) a cancelation.
+#[derive(Debug)]
+pub struct AutoDnsBackend {
+    client: AutoDnsClient,
+}
+
+impl AutoDnsBackend {
+    /// A backend on `client`.
+    pub fn new(client: AutoDnsClient) -> Self {
+        AutoDnsBackend { client }
+    }
+
+    /// The client, for the calls the core traits do not have (jobs, the poll queue).
+    pub fn client(&self) -> &AutoDnsClient {
+        &self.client
+    }
+
+    async fn cancelation(&self, domain: &str) -> Result<Operation> {
+        let answer = self.client.cancelation_info(domain).await?;
+        convert::answer_operation(
+            &answer,
+            domain,
+            CancelationCall::Read,
+            self.client.timezone(),
+        )
+    }
+
+    async fn job(&self, id: &str) -> Result<Operation> {
+        convert::job_operation(self.client.job(id).await?, self.client.timezone())
+    }
+
+    /// Reads the jobs `ids` with `_search`, a hundred per call; answers those found.
+    async fn jobs(&self, ids: &[&str]) -> Result<HashMap<String, Operation>> {
+        let mut found = HashMap::with_capacity(ids.len());
+        for chunk in ids.chunks(MAX_PAGE_SIZE as usize) {
+            let envelope = self.client.search_jobs(&convert::job_query(chunk)).await?;
+            for job in envelope.data {
+                let op = convert::job_operation(job, self.client.timezone())?;
+                found.insert(op.id.as_str().to_owned(), op);
+            }
+        }
+        Ok(found)
+    }
+}
+
+#[async_trait]
+impl Backend for AutoDnsBackend {
+    fn provider(&self) -> &str {
+        PROVIDER
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        let mut c = Capabilities::default();
+        let json = self.client.protocol() == Protocol::Json;
+        c.list = json;
+        let mut f = FilterSupport::none();
+        f.submitted_since = json;
+        f.submitted_until = json;
+        f.target_exact = json;
+        f.target_prefix = json;
+        c.server_filter = f;
+        c.pagination = if json {
+            Pagination::PageNumber
+        } else {
+            Pagination::None
+        };
+        c.max_page_size = Some(MAX_PAGE_SIZE);
+        c.batch_refresh = json;
+        c.max_batch = Some(1000);
+        c.cancel = true;
+        c.rate_limit_per_second = Some(DEFAULT_RATE_LIMIT);
+        c
+    }
+
+    async fn operation(&self, id: &OperationId) -> Result<Operation> {
+        let id = id.as_str().trim();
+        if convert::is_job_id(id) {
+            self.job(id).await
+        } else {
+            self.cancelation(id).await
+        }
+    }
+
+    async fn operations_page(
+        &self,
+        filter: &OperationFilter,
+        page: Option<PageToken>,
+    ) -> Result<Page<Operation>> {
+        let number = match page {
+            None => 0,
+            Some(PageToken::Number(n)) => n,
+            Some(other) => {
+                return Err(Error::invalid_input(format!(
+                    "AutoDNS pages by number, not by {other:?}"
+                ))
+                .with_provider(PROVIDER));
+            }
+        };
+        let query = convert::cancelation_query(filter, number);
+        let limit = query
+            .view
+            .as_ref()
+            .and_then(|v| v.limit)
+            .unwrap_or(i64::from(MAX_PAGE_SIZE));
+        let envelope = self.client.search_cancelations(&query).await?;
+        let total = envelope.object.as_ref().and_then(|o| o.summary);
+        let n = envelope.data.len() as i64;
+        let status = envelope.status.clone();
+        let items = envelope
+            .data
+            .iter()
+            .map(|c| {
+                convert::cancelation_operation(
+                    c,
+                    status.as_ref(),
+                    None,
+                    CancelationCall::Read,
+                    self.client.timezone(),
+                )
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let seen = (i64::from(number) + 1) * limit;
+        let more = match total {
+            Some(total) => seen < total,
+            None => n == limit,
+        };
+        Ok(Page::new(
+            items,
+            (more && n > 0).then(|| PageToken::Number(number + 1)),
+        ))
+    }
+
+    async fn refresh(&self, ids: &[OperationId]) -> Result<Vec<Result<Operation>>> {
+        let job_ids: Vec<&str> = ids
+            .iter()
+            .map(|i| i.as_str().trim())
+            .filter(|i| convert::is_job_id(i))
+            .collect();
+        let mut jobs = if job_ids.len() > 1 && self.client.protocol() == Protocol::Json {
+            self.jobs(&job_ids).await?
+        } else {
+            HashMap::new()
+        };
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            let key = id.as_str().trim();
+            out.push(match jobs.remove(key) {
+                Some(op) => Ok(op),
+                // Not in the search (or a cancelation): read it on its own.
+                None => self.operation(id).await,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Cancels a job, or deletes (withdraws) the cancelation of a domain. Sent once.
+    async fn cancel(&self, id: &OperationId) -> Result<()> {
+        let id = id.as_str().trim();
+        if convert::is_job_id(id) {
+            self.client.cancel_job(id).await.map(|_| ())
+        } else {
+            self.client.delete_cancelation(id).await.map(|_| ())
+        }
+    }
+
+    fn domain_cancel_backend(&self) -> Option<&dyn DomainCancelBackend> {
+        Some(self)
+    }
+}
+
+#[async_trait]
+impl DomainCancelBackend for AutoDnsBackend {
+    /// Creates a cancelation (`POST /domain/{name}/cancelation`, gateway task 0103101). Sent
+    /// once; answers the operation as the create answered it.
+    async fn cancel_domain(&self, domain: &str, request: &CancelRequest) -> Result<Operation> {
+        let body = convert::cancelation_request(domain, request)?;
+        let answer = self
+            .client
+            .create_cancelation(&body, request.reply_to.as_deref())
+            .await?;
+        convert::answer_operation(
+            &answer,
+            &body.domain,
+            CancelationCall::Create,
+            self.client.timezone(),
+        )
+    }
+}
