@@ -359,3 +359,61 @@ async fn hostile_answers_are_protocol_errors() {
         .unwrap_err();
     assert!(err.is_protocol(), "{err}");
 }
+
+#[tokio::test]
+async fn update_delete_and_info_on_both_protocols() {
+    use regops_core::Execution as E;
+    let day = chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2025, 3, 1, 0, 0, 0).unwrap();
+    let body = regops_rest::convert::cancelation_request(
+        "example.com",
+        &CancelRequest::new(CancelKind::Delete, E::Date(day)),
+    )
+    .unwrap();
+
+    // JSON: PUT with the cancelation, DELETE and GET on the domain's route.
+    let server = ScriptedServer::start(vec![json_answer("json-cancelation-info.json")]);
+    let b = backend(server.url());
+    b.client().update_cancelation(&body).await.unwrap();
+    b.client().delete_cancelation("example.com").await.unwrap();
+    b.client().cancelation_info("example.com").await.unwrap();
+    let sent = server.seen();
+    assert_json_call(&sent[0], "PUT", "/domain/example.com/cancelation");
+    assert_eq!(
+        sent[0].json(),
+        json!({"domain": "example.com", "type": "DELETE", "execution": "DATE", "registryWhen": "2025-03-01T00:00:00.000+0000"})
+    );
+    assert_json_call(&sent[1], "DELETE", "/domain/example.com/cancelation");
+    assert!(sent[1].body.is_empty());
+    assert_json_call(&sent[2], "GET", "/domain/example.com/cancelation");
+
+    // Gateway: tasks 0103102, 0103103 and 0103104 with the same auth block.
+    let server = ScriptedServer::start(vec![Answer::new(
+        200,
+        "text/xml",
+        fixture("xml-create-response.xml"),
+    )]);
+    let b = backend(&format!("{}/gateway", server.url()));
+    b.client().update_cancelation(&body).await.unwrap();
+    b.client().delete_cancelation("example.com").await.unwrap();
+    let op = b.operation(&OperationId::new("example.com")).await.unwrap();
+    assert_eq!(op.target.as_deref(), Some("example.com"));
+    let sent = server.seen();
+    let auth = "<auth>\n\t\t<user>customer</user>\n\t\t<password>password</password>\n\t\t<context>4</context>\n\t</auth>";
+    for (s, code) in sent.iter().zip(["0103102", "0103103", "0103104"]) {
+        let xml = s.text();
+        assert!(xml.contains(auth), "{xml}");
+        assert!(xml.contains(&format!("<code>{code}</code>")), "{xml}");
+        assert!(xml.contains("<domain>example.com</domain>"), "{xml}");
+    }
+    let update = sent[0].text();
+    assert!(update.contains("<execdate>date</execdate>"), "{update}");
+    // 00:00 UTC is 01:00 in Berlin in March.
+    assert!(
+        update.contains("<registry_when_date>2025-03-01 01:00:00</registry_when_date>"),
+        "{update}"
+    );
+    assert!(
+        !sent[1].text().contains("<type>"),
+        "a delete names only the domain"
+    );
+}
