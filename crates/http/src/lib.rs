@@ -10,12 +10,14 @@
 //!   never shows the URL (a user may have put a token in it);
 //! - [`retry_after`] reads `Retry-After` (seconds or an HTTP date);
 //! - [`status_error`] classifies a non-2xx answer the adapter did not recognize itself;
+//! - [`xml`] reads loosely typed XML (gateway answers, SOAP encoding) into a bounded tree;
 //! - [`json_value`] keeps a JSON member as a core [`Value`](regops_core::Value);
 //! - [`ClientSettings`] and [`client_settings_setters!`] give every client builder the same
 //!   retry, timeout and pacing settings.
 
 mod json;
 mod settings;
+pub mod xml;
 
 pub use json::json_value;
 pub use settings::ClientSettings;
