@@ -91,6 +91,37 @@ impl PeerServer {
         }
     }
 
+    /// Starts `program args...` with `envs`, expecting it to serve on `127.0.0.1:port`, and
+    /// waits until the port accepts connections.
+    pub fn start_on_port(
+        program: &Path,
+        args: &[&str],
+        envs: &[(&str, &str)],
+        port: u16,
+    ) -> Result<PeerServer, String> {
+        let mut child = Command::new(program)
+            .args(args)
+            .envs(envs.iter().copied())
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| format!("starting {}: {e}", program.display()))?;
+        let addr = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        while std::net::TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_err() {
+            if std::time::Instant::now() > deadline || matches!(child.try_wait(), Ok(Some(_))) {
+                let _ = child.kill();
+                return Err(format!("{} did not listen on {addr}", program.display()));
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        Ok(PeerServer {
+            child,
+            url: format!("http://{addr}/"),
+        })
+    }
+
     /// The URL it serves.
     pub fn url(&self) -> &str {
         &self.url
@@ -176,6 +207,50 @@ pub fn boto3(server: &PeerServer, args: &[&str]) -> serde_json::Value {
         String::from_utf8_lossy(&out.stderr)
     );
     serde_json::from_slice(&out.stdout).expect("route53_boto3.py prints JSON")
+}
+
+/// A free loopback port (bound, then released for the peer to take).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free loopback port")
+}
+
+/// Whether `php` runs and has the SOAP extension.
+pub fn php_soap() -> bool {
+    Command::new("php")
+        .args(["-r", "exit(class_exists('SoapServer') ? 0 : 1);"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// PHP's own SoapServer playing Netim (`tests/peers/netim_soap_server.php` under `php -S`), its
+/// state in `state` (a JSON file; absent at start), or `None` (after the skip notice) when
+/// php-soap is missing.
+pub fn netim_peer(test: &str, state: &Path) -> Option<PeerServer> {
+    if !php_soap() {
+        missing_peer(
+            test,
+            "php-soap",
+            "php with the soap extension was not found",
+        );
+        return None;
+    }
+    let script = peer_script("netim_soap_server.php");
+    let port = free_port();
+    let listen = format!("127.0.0.1:{port}");
+    Some(
+        PeerServer::start_on_port(
+            Path::new("php"),
+            &["-S", &listen, script.to_str().expect("utf-8 path")],
+            &[("NETIM_PEER_STATE", state.to_str().expect("utf-8 path"))],
+            port,
+        )
+        .unwrap_or_else(|e| panic!("{test}: {e}")),
+    )
 }
 
 /// A scratch directory for one test, removed when dropped.

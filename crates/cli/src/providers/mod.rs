@@ -6,6 +6,7 @@
 
 mod autodns;
 mod gandi;
+mod netim;
 mod route53;
 
 use crate::config::AccountConfig;
@@ -34,6 +35,10 @@ pub const PROVIDERS: &[Provider] = &[
     Provider {
         name: "autodns",
         connect: autodns::connect,
+    },
+    Provider {
+        name: "netim",
+        connect: netim::connect,
     },
 ];
 

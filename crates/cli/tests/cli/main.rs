@@ -3,6 +3,7 @@
 
 mod autodns;
 mod gandi;
+mod netim;
 mod route53;
 
 use std::path::Path;

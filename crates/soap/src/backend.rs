@@ -1,0 +1,183 @@
+//! [`NetimBackend`]: the core traits on top of [`NetimClient`].
+
+use crate::PROVIDER;
+use crate::client::NetimClient;
+use crate::convert;
+use async_trait::async_trait;
+use regops_core::page::{Page, PageToken};
+use regops_core::{
+    Backend, Capabilities, Certificate, CertificateBackend, CertificateId, CertificateOrder,
+    CertificateReissue, CertificateRenewal, Error, Operation, OperationFilter, OperationId, Result,
+};
+use std::collections::HashMap;
+
+/// Operations and SSL certificates of one Netim reseller account.
+///
+/// Listing is `queryOpePending` (the only listing the API has: the pending operations). A
+/// refresh reads `queryOpePending` once; the ids still in it are pending, and only those that
+/// left it are read one by one with `queryOpe`.
+#[derive(Debug)]
+pub struct NetimBackend {
+    client: NetimClient,
+}
+
+impl NetimBackend {
+    /// A backend on `client`.
+    pub fn new(client: NetimClient) -> Self {
+        NetimBackend { client }
+    }
+
+    /// The client, for the calls the core traits do not have.
+    pub fn client(&self) -> &NetimClient {
+        &self.client
+    }
+
+    fn answered(&self, r: crate::generated::StructOperationResponse) -> Result<Operation> {
+        convert::operation(r, self.client.timezone())
+    }
+}
+
+/// An operation id as Netim's integer.
+fn numeric(id: &str, what: &str) -> Result<i64> {
+    id.trim().parse().map_err(|_| {
+        Error::invalid_input(format!("`{id}` is not a Netim {what} id (an integer)"))
+            .with_provider(PROVIDER)
+    })
+}
+
+#[async_trait]
+impl Backend for NetimBackend {
+    fn provider(&self) -> &str {
+        PROVIDER
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        let mut c = Capabilities::default();
+        c.list = true;
+        c.batch_refresh = true;
+        c.cancel = true;
+        c
+    }
+
+    async fn operation(&self, id: &OperationId) -> Result<Operation> {
+        let n = numeric(id.as_str(), "operation")?;
+        self.answered(self.client.query_ope(n).await?)
+    }
+
+    /// The pending operations (`queryOpePending`), in one page.
+    async fn operations_page(
+        &self,
+        _filter: &OperationFilter,
+        page: Option<PageToken>,
+    ) -> Result<Page<Operation>> {
+        if page.is_some() {
+            return Ok(Page::new(Vec::new(), None));
+        }
+        let zone = self.client.timezone();
+        let items = self
+            .client
+            .query_ope_pending()
+            .await?
+            .into_iter()
+            .map(|p| convert::pending_operation(p, zone))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Page::new(items, None))
+    }
+
+    async fn refresh(&self, ids: &[OperationId]) -> Result<Vec<Result<Operation>>> {
+        if ids.len() <= 1 {
+            let mut out = Vec::with_capacity(ids.len());
+            for id in ids {
+                out.push(self.operation(id).await);
+            }
+            return Ok(out);
+        }
+        let zone = self.client.timezone();
+        let mut pending: HashMap<String, Operation> = HashMap::new();
+        for p in self.client.query_ope_pending().await? {
+            let op = convert::pending_operation(p, zone)?;
+            pending.insert(op.id.as_str().to_owned(), op);
+        }
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            out.push(match pending.remove(id.as_str().trim()) {
+                Some(op) => Ok(op),
+                // It left the pending list: read what became of it.
+                None => self.operation(id).await,
+            });
+        }
+        Ok(out)
+    }
+
+    /// `cancelOpe`. Sent once.
+    async fn cancel(&self, id: &OperationId) -> Result<()> {
+        let n = numeric(id.as_str(), "operation")?;
+        self.client.cancel_ope(n).await.map(|_| ())
+    }
+
+    fn certificate_backend(&self) -> Option<&dyn CertificateBackend> {
+        Some(self)
+    }
+}
+
+#[async_trait]
+impl CertificateBackend for NetimBackend {
+    async fn certificate(&self, id: &CertificateId) -> Result<Certificate> {
+        let n = numeric(id.as_str(), "certificate")?;
+        convert::certificate(self.client.ssl_info(n).await?, self.client.timezone())
+    }
+
+    /// `sslCreate` with the order's CSR; the product is the order's package. Sent once.
+    async fn order_certificate(&self, order: &CertificateOrder) -> Result<Operation> {
+        let csr = convert::csr(order.csr.as_deref(), order.cn.as_deref())?;
+        let r = self
+            .client
+            .ssl_create(
+                &order.package,
+                i64::from(order.duration_years.max(1)),
+                &csr,
+                &convert::validation(order.dcv_method.as_ref()),
+            )
+            .await?;
+        self.answered(r)
+    }
+
+    /// `sslRenew`. Sent once.
+    async fn renew_certificate(
+        &self,
+        id: &CertificateId,
+        renewal: &CertificateRenewal,
+    ) -> Result<Operation> {
+        let n = numeric(id.as_str(), "certificate")?;
+        let r = self
+            .client
+            .ssl_renew(n, i64::from(renewal.duration_years.max(1)))
+            .await?;
+        self.answered(r)
+    }
+
+    /// `sslReIssue` with the new CSR. Sent once.
+    async fn reissue_certificate(
+        &self,
+        id: &CertificateId,
+        reissue: &CertificateReissue,
+    ) -> Result<Operation> {
+        let n = numeric(id.as_str(), "certificate")?;
+        let csr = convert::csr(reissue.csr.as_deref(), None)?;
+        let r = self
+            .client
+            .ssl_reissue(n, &csr, &convert::validation(reissue.dcv_method.as_ref()))
+            .await?;
+        self.answered(r)
+    }
+
+    /// `sslRevoke` (Netim takes no reason). Sent once.
+    async fn revoke_certificate(
+        &self,
+        id: &CertificateId,
+        _reason: Option<&str>,
+    ) -> Result<Operation> {
+        let n = numeric(id.as_str(), "certificate")?;
+        self.answered(self.client.ssl_revoke(n).await?)
+    }
+}
