@@ -38,6 +38,14 @@ fn json(out: &Output) -> serde_json::Value {
     })
 }
 
+/// The one error line of a failed run (`regops: ...`), whatever log lines surround it.
+fn error_line(out: &Output) -> String {
+    let err = stderr(out);
+    let lines: Vec<&str> = err.lines().filter(|l| l.starts_with("regops: ")).collect();
+    assert_eq!(lines.len(), 1, "one error line expected in:\n{err}");
+    lines[0].to_owned()
+}
+
 /// stderr as text.
 fn stderr(out: &Output) -> String {
     text(&out.stderr)

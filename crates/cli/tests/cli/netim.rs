@@ -1,7 +1,7 @@
 //! `regops --account A --json ops show|list|wait|cancel` against PHP's own SoapServer playing
 //! Netim (DESIGN sections 5 and 7).
 
-use super::{json, stderr};
+use super::{error_line, json, stderr};
 use regops_tests::{Scratch, netim_peer};
 use std::path::Path;
 use std::process::Output;
@@ -91,9 +91,6 @@ fn ops_commands_against_php_soapserver() {
     assert_eq!(json(&out)["status"], "cancelled");
     let out = regops(dir, &["--account", "netim", "ops", "cancel", "1001"]);
     assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
-    let last = stderr(&out).lines().last().unwrap_or_default().to_owned();
-    assert!(
-        last.starts_with("regops: ") && last.contains("E05"),
-        "{last}"
-    );
+    let line = error_line(&out);
+    assert!(line.contains("E05"), "{line}");
 }

@@ -1,7 +1,7 @@
 //! `regops --account A --json ops list|show` and `domain cancel` against moto in server mode,
 //! with boto3 starting the operations (DESIGN sections 5 and 7).
 
-use super::{json, stderr};
+use super::{error_line, json, stderr};
 use regops_tests::{PeerServer, Scratch, boto3, moto_peer};
 use std::path::Path;
 use std::process::Output;
@@ -127,8 +127,7 @@ fn ops_and_domain_cancel_against_moto() {
         ],
     );
     assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
-    let last = stderr(&out).lines().last().unwrap_or_default().to_owned();
-    assert!(last.starts_with("regops: "), "{last}");
+    error_line(&out);
 
     // domain cancel: only delete/now, said with exit 2 and nothing sent.
     let out = regops(dir, &["--account", "aws", "domain", "cancel", "kept.com"]);
