@@ -319,6 +319,30 @@ class NetimPeer
         return $r;
     }
 
+    public function domainPriceList($idSession)
+    {
+        $this->record('domainPriceList');
+        $this->session($idSession);
+        return [
+            ['EXTENSION' => 'com', 'PRICE_CREATE' => 9.5, 'PRICE_RENEW' => 10.5, 'CURRENCY' => 'EUR'],
+            ['EXTENSION' => 'fr', 'PRICE_CREATE' => 7.0, 'PRICE_RENEW' => 7.0, 'CURRENCY' => 'EUR'],
+        ];
+    }
+
+    public function queryHostList($idSession)
+    {
+        $this->record('queryHostList');
+        $this->session($idSession);
+        return [['HOST' => 'ns1.example.com', 'IPV4' => ['192.0.2.1'], 'IPV6' => []]];
+    }
+
+    public function queryResellerAccount($idSession)
+    {
+        $this->record('queryResellerAccount');
+        $this->session($idSession);
+        return ['IDRESELLER' => RESELLER, 'BALANCE' => 1250.75, 'CURRENCY' => 'EUR', 'AUTO_RENEW' => true];
+    }
+
     public function _testExpireSessions()
     {
         foreach ($this->state['sessions'] as $id => $s) {
