@@ -5,4 +5,5 @@ mod netim_php;
 mod route53_client;
 mod route53_moto;
 mod sim_gandi;
+mod sim_others;
 mod xmlrpc_peer;

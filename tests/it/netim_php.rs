@@ -177,7 +177,12 @@ async fn operations_sessions_and_refresh_against_php_soapserver() {
     assert_eq!(prices[1]["PRICE_RENEW"], 7.0);
     let hosts = b.client().query_host_list().await.unwrap().into_json();
     assert_eq!(hosts[0]["IPV4"], serde_json::json!(["192.0.2.1"]));
-    let account = b.client().query_reseller_account().await.unwrap().into_json();
+    let account = b
+        .client()
+        .query_reseller_account()
+        .await
+        .unwrap()
+        .into_json();
     assert_eq!(account["BALANCE"], 1250.75);
     assert_eq!(account["AUTO_RENEW"], true);
 

@@ -34,6 +34,23 @@ impl SimClock {
     }
 }
 
+/// Where a planned object is at `now`: the last step of `plan` (seconds after `created`, in
+/// order) that has been reached, or the first, and when it was reached.
+pub fn plan_at<T: Copy>(
+    plan: &[(i64, T)],
+    created: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> (T, DateTime<Utc>) {
+    let age = (now - created).num_seconds();
+    let mut current = plan[0];
+    for step in plan {
+        if step.0 <= age {
+            current = *step;
+        }
+    }
+    (current.1, created + chrono::Duration::seconds(current.0))
+}
+
 /// SplitMix64: a small seeded generator so that a run can be repeated exactly.
 #[derive(Clone, Debug)]
 pub struct Rng(u64);

@@ -6,7 +6,7 @@
 //! ERROR (with an `errortype`) or through SUPPORT before DONE. `operation.cancel` moves a
 //! non-terminal operation to CANCEL.
 
-use crate::clock::{Rng, SimClock};
+use crate::clock::{Rng, SimClock, plan_at};
 use chrono::{DateTime, Utc};
 use regops_core::ServerTimeZone;
 use regops_xmlrpc::generated::{CertListOptions, OperationListOptions};
@@ -47,17 +47,7 @@ impl SimOp {
                 return (step, at);
             }
         }
-        let age = (now - self.created).num_seconds();
-        let mut current = self.plan[0];
-        for &(offset, step) in &self.plan {
-            if offset <= age {
-                current = (offset, step);
-            }
-        }
-        (
-            current.1,
-            self.created + chrono::Duration::seconds(current.0),
-        )
+        plan_at(&self.plan, self.created, now)
     }
 
     fn is_terminal(&self, now: DateTime<Utc>) -> bool {

@@ -5,8 +5,9 @@
 //! that a run can be repeated exactly. Faults can be injected per protocol ([`FaultRule`]), and
 //! every call is counted ([`Sim::calls`]).
 //!
-//! Protocols served: Gandi XML-RPC at `/xmlrpc/`. Netim SOAP (`/netim/2.0/`), Route 53
-//! (`/route53/`) and AutoDNS (`/autodns/v1/`, `/autodns/gateway`) join as their adapters land.
+//! Protocols served: Gandi XML-RPC at `/xmlrpc/`, Netim SOAP 2.0 at `/netim/2.0/` (WSDL at
+//! `/netim/2.0/api.wsdl`), Route 53 Domains (AWS JSON 1.1, SigV4 checked) at `/route53/`, and
+//! AutoDNS's JSON API at `/autodns/v1/`.
 //!
 //! Admin endpoints: `GET /admin/calls` (the call counts as JSON), `POST /admin/faults` (a
 //! [`FaultRule`] as JSON), `DELETE /admin/faults`.
@@ -18,9 +19,12 @@
 //! # Ok(()) }
 //! ```
 
+pub mod autodns;
 pub mod clock;
 pub mod faults;
 pub mod gandi;
+pub mod netim;
+pub mod route53;
 
 pub use clock::SimClock;
 pub use faults::{CallLog, Fault, FaultRule, Faults};
@@ -28,7 +32,7 @@ pub use faults::{CallLog, Fault, FaultRule, Faults};
 use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::State;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use chrono::{TimeZone, Utc};
@@ -38,6 +42,15 @@ use std::time::Duration;
 
 /// The environment variable the configuration of [`Sim::config_toml`] reads the Gandi key from.
 pub const GANDI_KEY_VARIABLE: &str = "REGOPS_SANDBOX_GANDI_KEY";
+/// The environment variable the configuration reads the Netim password from.
+pub const NETIM_PASSWORD_VARIABLE: &str = "REGOPS_SANDBOX_NETIM_PASSWORD";
+/// The environment variables the configuration reads the Route 53 keys from.
+pub const ROUTE53_KEY_VARIABLES: (&str, &str) = (
+    "REGOPS_SANDBOX_AWS_ACCESS_KEY_ID",
+    "REGOPS_SANDBOX_AWS_SECRET_ACCESS_KEY",
+);
+/// The environment variable the configuration reads the AutoDNS password from.
+pub const AUTODNS_PASSWORD_VARIABLE: &str = "REGOPS_SANDBOX_AUTODNS_PASSWORD";
 
 /// How to start the sandbox.
 #[derive(Clone, Debug)]
@@ -51,6 +64,12 @@ pub struct SimConfig {
     pub speed: f64,
     /// The Gandi API key accepted.
     pub gandi_api_key: String,
+    /// The Netim reseller id and password accepted.
+    pub netim_login: (String, String),
+    /// The AWS access key id and secret access key accepted.
+    pub route53_keys: (String, String),
+    /// The AutoDNS user and password accepted.
+    pub autodns_login: (String, String),
     /// Faults in force from the start.
     pub faults: Vec<FaultRule>,
 }
@@ -62,6 +81,18 @@ impl Default for SimConfig {
             seed: 2015,
             speed: 10.0,
             gandi_api_key: gandi::DEFAULT_API_KEY.to_owned(),
+            netim_login: (
+                netim::DEFAULT_RESELLER.to_owned(),
+                netim::DEFAULT_PASSWORD.to_owned(),
+            ),
+            route53_keys: (
+                route53::DEFAULT_ACCESS_KEY_ID.to_owned(),
+                route53::DEFAULT_SECRET_ACCESS_KEY.to_owned(),
+            ),
+            autodns_login: (
+                autodns::DEFAULT_USER.to_owned(),
+                autodns::DEFAULT_PASSWORD.to_owned(),
+            ),
             faults: Vec::new(),
         }
     }
@@ -95,6 +126,9 @@ impl SimConfig {
 
 struct Shared {
     gandi: gandi::GandiSim,
+    netim: netim::NetimSim,
+    route53: route53::Route53Sim,
+    autodns: autodns::AutoDnsSim,
     faults: Faults,
     calls: CallLog,
 }
@@ -125,7 +159,25 @@ impl Sim {
             .unwrap_or_else(Utc::now);
         let clock = SimClock::new(origin, config.speed);
         let shared = Arc::new(Shared {
-            gandi: gandi::GandiSim::new(config.gandi_api_key.clone(), clock, config.seed),
+            gandi: gandi::GandiSim::new(config.gandi_api_key.clone(), clock.clone(), config.seed),
+            netim: netim::NetimSim::new(
+                &config.netim_login.0,
+                &config.netim_login.1,
+                clock.clone(),
+                config.seed,
+            ),
+            route53: route53::Route53Sim::new(
+                &config.route53_keys.0,
+                &config.route53_keys.1,
+                clock.clone(),
+                config.seed,
+            ),
+            autodns: autodns::AutoDnsSim::new(
+                &config.autodns_login.0,
+                &config.autodns_login.1,
+                clock,
+                config.seed,
+            ),
             faults: Faults::default(),
             calls: CallLog::default(),
         });
@@ -135,6 +187,12 @@ impl Sim {
         let app = Router::new()
             .route("/xmlrpc/", post(gandi_xmlrpc))
             .route("/xmlrpc", post(gandi_xmlrpc))
+            .route("/netim/2.0/", post(netim_soap))
+            .route("/netim/2.0", post(netim_soap))
+            .route("/netim/2.0/api.wsdl", get(netim_wsdl))
+            .route("/route53/", post(route53_json))
+            .route("/route53", post(route53_json))
+            .route("/autodns/v1/{*path}", axum::routing::any(autodns_json))
             .route("/admin/calls", get(admin_calls))
             .route(
                 "/admin/faults",
@@ -169,6 +227,9 @@ impl Sim {
     pub fn url(&self, protocol: &str) -> String {
         let path = match protocol {
             "gandi" => "/xmlrpc/",
+            "netim" => "/netim/2.0/",
+            "route53" => "/route53/",
+            "autodns" => "/autodns/v1",
             "admin" => "/admin/",
             _ => "/",
         };
@@ -177,23 +238,84 @@ impl Sim {
 
     /// The protocols served, with their URLs.
     pub fn protocols(&self) -> Vec<(&'static str, String)> {
-        vec![("gandi", self.url("gandi"))]
+        ["gandi", "netim", "route53", "autodns"]
+            .into_iter()
+            .map(|p| (p, self.url(p)))
+            .collect()
     }
 
-    /// A configuration file with one account per protocol, ready for `regops --config`.
+    /// A configuration file with one account per protocol, ready for `regops --config`. The
+    /// secrets are read from environment variables; [`Sim::secret_exports`] says which.
     pub fn config_toml(&self) -> String {
+        let c = &self.config;
         format!(
             "# regops configuration for the sandbox at {addr}\n\
              default_account = \"gandi\"\n\n\
              [accounts.gandi]\n\
              provider = \"gandi\"\n\
              endpoint = \"{gandi}\"\n\
-             api_key = {{ env = \"{env}\" }}  # export {env}={key}\n",
+             api_key = {{ env = \"{gandi_env}\" }}\n\n\
+             [accounts.netim]\n\
+             provider = \"netim\"\n\
+             endpoint = \"{netim}\"\n\
+             reseller_id = \"{reseller}\"\n\
+             password = {{ env = \"{netim_env}\" }}\n\n\
+             [accounts.route53]\n\
+             provider = \"route53\"\n\
+             endpoint = \"{route53}\"\n\
+             access_key_id = {{ env = \"{aws_id}\" }}\n\
+             secret_access_key = {{ env = \"{aws_secret}\" }}\n\n\
+             [accounts.autodns]\n\
+             provider = \"autodns\"\n\
+             endpoint = \"{autodns}\"\n\
+             user = \"{user}\"\n\
+             password = {{ env = \"{autodns_env}\" }}\n\
+             requests_per_second = 20\n",
             addr = self.addr,
             gandi = self.url("gandi"),
-            env = GANDI_KEY_VARIABLE,
-            key = self.config.gandi_api_key,
+            gandi_env = GANDI_KEY_VARIABLE,
+            netim = self.url("netim"),
+            reseller = c.netim_login.0,
+            netim_env = NETIM_PASSWORD_VARIABLE,
+            route53 = self.url("route53"),
+            aws_id = ROUTE53_KEY_VARIABLES.0,
+            aws_secret = ROUTE53_KEY_VARIABLES.1,
+            autodns = self.url("autodns"),
+            user = c.autodns_login.0,
+            autodns_env = AUTODNS_PASSWORD_VARIABLE,
         )
+    }
+
+    /// The environment variables [`Sim::config_toml`] reads, with the sandbox's values.
+    pub fn secret_exports(&self) -> Vec<(&'static str, String)> {
+        let c = &self.config;
+        vec![
+            (GANDI_KEY_VARIABLE, c.gandi_api_key.clone()),
+            (NETIM_PASSWORD_VARIABLE, c.netim_login.1.clone()),
+            (ROUTE53_KEY_VARIABLES.0, c.route53_keys.0.clone()),
+            (ROUTE53_KEY_VARIABLES.1, c.route53_keys.1.clone()),
+            (AUTODNS_PASSWORD_VARIABLE, c.autodns_login.1.clone()),
+        ]
+    }
+
+    /// The sandbox's configuration (its credentials among it).
+    pub fn config(&self) -> &SimConfig {
+        &self.config
+    }
+
+    /// The Netim side, to submit operations directly.
+    pub fn netim(&self) -> &netim::NetimSim {
+        &self.shared.netim
+    }
+
+    /// The Route 53 side, to submit operations directly.
+    pub fn route53(&self) -> &route53::Route53Sim {
+        &self.shared.route53
+    }
+
+    /// The AutoDNS side.
+    pub fn autodns(&self) -> &autodns::AutoDnsSim {
+        &self.shared.autodns
     }
 
     /// The Gandi API key the sandbox accepts.
@@ -254,23 +376,10 @@ async fn gandi_xmlrpc(State(shared): State<Arc<Shared>>, body: Bytes) -> Respons
             );
         }
     };
-    shared.calls.record("gandi", &call.method);
-    let fault = shared.faults.take("gandi", &call.method);
-    match &fault {
-        Some(Fault::Latency { ms }) => tokio::time::sleep(Duration::from_millis(*ms)).await,
-        Some(Fault::ServerError { status }) => {
-            let status = StatusCode::from_u16(*status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            return (status, "sandbox: injected server error").into_response();
-        }
-        Some(Fault::RateLimit { retry_after_secs }) => {
-            let mut r = (StatusCode::TOO_MANY_REQUESTS, "sandbox: rate limited").into_response();
-            if let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string()) {
-                r.headers_mut().insert(header::RETRY_AFTER, v);
-            }
-            return r;
-        }
-        _ => {}
-    }
+    let fault = match before_call(&shared, "gandi", &call.method, http_rate_limited).await {
+        Ok(f) => f,
+        Err(refused) => return refused,
+    };
     let answer = match shared.gandi.call(&call) {
         Ok(v) => regops_xmlrpc::encode_response(&v),
         Err(f) => regops_xmlrpc::encode_fault(&f),
@@ -282,15 +391,189 @@ async fn gandi_xmlrpc(State(shared): State<Arc<Shared>>, body: Bytes) -> Respons
         };
         regops_xmlrpc::encode_fault(&f).unwrap_or_default()
     });
-    faulty_body(fault.as_ref(), text)
+    faulty_body(fault.as_ref(), StatusCode::OK, XML, text)
 }
 
 fn xml(status: StatusCode, text: String) -> Response {
     (status, [(header::CONTENT_TYPE, XML)], text).into_response()
 }
 
+/// Records a call and applies the faults that act before it runs: added latency (then it runs),
+/// an injected server error, or rate limiting as the provider signals it (`rate_limited`).
+/// Answers the fault to apply to the answer, or the refusal to send instead.
+async fn before_call(
+    shared: &Shared,
+    protocol: &str,
+    method: &str,
+    rate_limited: fn(u64) -> Response,
+) -> Result<Option<Fault>, Response> {
+    shared.calls.record(protocol, method);
+    let fault = shared.faults.take(protocol, method);
+    match &fault {
+        Some(Fault::Latency { ms }) => tokio::time::sleep(Duration::from_millis(*ms)).await,
+        Some(Fault::ServerError { status }) => {
+            let status = StatusCode::from_u16(*status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            return Err((status, "sandbox: injected server error").into_response());
+        }
+        Some(Fault::RateLimit { retry_after_secs }) => return Err(rate_limited(*retry_after_secs)),
+        _ => {}
+    }
+    Ok(fault)
+}
+
+/// HTTP 429 with `Retry-After` (Gandi, Netim, AutoDNS).
+fn http_rate_limited(retry_after_secs: u64) -> Response {
+    let mut r = (StatusCode::TOO_MANY_REQUESTS, "sandbox: rate limited").into_response();
+    if let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string()) {
+        r.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    r
+}
+
+/// AWS throttling: HTTP 400 with `ThrottlingException` (Route 53).
+fn aws_throttled(_retry_after_secs: u64) -> Response {
+    let (_, body) = route53::error(400, "ThrottlingException", "Rate exceeded");
+    (
+        StatusCode::BAD_REQUEST,
+        [(header::CONTENT_TYPE, AWS_JSON)],
+        body,
+    )
+        .into_response()
+}
+
+const AWS_JSON: &str = "application/x-amz-json-1.1";
+const JSON: &str = "application/json";
+
+async fn netim_soap(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
+    let (function, params) = match regops_soap::encoding::decode_call(&body) {
+        Ok(call) => call,
+        Err(e) => {
+            shared.calls.record("netim", "(undecodable)");
+            let f = regops_soap::encoding::Fault {
+                code: "Client".into(),
+                string: format!("Bad Request: {}", e.message()),
+            };
+            return xml(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                regops_soap::encoding::fault_envelope(&f),
+            );
+        }
+    };
+    let fault = match before_call(&shared, "netim", &function, http_rate_limited).await {
+        Ok(f) => f,
+        Err(refused) => return refused,
+    };
+    let (status, text) = match shared.netim.call(&function, &params) {
+        Ok(v) => (
+            StatusCode::OK,
+            regops_soap::encoding::response_envelope("urn:DRS", &function, &v),
+        ),
+        Err(f) => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            regops_soap::encoding::fault_envelope(&f),
+        ),
+    };
+    faulty_body(fault.as_ref(), status, XML, text)
+}
+
+async fn netim_wsdl() -> Response {
+    xml(StatusCode::OK, netim::WSDL.to_owned())
+}
+
+async fn route53_json(
+    State(shared): State<Arc<Shared>>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let target = headers
+        .get("x-amz-target")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let operation = target.rsplit('.').next().unwrap_or("").to_owned();
+    let fault = match before_call(&shared, "route53", &operation, aws_throttled).await {
+        Ok(f) => f,
+        Err(refused) => return refused,
+    };
+    let pairs: Vec<(String, String)> = headers
+        .iter()
+        .map(|(n, v)| {
+            (
+                n.as_str().to_owned(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
+        .collect();
+    let (status, text) = match shared.route53.verify(&pairs, uri.path(), &body) {
+        Ok(()) => shared.route53.call(&operation, &body),
+        Err((status, kind, message)) => route53::error(status, kind, &message),
+    };
+    faulty_body(
+        fault.as_ref(),
+        StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+        AWS_JSON,
+        text,
+    )
+}
+
+async fn autodns_json(
+    State(shared): State<Arc<Shared>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let path = uri.path().trim_start_matches("/autodns/v1").to_owned();
+    let name = format!("{method} {}", route_name(&path));
+    let fault = match before_call(&shared, "autodns", &name, http_rate_limited).await {
+        Ok(f) => f,
+        Err(refused) => return refused,
+    };
+    let header = |n: &str| headers.get(n).and_then(|v| v.to_str().ok());
+    let (status, text) = shared.autodns.handle(
+        method.as_str(),
+        &path,
+        header("authorization"),
+        header("x-domainrobot-context"),
+        &body,
+    );
+    faulty_body(
+        fault.as_ref(),
+        StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+        JSON,
+        text,
+    )
+}
+
+/// A route's name for the call log: digits and domain names replaced (`/job/{id}`).
+fn route_name(path: &str) -> String {
+    let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
+    let named: Vec<&str> = parts
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            if p.bytes().all(|b| b.is_ascii_digit()) && !p.is_empty() {
+                "{id}"
+            } else if i == 1 && parts[0] == "domain" && *p != "cancelation" {
+                "{name}"
+            } else {
+                p
+            }
+        })
+        .collect();
+    format!("/{}", named.join("/"))
+}
+
 /// The answer, spoiled as the fault says (after the call was carried out).
-fn faulty_body(fault: Option<&Fault>, text: String) -> Response {
+fn faulty_body(
+    fault: Option<&Fault>,
+    status: StatusCode,
+    content_type: &'static str,
+    text: String,
+) -> Response {
+    let plain = |status: StatusCode, text: String| {
+        (status, [(header::CONTENT_TYPE, content_type)], text).into_response()
+    };
     match fault {
         Some(Fault::Drop) => {
             let half = text.as_bytes()[..text.len() / 2].to_vec();
@@ -303,7 +586,7 @@ fn faulty_body(fault: Option<&Fault>, text: String) -> Response {
             ];
             let mut r = Response::new(Body::from_stream(futures::stream::iter(chunks)));
             r.headers_mut()
-                .insert(header::CONTENT_TYPE, HeaderValue::from_static(XML));
+                .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
             r
         }
         Some(Fault::Truncate) => {
@@ -311,13 +594,13 @@ fn faulty_body(fault: Option<&Fault>, text: String) -> Response {
             while !text.is_char_boundary(cut) {
                 cut -= 1;
             }
-            xml(StatusCode::OK, text[..cut].to_owned())
+            plain(status, text[..cut].to_owned())
         }
-        Some(Fault::Malformed) => xml(
+        Some(Fault::Malformed) => plain(
             StatusCode::OK,
             "<html><body>502 Bad Gateway</body></html>".to_owned(),
         ),
-        _ => xml(StatusCode::OK, text),
+        _ => plain(status, text),
     }
 }
 

@@ -10,21 +10,43 @@ use regops_core::{
     CertificateReissue, CertificateRenewal, Error, Operation, OperationFilter, OperationId, Result,
 };
 use std::collections::HashMap;
+use std::sync::Mutex;
 
 /// Operations and SSL certificates of one Netim reseller account.
 ///
 /// Listing is `queryOpePending` (the only listing the API has: the pending operations). A
 /// refresh reads `queryOpePending` once; the ids still in it are pending, and only those that
-/// left it are read one by one with `queryOpe`.
+/// left it are read one by one with `queryOpe`. `queryOpe` does not say what an operation works
+/// on, so the backend remembers the targets it has seen (from the pending list and from the
+/// certificates it ordered) and fills them in.
 #[derive(Debug)]
 pub struct NetimBackend {
     client: NetimClient,
+    targets: Mutex<HashMap<String, String>>,
 }
 
 impl NetimBackend {
     /// A backend on `client`.
     pub fn new(client: NetimClient) -> Self {
-        NetimBackend { client }
+        NetimBackend {
+            client,
+            targets: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn remember(&self, op: &Operation) {
+        if let (Some(t), Ok(mut known)) = (&op.target, self.targets.lock()) {
+            known.insert(op.id.as_str().to_owned(), t.clone());
+        }
+    }
+
+    fn with_target(&self, mut op: Operation) -> Operation {
+        if op.target.is_none()
+            && let Ok(known) = self.targets.lock()
+        {
+            op.target = known.get(op.id.as_str()).cloned();
+        }
+        op
     }
 
     /// The client, for the calls the core traits do not have.
@@ -33,7 +55,7 @@ impl NetimBackend {
     }
 
     fn answered(&self, r: crate::generated::StructOperationResponse) -> Result<Operation> {
-        convert::operation(r, self.client.timezone())
+        convert::operation(r, self.client.timezone()).map(|op| self.with_target(op))
     }
 }
 
@@ -81,6 +103,7 @@ impl Backend for NetimBackend {
             .into_iter()
             .map(|p| convert::pending_operation(p, zone))
             .collect::<Result<Vec<_>>>()?;
+        items.iter().for_each(|op| self.remember(op));
         Ok(Page::new(items, None))
     }
 
@@ -96,6 +119,7 @@ impl Backend for NetimBackend {
         let mut pending: HashMap<String, Operation> = HashMap::new();
         for p in self.client.query_ope_pending().await? {
             let op = convert::pending_operation(p, zone)?;
+            self.remember(&op);
             pending.insert(op.id.as_str().to_owned(), op);
         }
         let mut out = Vec::with_capacity(ids.len());
@@ -139,7 +163,12 @@ impl CertificateBackend for NetimBackend {
                 &convert::validation(order.dcv_method.as_ref()),
             )
             .await?;
-        self.answered(r)
+        let mut op = self.answered(r)?;
+        if op.target.is_none() {
+            op.target = order.cn.clone();
+            self.remember(&op);
+        }
+        Ok(op)
     }
 
     /// `sslRenew`. Sent once.

@@ -100,6 +100,68 @@ pub struct Fault {
 
 /// Writes the request envelope of `function` in namespace `namespace` with `params`, in order.
 pub fn envelope(namespace: &str, function: &str, params: &[(&str, SoapValue)]) -> String {
+    body_envelope(namespace, function, params)
+}
+
+/// Writes the answer of `function`: `<ns1:{function}Response><return>value</return>` (for
+/// servers: the sandbox, test peers).
+pub fn response_envelope(namespace: &str, function: &str, value: &SoapValue) -> String {
+    body_envelope(
+        namespace,
+        &format!("{function}Response"),
+        &[("return", value.clone())],
+    )
+}
+
+/// Writes a fault answer (for servers).
+pub fn fault_envelope(fault: &Fault) -> String {
+    let mut w = Writer::new(Vec::new());
+    let _ = w.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)));
+    let mut env = BytesStart::new("SOAP-ENV:Envelope");
+    env.push_attribute((
+        "xmlns:SOAP-ENV",
+        "http://schemas.xmlsoap.org/soap/envelope/",
+    ));
+    let _ = w.write_event(Event::Start(env));
+    let _ = w.write_event(Event::Start(BytesStart::new("SOAP-ENV:Body")));
+    let _ = w.write_event(Event::Start(BytesStart::new("SOAP-ENV:Fault")));
+    for (name, text) in [("faultcode", &fault.code), ("faultstring", &fault.string)] {
+        let _ = w.write_event(Event::Start(BytesStart::new(name)));
+        let _ = w.write_event(Event::Text(BytesText::new(text)));
+        let _ = w.write_event(Event::End(BytesEnd::new(name)));
+    }
+    let _ = w.write_event(Event::End(BytesEnd::new("SOAP-ENV:Fault")));
+    let _ = w.write_event(Event::End(BytesEnd::new("SOAP-ENV:Body")));
+    let _ = w.write_event(Event::End(BytesEnd::new("SOAP-ENV:Envelope")));
+    String::from_utf8(w.into_inner()).expect("the writer writes the UTF-8 it is given")
+}
+
+/// Reads a request (for servers): the function's name and its parameters, in order.
+pub fn decode_call(body: &[u8]) -> Result<(String, Vec<(String, SoapValue)>)> {
+    let bad = |msg: &str| Error::protocol(msg.to_owned(), body).with_provider(PROVIDER);
+    let root = regops_http::xml::parse(body, PROVIDER)?;
+    let soap_body = root
+        .child("Body")
+        .filter(|_| root.name == "Envelope")
+        .ok_or_else(|| bad("the request is not a SOAP envelope"))?;
+    let call = soap_body
+        .children
+        .first()
+        .ok_or_else(|| bad("an empty SOAP Body"))?;
+    let ids: HashMap<&str, &Element> = soap_body
+        .children
+        .iter()
+        .filter_map(|e| e.attribute("id").map(|id| (id, e)))
+        .collect();
+    let params = call
+        .children
+        .iter()
+        .map(|p| Ok((p.name.clone(), value_of(p, &ids, 0)?)))
+        .collect::<Result<Vec<_>>>()?;
+    Ok((call.name.clone(), params))
+}
+
+fn body_envelope(namespace: &str, function: &str, params: &[(&str, SoapValue)]) -> String {
     let mut w = Writer::new(Vec::new());
     let _ = w.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)));
     let mut env = BytesStart::new("SOAP-ENV:Envelope");
@@ -387,6 +449,37 @@ Invalid value</MESSAGE><TYPE xsi:nil="true"/><DATE xsi:type="xsd:string">2024-03
         assert_eq!(
             decode_response(body.as_bytes()).unwrap().unwrap_err().code,
             "Client"
+        );
+    }
+
+    #[test]
+    fn servers_read_calls_and_write_answers() {
+        let request = envelope(
+            "urn:DRS",
+            "queryOpe",
+            &[
+                ("idSession", SoapValue::string("s")),
+                ("idOpe", SoapValue::Int(7)),
+            ],
+        );
+        let (function, params) = decode_call(request.as_bytes()).unwrap();
+        assert_eq!(function, "queryOpe");
+        assert_eq!(params[1], ("idOpe".to_owned(), SoapValue::Int(7)));
+        let answer = response_envelope("urn:DRS", "queryOpe", &SoapValue::Int(3));
+        assert!(answer.contains("<ns1:queryOpeResponse><return xsi:type=\"xsd:int\">3</return>"));
+        assert_eq!(
+            decode_response(answer.as_bytes()).unwrap().unwrap(),
+            SoapValue::Int(3)
+        );
+        let fault = Fault {
+            code: "E02".into(),
+            string: "E02 : Session : expired".into(),
+        };
+        assert_eq!(
+            decode_response(fault_envelope(&fault).as_bytes())
+                .unwrap()
+                .unwrap_err(),
+            fault
         );
     }
 

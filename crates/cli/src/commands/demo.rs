@@ -9,8 +9,15 @@ use crate::commands::ops::{Ending, follow};
 use crate::exit::{CliError, Exit};
 use crate::output::{OperationJson, write_json, write_table};
 use crate::progress::Progress;
-use regops_core::{Backend, CertificateOrder, DcvMethod, OperationId, Secret, WaitOptions};
+use regops_core::{
+    Backend, CancelKind, CancelRequest, CertificateOrder, DcvMethod, Execution, Operation,
+    OperationId, Secret, WaitOptions,
+};
+use regops_rest::{AutoDnsBackend, AutoDnsClient};
+use regops_route53::generated::{ContactDetail, RegisterDomainRequest};
+use regops_route53::{Credentials, Route53Backend, Route53Client};
 use regops_sim::{Sim, SimConfig};
+use regops_soap::{NetimBackend, NetimClient};
 use regops_xmlrpc::{GandiBackend, GandiClient};
 use std::io::Write;
 use std::time::{Duration, Instant};
@@ -22,11 +29,227 @@ fn sim_config(seed: u64, speed: f64) -> SimConfig {
     SimConfig::default().seed(seed).speed(speed)
 }
 
-/// One operation the demo follows.
-struct Tracked {
+/// One operation the demo shows.
+struct Tracked<'a> {
     account: &'static str,
+    backend: &'a dyn Backend,
     id: OperationId,
+    /// Waiting for a date weeks away (a cancelation at expiry): shown, not followed.
+    scheduled: Option<Operation>,
     started: Instant,
+}
+
+/// The backends of the demo's four accounts, all at the sandbox.
+struct Accounts {
+    gandi: GandiBackend,
+    netim: NetimBackend,
+    route53: Route53Backend,
+    autodns: AutoDnsBackend,
+}
+
+fn accounts(sim: &Sim) -> Result<Accounts, CliError> {
+    let c = sim.config();
+    let built = |what: &str, e: regops_core::Error| CliError::api(format!("{what}: {e}"));
+    let gandi = GandiClient::builder(Secret::new(sim.gandi_api_key()))
+        .endpoint(sim.url("gandi"))
+        .build()
+        .map_err(|e| built("gandi", e))?;
+    let netim = NetimClient::builder(
+        c.netim_login.0.clone(),
+        Secret::new(c.netim_login.1.clone()),
+    )
+    .endpoint(sim.url("netim"))
+    .build()
+    .map_err(|e| built("netim", e))?;
+    let route53 = Route53Client::builder(Credentials::new(
+        Secret::new(c.route53_keys.0.clone()),
+        Secret::new(c.route53_keys.1.clone()),
+    ))
+    .endpoint(sim.url("route53"))
+    .build()
+    .map_err(|e| built("route53", e))?;
+    let autodns = AutoDnsClient::builder(
+        c.autodns_login.0.clone(),
+        Secret::new(c.autodns_login.1.clone()),
+    )
+    .endpoint(sim.url("autodns"))
+    .build()
+    .map_err(|e| built("autodns", e))?;
+    Ok(Accounts {
+        gandi: GandiBackend::new(gandi),
+        netim: NetimBackend::new(netim),
+        route53: Route53Backend::new(route53),
+        autodns: AutoDnsBackend::new(autodns),
+    })
+}
+
+/// A contact for the demo's registrations.
+fn contact() -> ContactDetail {
+    let text = |s: &str| Some(s.to_owned());
+    ContactDetail {
+        first_name: text("Demo"),
+        last_name: text("Reseller"),
+        contact_type: text("COMPANY"),
+        organization_name: text("Shop Demo SARL"),
+        address_line1: text("1 rue de la Paix"),
+        city: text("Paris"),
+        country_code: text("FR"),
+        zip_code: text("75002"),
+        phone_number: text("+33.100000000"),
+        email: text("hostmaster@shop-demo.example"),
+        ..ContactDetail::default()
+    }
+}
+
+/// Submits the demo's work on the four accounts; answers what to show.
+async fn submit<'a>(sim: &Sim, a: &'a Accounts) -> Result<Vec<Tracked<'a>>, CliError> {
+    let mut tracked = Vec::new();
+    let track = |account: &'static str, backend: &'a dyn Backend, id: OperationId| Tracked {
+        account,
+        backend,
+        id,
+        scheduled: None,
+        started: Instant::now(),
+    };
+    let failed = |account: &str, what: &str, e: regops_core::Error| {
+        CliError::api(format!("{account}: {what}: {e}"))
+    };
+
+    // Gandi: certificate orders through the API, domain work the platform submitted there.
+    let certs = a
+        .gandi
+        .certificate_backend()
+        .expect("Gandi sells certificates");
+    for (cn, package, dcv) in [
+        ("www.shop-demo.example", "cert_std_1_0_0", DcvMethod::Dns),
+        (
+            "api.bakery-demo.example",
+            "cert_pro_1_10_0",
+            DcvMethod::Email,
+        ),
+    ] {
+        let order = CertificateOrder::new(package, cn).dcv_method(dcv);
+        let op = certs
+            .order_certificate(&order)
+            .await
+            .map_err(|e| failed("gandi", &format!("ordering {cn}"), e))?;
+        tracked.push(track("gandi", &a.gandi, op.id));
+    }
+    for (kind, domain) in [
+        ("domain_renew", "shop-demo.example"),
+        ("domain_transfer_in", "garage-demo.example"),
+        ("domain_create", "typo-demo.example"),
+    ] {
+        let id = sim.gandi().submit(kind, domain).to_string();
+        tracked.push(track("gandi", &a.gandi, OperationId::new(id)));
+    }
+    // Withdraw the last one: a cancelation through the API, sent once.
+    let withdrawn = tracked.last().map(|t| t.id.clone()).expect("submitted");
+    a.gandi
+        .cancel(&withdrawn)
+        .await
+        .map_err(|e| failed("gandi", &format!("cancelling {withdrawn}"), e))?;
+
+    // Netim: an SSL order through the API, registrations submitted there.
+    let order = CertificateOrder::new("SSL_RAPID", "www.boulangerie-demo.example")
+        .csr("-----BEGIN CERTIFICATE REQUEST-----\nMIIBdemo\n-----END CERTIFICATE REQUEST-----");
+    let op = a
+        .netim
+        .certificate_backend()
+        .expect("Netim sells certificates")
+        .order_certificate(&order)
+        .await
+        .map_err(|e| failed("netim", "ordering a certificate", e))?;
+    tracked.push(track("netim", &a.netim, op.id));
+    for (kind, domain) in [
+        ("domainCreate", "boulangerie-demo.example"),
+        ("domainTransferIn", "fleuriste-demo.example"),
+    ] {
+        let id = sim.netim().submit(kind, domain).to_string();
+        tracked.push(track("netim", &a.netim, OperationId::new(id)));
+    }
+    // The pending list says what each works on (queryOpe does not): read it once.
+    regops_core::collect_operations(&a.netim, &regops_core::OperationFilter::new(), None)
+        .await
+        .map_err(|e| failed("netim", "listing pending operations", e))?;
+
+    // Route 53: registrations and a deletion through the API (signed).
+    for domain in ["cloud-demo.example", "api-demo.example"] {
+        let request =
+            RegisterDomainRequest::new(domain.to_owned(), 1, contact(), contact(), contact());
+        let op = a
+            .route53
+            .client()
+            .register_domain(&request)
+            .await
+            .map_err(|e| failed("route53", &format!("registering {domain}"), e))?;
+        tracked.push(track("route53", &a.route53, op.id));
+    }
+    let delete = CancelRequest::new(CancelKind::Delete, Execution::Now);
+    let op = cancel_domain(&a.route53, "legacy-demo.example", &delete)
+        .await
+        .map_err(|e| failed("route53", "deleting legacy-demo.example", e))?;
+    tracked.push(track("route53", &a.route53, op.id));
+
+    // AutoDNS: a cancelation now (a job to follow) and one at expiry (scheduled).
+    let op = cancel_domain(&a.autodns, "old-shop-demo.example", &delete)
+        .await
+        .map_err(|e| failed("autodns", "cancelling old-shop-demo.example", e))?;
+    tracked.push(track("autodns", &a.autodns, op.id));
+    let at_expiry = CancelRequest::new(CancelKind::Delete, Execution::Expire);
+    let op = cancel_domain(&a.autodns, "old-garage-demo.example", &at_expiry)
+        .await
+        .map_err(|e| failed("autodns", "cancelling old-garage-demo.example", e))?;
+    let mut t = track("autodns", &a.autodns, op.id.clone());
+    t.scheduled = Some(op);
+    tracked.push(t);
+    Ok(tracked)
+}
+
+async fn cancel_domain(
+    backend: &dyn Backend,
+    domain: &str,
+    request: &CancelRequest,
+) -> regops_core::Result<Operation> {
+    match backend.domain_cancel_backend() {
+        Some(d) => d.cancel_domain(domain, request).await,
+        None => Err(regops_core::Error::unsupported(
+            "no domain cancelation call",
+        )),
+    }
+}
+
+/// How many status reads the sandbox served, over every protocol.
+fn status_reads(sim: &Sim) -> u64 {
+    [
+        ("gandi", "operation.info"),
+        ("gandi", "operation.list"),
+        ("netim", "queryOpe"),
+        ("netim", "queryOpePending"),
+        ("route53", "GetOperationDetail"),
+        ("route53", "ListOperations"),
+        ("autodns", "GET /job/{id}"),
+        ("autodns", "POST /job/_search"),
+        ("autodns", "GET /domain/{name}/cancelation"),
+    ]
+    .iter()
+    .map(|(p, m)| sim.calls(p, m))
+    .sum()
+}
+
+/// How many calls that change something the sandbox received, over every protocol.
+fn changes(sim: &Sim) -> u64 {
+    [
+        ("gandi", "operation.cancel"),
+        ("gandi", "cert.create"),
+        ("netim", "sslCreate"),
+        ("route53", "RegisterDomain"),
+        ("route53", "DeleteDomain"),
+        ("autodns", "POST /domain/{name}/cancelation"),
+    ]
+    .iter()
+    .map(|(p, m)| sim.calls(p, m))
+    .sum()
 }
 
 /// Runs the demo.
@@ -43,63 +266,21 @@ pub async fn demo(args: DemoArgs, json: bool, out: &mut dyn Write) -> Result<Exi
     for (protocol, url) in sim.protocols() {
         eprintln!("  {protocol:<8} {url}");
     }
+    let accounts = accounts(&sim)?;
+    let tracked = submit(&sim, &accounts).await?;
 
-    let client = GandiClient::builder(Secret::new(sim.gandi_api_key()))
-        .endpoint(sim.url("gandi"))
-        .build()
-        .map_err(|e| CliError::api(e.to_string()))?;
-    let gandi = GandiBackend::new(client);
-    let certs = gandi
-        .certificate_backend()
-        .expect("the Gandi backend sells certificates");
-
-    let mut tracked = Vec::new();
-    let track = |id: OperationId| Tracked {
-        account: "gandi",
-        id,
-        started: Instant::now(),
-    };
-    // Certificate orders, through the API.
-    for (cn, package, dcv) in [
-        ("www.shop-demo.example", "cert_std_1_0_0", DcvMethod::Dns),
-        ("mail.shop-demo.example", "cert_std_1_0_0", DcvMethod::Email),
-        ("api.bakery-demo.example", "cert_pro_1_10_0", DcvMethod::Dns),
-    ] {
-        let order = CertificateOrder::new(package, cn).dcv_method(dcv);
-        let op = certs
-            .order_certificate(&order)
-            .await
-            .map_err(|e| CliError::api(format!("gandi: ordering {cn}: {e}")))?;
-        tracked.push(track(op.id));
-    }
-    // Domain work the reseller platform submitted at the sandbox's registrar.
-    for (kind, domain) in [
-        ("domain_create", "bakery-demo.example"),
-        ("domain_create", "florist-demo.example"),
-        ("domain_renew", "shop-demo.example"),
-        ("domain_transfer_in", "garage-demo.example"),
-        ("domain_create", "typo-demo.example"),
-    ] {
-        tracked.push(track(OperationId::new(
-            sim.gandi().submit(kind, domain).to_string(),
-        )));
-    }
-    // Withdraw the last one: a cancelation through the API.
-    let withdrawn = tracked.last().map(|t| t.id.clone()).expect("submitted");
-    gandi
-        .cancel(&withdrawn)
-        .await
-        .map_err(|e| CliError::api(format!("gandi: cancelling {withdrawn}: {e}")))?;
-
-    let progress = Progress::new("gandi");
-    let backend: &dyn Backend = &gandi;
+    let progress = Progress::new("demo");
     let follows = tracked.iter().map(|t| {
-        let bar = progress.add_labelled(format!("{} {}", t.account, t.id));
+        let bar = progress.add_labelled(format!("{:<8} {}", t.account, t.id));
         let opts = WaitOptions::new()
             .timeout(DEMO_DEADLINE)
             .intervals(Duration::from_millis(500), Duration::from_secs(2));
         async move {
-            let (op, problem) = match follow(backend, t.id.clone(), opts, &bar).await {
+            if let Some(op) = &t.scheduled {
+                bar.finish(op);
+                return (t, Some(op.clone()), t.started.elapsed(), None);
+            }
+            let (op, problem) = match follow(t.backend, t.id.clone(), opts, &bar).await {
                 Ending::Terminal(op) => (Some(op), None),
                 Ending::Deadline(op) => (op, Some("timed out".to_owned())),
                 Ending::Error(e) => (None, Some(e.to_string())),
@@ -109,6 +290,7 @@ pub async fn demo(args: DemoArgs, json: bool, out: &mut dyn Write) -> Result<Exi
     });
     let results = futures::future::join_all(follows).await;
     progress.clear();
+    accounts.netim.client().close().await.ok();
 
     let problems: Vec<String> = results
         .iter()
@@ -133,6 +315,10 @@ pub async fn demo(args: DemoArgs, json: bool, out: &mut dyn Write) -> Result<Exi
                     ),
                     None => ("-".into(), "-".into(), "-".into(), "-".into()),
                 };
+                let took = match op.as_ref().and_then(|o| o.scheduled_at) {
+                    Some(at) if t.scheduled.is_some() => format!("due {}", at.format("%Y-%m-%d")),
+                    _ => format!("{:.1}s", took.as_secs_f64()),
+                };
                 vec![
                     t.account.to_owned(),
                     t.id.to_string(),
@@ -140,7 +326,7 @@ pub async fn demo(args: DemoArgs, json: bool, out: &mut dyn Write) -> Result<Exi
                     target,
                     status,
                     raw,
-                    format!("{:.1}s", took.as_secs_f64()),
+                    took,
                 ]
             })
             .collect();
@@ -151,14 +337,11 @@ pub async fn demo(args: DemoArgs, json: bool, out: &mut dyn Write) -> Result<Exi
         )
         .map_err(io)?;
     }
-    let calls: u64 = ["operation.info", "operation.list"]
-        .iter()
-        .map(|m| sim.calls("gandi", m))
-        .sum();
     eprintln!(
-        "regops demo: {} operations followed with {calls} status reads; {} cancel sent once",
+        "regops demo: {} operations on 4 accounts followed with {} status reads; {} calls that change something, each sent once",
         results.len(),
-        sim.calls("gandi", "operation.cancel")
+        status_reads(&sim),
+        changes(&sim)
     );
     sim.shutdown();
     if problems.is_empty() {
@@ -204,6 +387,10 @@ pub async fn sim(args: SimArgs, out: &mut dyn Write) -> Result<Exit, CliError> {
         sim.config_toml()
     )
     .map_err(io)?;
+    writeln!(out, "# The sandbox's secrets, for that configuration:").map_err(io)?;
+    for (variable, value) in sim.secret_exports() {
+        writeln!(out, "#   export {variable}={value}").map_err(io)?;
+    }
     out.flush().map_err(io)?;
     tokio::signal::ctrl_c()
         .await

@@ -194,17 +194,26 @@ fn demo_runs_the_sandbox_and_every_operation_ends() {
         assert!(header.contains(col), "{header}");
     }
     let rows: Vec<&str> = lines.collect();
-    assert_eq!(rows.len(), 8, "{stdout}");
-    for row in &rows {
-        assert!(row.starts_with("gandi "), "{row}");
+    assert_eq!(rows.len(), 13, "{stdout}");
+    for account in ["gandi", "netim", "route53", "autodns"] {
         assert!(
-            ["succeeded", "failed", "cancelled"]
-                .iter()
-                .any(|s| row.split_whitespace().any(|w| w == *s)),
-            "not terminal: {row}"
+            rows.iter().any(|r| r.starts_with(&format!("{account} "))),
+            "no {account} row in:\n{stdout}"
         );
     }
+    for row in &rows {
+        let scheduled = row.contains("old-garage-demo.example");
+        let ended = ["succeeded", "failed", "cancelled"]
+            .iter()
+            .any(|s| row.split_whitespace().any(|w| w == *s));
+        if scheduled {
+            assert!(row.contains(" pending ") && row.contains("due "), "{row}");
+        } else {
+            assert!(ended, "not terminal: {row}");
+        }
+    }
     assert!(stdout.contains("certificate_create") && stdout.contains("cancelled"));
+    assert!(stdout.contains("REGISTER_DOMAIN") && stdout.contains("sslCreate"));
     // Not a terminal: plain progress lines on stderr, no escape sequences.
     assert!(
         stderr.contains("sandbox registrar on 127.0.0.1:"),
@@ -212,5 +221,46 @@ fn demo_runs_the_sandbox_and_every_operation_ends() {
     );
     assert!(stderr.contains(": in_progress (RUN)"), "{stderr}");
     assert!(!stderr.contains('\u{1b}'), "{stderr}");
-    assert!(stderr.contains("1 cancel sent once"), "{stderr}");
+    assert!(
+        stderr.contains("9 calls that change something, each sent once"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn the_sandbox_configuration_works_for_every_account() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let sim = runtime
+        .block_on(regops_sim::Sim::start(regops_sim::SimConfig::default()))
+        .unwrap();
+    let dir = tempdir();
+    let cfg = dir.join("regops.toml");
+    std::fs::write(&cfg, sim.config_toml()).unwrap();
+    let cfg = cfg.to_string_lossy().into_owned();
+    let exports = sim.secret_exports();
+    let envs: Vec<(&str, &str)> = exports.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    for account in ["gandi", "netim", "route53", "autodns"] {
+        let out = regops(
+            &[
+                "--config",
+                &cfg,
+                "--account",
+                account,
+                "--json",
+                "ops",
+                "list",
+            ],
+            &envs,
+        );
+        assert_eq!(out.status.code(), Some(0), "{account}: {}", stderr(&out));
+        assert!(json(&out).is_array(), "{account}");
+    }
+    // Without the exported secrets, the configuration says which variable is missing.
+    let out = regops(
+        &["--config", &cfg, "--account", "autodns", "ops", "list"],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(error_line(&out).contains("REGOPS_SANDBOX_AUTODNS_PASSWORD"));
+    drop(sim);
 }

@@ -1,0 +1,577 @@
+//! AutoDNS (the JSON API) at `/autodns/v1/`: domain cancelations (create, update, delete, info,
+//! `_search`) and the jobs that carry them out (`GET /job/{id}`, `_search`, `_cancel`), with
+//! HTTP basic auth and the `X-Domainrobot-Context` header checked, in the API's envelope.
+//!
+//! A cancelation executed `NOW` starts a job (RUNNING, then SUCCESS on the sandbox clock, or
+//! FAILED for a seeded few) and is answered `N0103101`/`NOTIFY` with the job as the object; one
+//! executed at `EXPIRE` or at a `DATE` waits, answered `S0103101`/`SUCCESS`, with `registryWhen`
+//! set.
+
+use crate::clock::{Rng, SimClock, plan_at};
+use chrono::{DateTime, Utc};
+use regops_core::ServerTimeZone;
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+
+/// The user the sandbox accepts unless configured otherwise.
+pub const DEFAULT_USER: &str = "sandbox";
+/// The password the sandbox accepts unless configured otherwise.
+pub const DEFAULT_PASSWORD: &str = "sandbox-autodns-password";
+/// The context the sandbox expects.
+pub const CONTEXT: &str = "4";
+
+#[derive(Clone, Debug)]
+struct Cancelation {
+    domain: String,
+    kind: String,
+    execution: String,
+    registry_when: DateTime<Utc>,
+    disconnect: Option<bool>,
+    gaining_registrar: Option<String>,
+    created: DateTime<Utc>,
+    updated: DateTime<Utc>,
+    log_id: u64,
+}
+
+#[derive(Clone, Debug)]
+struct Job {
+    id: u64,
+    domain: String,
+    created: DateTime<Utc>,
+    plan: Vec<(i64, &'static str)>,
+    cancelled: Option<DateTime<Utc>>,
+}
+
+impl Job {
+    fn at(&self, now: DateTime<Utc>) -> (&'static str, DateTime<Utc>) {
+        if let Some(at) = self.cancelled
+            && now >= at
+        {
+            return ("CANCELED", at);
+        }
+        plan_at(&self.plan, self.created, now)
+    }
+}
+
+struct State {
+    cancelations: BTreeMap<String, Cancelation>,
+    jobs: BTreeMap<u64, Job>,
+    next_job: u64,
+    next_log: u64,
+    next_stid: u64,
+    rng: Rng,
+}
+
+/// The AutoDNS side of the sandbox.
+pub struct AutoDnsSim {
+    authorization: String,
+    clock: SimClock,
+    zone: ServerTimeZone,
+    state: Mutex<State>,
+}
+
+/// An answer: HTTP status and the JSON envelope.
+pub type Answer = (u16, String);
+
+impl AutoDnsSim {
+    /// A sandbox accepting `user` with `password`.
+    pub fn new(user: &str, password: &str, clock: SimClock, seed: u64) -> Self {
+        use base64::Engine;
+        let token = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
+        AutoDnsSim {
+            authorization: format!("Basic {token}"),
+            clock,
+            zone: ServerTimeZone::named("Europe/Berlin").unwrap_or(ServerTimeZone::PARIS),
+            state: Mutex::new(State {
+                cancelations: BTreeMap::new(),
+                jobs: BTreeMap::new(),
+                next_job: 4_295_210_000,
+                next_log: 245_000,
+                next_stid: 1,
+                rng: Rng::new(seed ^ 0xa0d5),
+            }),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// A time as the API writes it: `2019-07-01T10:44:26.000+0200`, in Europe/Berlin.
+    fn time(&self, t: DateTime<Utc>) -> String {
+        let local = self.zone.to_local(t);
+        let offset = (local - t.naive_utc()).num_minutes();
+        let sign = if offset < 0 { '-' } else { '+' };
+        format!(
+            "{}{sign}{:02}{:02}",
+            local.format("%Y-%m-%dT%H:%M:%S%.3f"),
+            offset.abs() / 60,
+            offset.abs() % 60
+        )
+    }
+
+    fn envelope(
+        &self,
+        code: &str,
+        text: &str,
+        kind: &str,
+        object: Value,
+        data: Vec<Value>,
+    ) -> String {
+        let stid = {
+            let mut st = self.lock();
+            st.next_stid += 1;
+            st.next_stid
+        };
+        json!({
+            "stid": format!("20260105-sandbox-{stid}"),
+            "status": {"code": code, "text": text, "type": kind},
+            "object": object,
+            "data": data,
+        })
+        .to_string()
+    }
+
+    fn error(&self, http: u16, code: &str, text: &str, detail_code: &str, detail: &str) -> Answer {
+        let stid = {
+            let mut st = self.lock();
+            st.next_stid += 1;
+            st.next_stid
+        };
+        (
+            http,
+            json!({
+                "stid": format!("20260105-sandbox-{stid}"),
+                "messages": [{"text": detail, "code": detail_code, "status": "ERROR"}],
+                "status": {"code": code, "text": text, "type": "ERROR"},
+            })
+            .to_string(),
+        )
+    }
+
+    fn cancelation_json(&self, c: &Cancelation) -> Value {
+        let mut v = json!({
+            "created": self.time(c.created),
+            "updated": self.time(c.updated),
+            "owner": {"context": 4, "user": DEFAULT_USER},
+            "domain": c.domain,
+            "registryWhen": self.time(c.registry_when),
+            "logId": c.log_id,
+            "type": c.kind,
+            "execution": c.execution,
+        });
+        if let Some(d) = c.disconnect {
+            v["disconnect"] = json!(d);
+        }
+        if let Some(g) = &c.gaining_registrar {
+            v["gainingRegistrar"] = json!(g);
+        }
+        v
+    }
+
+    fn job_json(&self, j: &Job, now: DateTime<Utc>) -> Value {
+        let (status, updated) = j.at(now);
+        json!({
+            "id": j.id,
+            "status": status,
+            "action": "DELETE",
+            "subType": "DomainCancelation",
+            "domain": j.domain,
+            "created": self.time(j.created),
+            "updated": self.time(updated),
+        })
+    }
+
+    /// Starts a cancelation job for `domain` (what a create executed `NOW` does); answers its id.
+    pub fn start_job(&self, domain: &str) -> u64 {
+        let now = self.clock.now();
+        let mut st = self.lock();
+        let id = st.next_job;
+        st.next_job += 1;
+        let run = 1 + st.rng.below(3) as i64;
+        let end = run + 5 + st.rng.below(10) as i64;
+        let last = if st.rng.below(100) < 85 {
+            "SUCCESS"
+        } else {
+            "FAILED"
+        };
+        st.jobs.insert(
+            id,
+            Job {
+                id,
+                domain: domain.to_owned(),
+                created: now,
+                plan: vec![(0, "WAIT"), (run, "RUNNING"), (end, last)],
+                cancelled: None,
+            },
+        );
+        id
+    }
+
+    /// Serves one request of the JSON API.
+    pub fn handle(
+        &self,
+        method: &str,
+        path: &str,
+        authorization: Option<&str>,
+        context: Option<&str>,
+        body: &[u8],
+    ) -> Answer {
+        if authorization != Some(self.authorization.as_str()) {
+            return self.error(
+                401,
+                "E0001",
+                "Authentication failed.",
+                "EF00000",
+                "The user or password is wrong.",
+            );
+        }
+        if context != Some(CONTEXT) {
+            return self.error(
+                401,
+                "E0002",
+                "Authentication failed.",
+                "EF00001",
+                "The context is wrong.",
+            );
+        }
+        let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+        match (method, segments.as_slice()) {
+            ("POST", ["domain", "cancelation", "_search"]) => self.search_cancelations(body),
+            ("POST", ["domain", name, "cancelation"]) => self.create(name, body),
+            ("PUT", ["domain", name, "cancelation"]) => self.update(name, body),
+            ("GET", ["domain", name, "cancelation"]) => self.info(name),
+            ("DELETE", ["domain", name, "cancelation"]) => self.delete(name),
+            ("POST", ["job", "_search"]) => self.search_jobs(body),
+            ("GET", ["job", id]) => self.job(id),
+            ("PUT", ["job", id, "_cancel"]) => self.cancel_job(id),
+            _ => self.error(
+                404,
+                "E0404",
+                "Not found.",
+                "EF00404",
+                &format!("{method} /{} is not served", segments.join("/")),
+            ),
+        }
+    }
+
+    fn parse_request(&self, domain: &str, body: &[u8]) -> Result<Cancelation, Answer> {
+        let v: Value = serde_json::from_slice(body).map_err(|_| {
+            self.error(
+                400,
+                "E0103101",
+                "Domain cancelation could not be created.",
+                "EF00002",
+                "The body is not JSON.",
+            )
+        })?;
+        let word = |n: &str| v.get(n).and_then(Value::as_str).map(str::to_owned);
+        let kind = word("type").unwrap_or_default();
+        let execution = word("execution").unwrap_or_default();
+        if !matches!(kind.as_str(), "DELETE" | "TRANSIT" | "PREACK")
+            || !matches!(execution.as_str(), "NOW" | "EXPIRE" | "DATE")
+        {
+            return Err(self.error(
+                400,
+                "E0103101",
+                "Domain cancelation could not be created.",
+                "EF01013",
+                "type or execution is not valid.",
+            ));
+        }
+        let now = self.clock.now();
+        let registry_when = match execution.as_str() {
+            "NOW" => now,
+            // The sandbox's domains expire 40 days after the sandbox clock started.
+            "EXPIRE" => now + chrono::Duration::days(40),
+            _ => match word("registryWhen").map(|t| regops_rest::wire::Time::parse(&t)) {
+                Some(regops_rest::wire::Time::At(t)) => t,
+                _ => {
+                    return Err(self.error(
+                        400,
+                        "E0103101",
+                        "Domain cancelation could not be created.",
+                        "EF01014",
+                        "registryWhen is needed with execution DATE.",
+                    ));
+                }
+            },
+        };
+        let mut st = self.lock();
+        st.next_log += 1;
+        Ok(Cancelation {
+            domain: domain.to_owned(),
+            kind,
+            execution,
+            registry_when,
+            disconnect: v.get("disconnect").and_then(Value::as_bool),
+            gaining_registrar: word("gainingRegistrar"),
+            created: now,
+            updated: now,
+            log_id: st.next_log,
+        })
+    }
+
+    fn create(&self, domain: &str, body: &[u8]) -> Answer {
+        if self.lock().cancelations.contains_key(domain) {
+            return self.error(
+                400,
+                "E0103101",
+                "Domain cancelation could not be created.",
+                "EF0103101",
+                "A cancelation exists for this domain.",
+            );
+        }
+        let c = match self.parse_request(domain, body) {
+            Ok(c) => c,
+            Err(answer) => return answer,
+        };
+        let data = vec![self.cancelation_json(&c)];
+        if c.execution == "NOW" {
+            let job = self.start_job(domain);
+            return (
+                200,
+                self.envelope(
+                    "N0103101",
+                    "Domain cancelation task was transmitted.",
+                    "NOTIFY",
+                    json!({"type": "Job", "value": job.to_string()}),
+                    data,
+                ),
+            );
+        }
+        self.lock().cancelations.insert(domain.to_owned(), c);
+        (
+            200,
+            self.envelope(
+                "S0103101",
+                "Domain cancelation has been created successfully.",
+                "SUCCESS",
+                json!({"type": "DomainCancelation", "value": domain}),
+                data,
+            ),
+        )
+    }
+
+    fn update(&self, domain: &str, body: &[u8]) -> Answer {
+        let Some(old) = self.lock().cancelations.get(domain).cloned() else {
+            return self.error(
+                404,
+                "E0103102",
+                "Domain cancelation could not be updated.",
+                "EF0103104",
+                "There is no cancelation for this domain.",
+            );
+        };
+        let mut c = match self.parse_request(domain, body) {
+            Ok(c) => c,
+            Err(answer) => return answer,
+        };
+        c.created = old.created;
+        let data = vec![self.cancelation_json(&c)];
+        self.lock().cancelations.insert(domain.to_owned(), c);
+        (
+            200,
+            self.envelope(
+                "S0103102",
+                "Domain cancelation has been updated successfully.",
+                "SUCCESS",
+                json!({"type": "DomainCancelation", "value": domain}),
+                data,
+            ),
+        )
+    }
+
+    fn info(&self, domain: &str) -> Answer {
+        let Some(c) = self.lock().cancelations.get(domain).cloned() else {
+            return self.error(
+                404,
+                "E0103104",
+                "Domain cancelation could not be inquired.",
+                "EF0103104",
+                "There is no cancelation for this domain.",
+            );
+        };
+        (
+            200,
+            self.envelope(
+                "S0103104",
+                "Domain cancelation data was inquired successfully.",
+                "SUCCESS",
+                json!({"type": "DomainCancelation", "value": domain}),
+                vec![self.cancelation_json(&c)],
+            ),
+        )
+    }
+
+    fn delete(&self, domain: &str) -> Answer {
+        if self.lock().cancelations.remove(domain).is_none() {
+            return self.error(
+                404,
+                "E0103103",
+                "Domain cancelation could not be deleted.",
+                "EF0103104",
+                "There is no cancelation for this domain.",
+            );
+        }
+        (
+            200,
+            self.envelope(
+                "S0103103",
+                "Domain cancelation has been deleted successfully.",
+                "SUCCESS",
+                json!({"type": "DomainCancelation", "value": domain}),
+                vec![],
+            ),
+        )
+    }
+
+    /// The `view` of a query: limit and offset.
+    fn view(query: &Value) -> (usize, usize) {
+        let view = query.get("view");
+        let n = |k: &str, d: u64| {
+            view.and_then(|v| v.get(k))
+                .and_then(Value::as_u64)
+                .unwrap_or(d) as usize
+        };
+        (n("limit", 100).clamp(1, 1000), n("offset", 0))
+    }
+
+    /// One page of a search's results, as the query's `view` asks, with the total as summary.
+    fn page<T>(
+        &self,
+        query: &Value,
+        all: &[T],
+        (code, text, object): (&str, &str, &str),
+        to_json: impl Fn(&T) -> Value,
+    ) -> Answer {
+        let (limit, offset) = Self::view(query);
+        let data = all.iter().skip(offset).take(limit).map(to_json).collect();
+        (
+            200,
+            self.envelope(
+                code,
+                text,
+                "SUCCESS",
+                json!({"type": object, "summary": all.len()}),
+                data,
+            ),
+        )
+    }
+
+    fn search_cancelations(&self, body: &[u8]) -> Answer {
+        let query: Value = serde_json::from_slice(body).unwrap_or(json!({}));
+        let all: Vec<Cancelation> = {
+            let st = self.lock();
+            let mut v: Vec<Cancelation> = st.cancelations.values().cloned().collect();
+            v.sort_by_key(|c| std::cmp::Reverse(c.created));
+            v
+        };
+        let names = (
+            "S0103105",
+            "Domain cancelations were searched successfully.",
+            "DomainCancelation",
+        );
+        self.page(&query, &all, names, |c| self.cancelation_json(c))
+    }
+
+    fn job(&self, id: &str) -> Answer {
+        let now = self.clock.now();
+        let job = id
+            .parse()
+            .ok()
+            .and_then(|id: u64| self.lock().jobs.get(&id).cloned());
+        match job {
+            Some(j) => (
+                200,
+                self.envelope(
+                    "S0105",
+                    "Job was read successfully.",
+                    "SUCCESS",
+                    json!({"type": "Job", "value": id}),
+                    vec![self.job_json(&j, now)],
+                ),
+            ),
+            None => self.error(
+                404,
+                "E0105",
+                "Job could not be read.",
+                "EF0105",
+                "There is no such job.",
+            ),
+        }
+    }
+
+    fn search_jobs(&self, body: &[u8]) -> Answer {
+        let now = self.clock.now();
+        let query: Value = serde_json::from_slice(body).unwrap_or(json!({}));
+        let wanted: Vec<u64> = query
+            .get("filters")
+            .and_then(Value::as_array)
+            .map(|fs| {
+                fs.iter()
+                    .filter(|f| f.get("key").and_then(Value::as_str) == Some("id"))
+                    .filter_map(|f| f.get("value").and_then(Value::as_str)?.parse().ok())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let jobs: Vec<Job> = {
+            let st = self.lock();
+            st.jobs
+                .values()
+                .filter(|j| wanted.is_empty() || wanted.contains(&j.id))
+                .cloned()
+                .collect()
+        };
+        let names = ("S0105", "Jobs were searched successfully.", "Job");
+        self.page(&query, &jobs, names, |j| self.job_json(j, now))
+    }
+
+    fn cancel_job(&self, id: &str) -> Answer {
+        let now = self.clock.now();
+        let Some(id) = id.parse::<u64>().ok() else {
+            return self.error(
+                404,
+                "E0105",
+                "Job could not be cancelled.",
+                "EF0105",
+                "There is no such job.",
+            );
+        };
+        let mut st = self.lock();
+        let Some(job) = st.jobs.get_mut(&id) else {
+            drop(st);
+            return self.error(
+                404,
+                "E0105",
+                "Job could not be cancelled.",
+                "EF0105",
+                "There is no such job.",
+            );
+        };
+        if matches!(job.at(now).0, "SUCCESS" | "FAILED" | "CANCELED") {
+            drop(st);
+            return self.error(
+                400,
+                "E0106",
+                "Job could not be cancelled.",
+                "EF0106",
+                "The job has ended.",
+            );
+        }
+        job.cancelled = Some(now);
+        let j = job.clone();
+        drop(st);
+        (
+            200,
+            self.envelope(
+                "S0106",
+                "Job was cancelled.",
+                "SUCCESS",
+                json!({"type": "Job", "value": id.to_string()}),
+                vec![self.job_json(&j, now)],
+            ),
+        )
+    }
+}

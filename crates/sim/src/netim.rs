@@ -1,0 +1,361 @@
+//! Netim SOAP 2.0 at `/netim/2.0/` (and its WSDL at `/netim/2.0/api.wsdl`): sessions,
+//! `queryOpe`, `queryOpePending`, `cancelOpe`, `sslCreate`, `sslInfo`, in rpc/encoded SOAP with
+//! Netim's fault codes.
+//!
+//! Operations stay `Pending` for a while on the sandbox clock, then end `Done`, or `Failed` with
+//! a `MESSAGE` for a seeded few. A session expires after [`SESSION_IDLE_SECONDS`] of sandbox time
+//! without a call, as Netim's do, so clients meet fault `E02`.
+
+use crate::clock::{Rng, SimClock};
+use chrono::{DateTime, Utc};
+use regops_core::ServerTimeZone;
+use regops_soap::encoding::{Fault, SoapValue};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Mutex;
+
+/// The reseller id the sandbox accepts unless configured otherwise.
+pub const DEFAULT_RESELLER: &str = "SANDBOX1";
+/// The password the sandbox accepts unless configured otherwise.
+pub const DEFAULT_PASSWORD: &str = "sandbox-netim-password";
+/// Sandbox seconds without a call after which a session expires.
+pub const SESSION_IDLE_SECONDS: i64 = 1800;
+
+/// The WSDL served at `/netim/2.0/api.wsdl`: the functions the sandbox answers, rpc/encoded.
+pub const WSDL: &str = include_str!("netim.wsdl");
+
+#[derive(Clone, Debug)]
+struct Op {
+    id: i64,
+    kind: String,
+    target: String,
+    created: DateTime<Utc>,
+    done_after: i64,
+    failure: Option<&'static str>,
+    cancelled: bool,
+}
+
+impl Op {
+    fn status(&self, now: DateTime<Utc>) -> &'static str {
+        if self.cancelled {
+            "Cancelled"
+        } else if (now - self.created).num_seconds() < self.done_after {
+            "Pending"
+        } else if self.failure.is_some() {
+            "Failed"
+        } else {
+            "Done"
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+struct Session {
+    sync: bool,
+    lang: String,
+    opened: DateTime<Utc>,
+    last: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug)]
+struct Cert {
+    id: i64,
+    prod: String,
+    duration: i64,
+    cn: Option<String>,
+    order: i64,
+}
+
+struct State {
+    sessions: HashMap<String, Session>,
+    ops: BTreeMap<i64, Op>,
+    certs: BTreeMap<i64, Cert>,
+    next_op: i64,
+    next_cert: i64,
+    rng: Rng,
+}
+
+/// The Netim side of the sandbox.
+pub struct NetimSim {
+    reseller: String,
+    password: String,
+    clock: SimClock,
+    zone: ServerTimeZone,
+    state: Mutex<State>,
+}
+
+fn fault(code: &str, object: &str, text: &str) -> Fault {
+    Fault {
+        code: code.to_owned(),
+        string: format!("{code} : {object} : {text}"),
+    }
+}
+
+fn s(v: &str) -> SoapValue {
+    SoapValue::string(v)
+}
+
+impl NetimSim {
+    /// A sandbox accepting reseller `reseller` with `password`.
+    pub fn new(reseller: &str, password: &str, clock: SimClock, seed: u64) -> Self {
+        NetimSim {
+            reseller: reseller.to_owned(),
+            password: password.to_owned(),
+            clock,
+            zone: ServerTimeZone::PARIS,
+            state: Mutex::new(State {
+                sessions: HashMap::new(),
+                ops: BTreeMap::new(),
+                certs: BTreeMap::new(),
+                next_op: 3_100_000,
+                next_cert: 7_700,
+                rng: Rng::new(seed ^ 0x0e71),
+            }),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn date(&self, t: DateTime<Utc>) -> String {
+        self.zone
+            .to_local(t)
+            .format("%Y-%m-%d %H:%M:%S")
+            .to_string()
+    }
+
+    /// Submits an operation (what `domainCreate` and friends do at Netim); answers its id.
+    pub fn submit(&self, kind: &str, target: &str) -> i64 {
+        let now = self.clock.now();
+        let mut st = self.lock();
+        let id = st.next_op;
+        st.next_op += 1;
+        let done_after = 4 + st.rng.below(14) as i64;
+        let failure = (st.rng.below(100) >= 85).then_some("Owner : Invalid value for the registry");
+        st.ops.insert(
+            id,
+            Op {
+                id,
+                kind: kind.to_owned(),
+                target: target.to_owned(),
+                created: now,
+                done_after,
+                failure,
+                cancelled: false,
+            },
+        );
+        id
+    }
+
+    /// Expires every open session (for tests of the `E02` path).
+    pub fn expire_sessions(&self) {
+        self.lock().sessions.clear();
+    }
+
+    fn op_struct(&self, op: &Op, now: DateTime<Utc>) -> SoapValue {
+        let status = op.status(now);
+        let message = match (status, op.failure) {
+            ("Failed", Some(m)) => s(m),
+            _ => SoapValue::Null,
+        };
+        SoapValue::Struct(vec![
+            ("ID_OPE".into(), SoapValue::Int(op.id)),
+            ("STATUS".into(), s(status)),
+            ("MESSAGE".into(), message),
+            ("TYPE".into(), s(&op.kind)),
+            ("DATE".into(), s(&self.date(op.created))),
+        ])
+    }
+
+    /// Runs `function` with `params` (the session id first, except for `sessionOpen`).
+    pub fn call(&self, function: &str, params: &[(String, SoapValue)]) -> Result<SoapValue, Fault> {
+        let now = self.clock.now();
+        let arg = |i: usize| {
+            params
+                .get(i)
+                .map(|(_, v)| v.clone())
+                .unwrap_or(SoapValue::Null)
+        };
+        let text = |i: usize| match arg(i) {
+            SoapValue::String(t) => t,
+            SoapValue::Int(n) => n.to_string(),
+            _ => String::new(),
+        };
+        let int = |i: usize| match arg(i) {
+            SoapValue::Int(n) => Some(n),
+            SoapValue::String(t) => t.trim().parse().ok(),
+            _ => None,
+        };
+        if function == "sessionOpen" {
+            if text(0) != self.reseller || text(1) != self.password {
+                return Err(fault(
+                    "E01",
+                    "Authentication",
+                    "Bad reseller id or password",
+                ));
+            }
+            let mut st = self.lock();
+            let r = st.rng.next_u64();
+            let id = format!("{:016x}{:016x}", r, r.rotate_left(17) ^ 0x5eed);
+            let lang = Some(text(2))
+                .filter(|l| !l.is_empty())
+                .unwrap_or_else(|| "EN".into());
+            st.sessions.insert(
+                id.clone(),
+                Session {
+                    sync: true,
+                    lang,
+                    opened: now,
+                    last: now,
+                },
+            );
+            return Ok(s(&id));
+        }
+        let session_id = text(0);
+        let session = {
+            let mut st = self.lock();
+            match st.sessions.get_mut(&session_id) {
+                Some(sess) if (now - sess.last).num_seconds() <= SESSION_IDLE_SECONDS => {
+                    sess.last = now;
+                    sess.clone()
+                }
+                Some(_) => {
+                    st.sessions.remove(&session_id);
+                    return Err(fault("E02", "Session", "Session expired"));
+                }
+                None => return Err(fault("E02", "Session", "Unknown or closed session")),
+            }
+        };
+        match function {
+            "sessionClose" => {
+                self.lock().sessions.remove(&session_id);
+                Ok(SoapValue::Null)
+            }
+            "sessionSetPreference" => {
+                let mut st = self.lock();
+                let sess = st
+                    .sessions
+                    .get_mut(&session_id)
+                    .ok_or_else(|| fault("E02", "Session", "Unknown or closed session"))?;
+                match text(1).as_str() {
+                    "sync" => sess.sync = int(2).unwrap_or(1) != 0,
+                    "lang" => sess.lang = text(2),
+                    _ => return Err(fault("E13", "type", "Invalid value")),
+                }
+                Ok(SoapValue::Null)
+            }
+            "sessionInfo" => Ok(SoapValue::Struct(vec![
+                ("IDSESSION".into(), s(&session_id)),
+                ("IDRESELLER".into(), s(&self.reseller)),
+                ("LANG".into(), s(&session.lang)),
+                ("SYNC".into(), SoapValue::Int(i64::from(session.sync))),
+                ("TIME_LOGIN".into(), s(&self.date(session.opened))),
+                ("TIME_LAST_ACTIVITY".into(), s(&self.date(now))),
+            ])),
+            "queryOpe" => {
+                let st = self.lock();
+                let op = int(1)
+                    .and_then(|id| st.ops.get(&id))
+                    .ok_or_else(|| fault("E04", "idOpe", "Unknown operation"))?;
+                Ok(self.op_struct(op, now))
+            }
+            "cancelOpe" => {
+                let mut st = self.lock();
+                let op = int(1)
+                    .and_then(|id| st.ops.get_mut(&id))
+                    .ok_or_else(|| fault("E04", "idOpe", "Unknown operation"))?;
+                if op.status(now) != "Pending" {
+                    return Err(fault("E05", "idOpe", "The operation cannot be cancelled"));
+                }
+                op.cancelled = true;
+                let op = op.clone();
+                drop(st);
+                Ok(self.op_struct(&op, now))
+            }
+            "queryOpePending" => {
+                let st = self.lock();
+                Ok(SoapValue::Array(
+                    st.ops
+                        .values()
+                        .filter(|o| o.status(now) == "Pending")
+                        .map(|o| {
+                            SoapValue::Struct(vec![
+                                ("id_ope".into(), SoapValue::Int(o.id)),
+                                ("code_ope".into(), s(&o.kind)),
+                                ("date_ope".into(), s(&self.date(o.created))),
+                                ("data_ope".into(), s(&o.target)),
+                            ])
+                        })
+                        .collect(),
+                ))
+            }
+            "sslCreate" => {
+                let csr = match arg(3) {
+                    SoapValue::Struct(m) | SoapValue::Map(m) => m,
+                    _ => Vec::new(),
+                };
+                let member = |k: &str| {
+                    csr.iter().find(|(n, _)| n == k).and_then(|(_, v)| match v {
+                        SoapValue::String(t) if !t.trim().is_empty() => Some(t.clone()),
+                        _ => None,
+                    })
+                };
+                if member("CSR").is_none() {
+                    return Err(fault("E13", "CSR", "Invalid value"));
+                }
+                let cn = member("CN");
+                let order = self.submit("sslCreate", cn.as_deref().unwrap_or(""));
+                let mut st = self.lock();
+                let id = st.next_cert;
+                st.next_cert += 1;
+                st.certs.insert(
+                    id,
+                    Cert {
+                        id,
+                        prod: text(1),
+                        duration: int(2).unwrap_or(1),
+                        cn,
+                        order,
+                    },
+                );
+                let op = st
+                    .ops
+                    .get(&order)
+                    .cloned()
+                    .ok_or_else(|| fault("E99", "sslCreate", "Internal error"))?;
+                drop(st);
+                Ok(self.op_struct(&op, now))
+            }
+            "sslInfo" => {
+                let st = self.lock();
+                let cert = int(1)
+                    .and_then(|id| st.certs.get(&id))
+                    .cloned()
+                    .ok_or_else(|| fault("E04", "IDSSL", "Unknown certificate"))?;
+                let status = st
+                    .ops
+                    .get(&cert.order)
+                    .map_or("Pending", |o| match o.status(now) {
+                        "Done" => "Active",
+                        "Failed" | "Cancelled" => "Cancelled",
+                        _ => "Pending",
+                    });
+                Ok(SoapValue::Struct(vec![
+                    ("IDSSL".into(), SoapValue::Int(cert.id)),
+                    ("PROD".into(), s(&cert.prod)),
+                    ("DURATION".into(), SoapValue::Int(cert.duration)),
+                    ("STATUS".into(), s(status)),
+                    ("DATE_CREATE".into(), s(&self.date(now))),
+                    ("DATE_EXPIRATION".into(), SoapValue::Null),
+                    ("AUTO_RENEW".into(), SoapValue::Int(0)),
+                    ("TO_BE_RENEWED".into(), SoapValue::Int(0)),
+                    ("CN".into(), cert.cn.as_deref().map_or(SoapValue::Null, s)),
+                ]))
+            }
+            other => Err(Fault {
+                code: "Client".into(),
+                string: format!("Function (\"{other}\") is not a valid method for this service"),
+            }),
+        }
+    }
+}
