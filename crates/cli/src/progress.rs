@@ -20,7 +20,26 @@ pub struct Bar {
 fn style() -> ProgressStyle {
     ProgressStyle::with_template("{spinner:.cyan} {prefix:.bold} {wide_msg} {elapsed:>4}")
         .expect("valid template")
-        .tick_chars("⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏✓")
+        .tick_chars("⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏ ")
+}
+
+/// The line of an operation that has stopped moving: its mark instead of the spinner.
+fn ended_style(mark: &str) -> ProgressStyle {
+    ProgressStyle::with_template(&format!(
+        "{mark} {{prefix:.bold}} {{wide_msg}} {{elapsed:>4}}"
+    ))
+    .expect("valid template")
+}
+
+/// The mark of how an operation ended: ✓ succeeded, ✗ failed, ⊘ cancelled, ◷ waiting for a
+/// date (shown, not followed).
+pub fn mark(status: &OperationStatus) -> &'static str {
+    match status {
+        OperationStatus::Succeeded => "✓",
+        OperationStatus::Failed => "✗",
+        OperationStatus::Cancelled => "⊘",
+        _ => "◷",
+    }
 }
 
 /// A short text for an operation's state: `in_progress (RUN) example.com: message`.
@@ -94,10 +113,13 @@ impl Bar {
         }
     }
 
-    /// The operation ended.
+    /// The operation ended (or, scheduled for a date, is not followed further).
     pub fn finish(&self, op: &Operation) {
         match &self.bar {
-            Some(b) => b.finish_with_message(describe(op)),
+            Some(b) => {
+                b.set_style(ended_style(mark(&op.status)));
+                b.finish_with_message(describe(op));
+            }
             None => eprintln!("{}: {}", self.label, describe(op)),
         }
     }
@@ -110,7 +132,10 @@ impl Bar {
     /// The deadline passed.
     pub fn deadline(&self) {
         match &self.bar {
-            Some(b) => b.abandon_with_message("timed out"),
+            Some(b) => {
+                b.set_style(ended_style("…"));
+                b.abandon_with_message("timed out");
+            }
             None => eprintln!("{}: timed out", self.label),
         }
     }
@@ -118,8 +143,30 @@ impl Bar {
     /// Waiting ended with an error.
     pub fn failed(&self, error: &Error) {
         match &self.bar {
-            Some(b) => b.abandon_with_message(format!("error: {error}")),
+            Some(b) => {
+                b.set_style(ended_style("!"));
+                b.abandon_with_message(format!("error: {error}"));
+            }
             None => eprintln!("{}: error: {error}", self.label),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_ending_has_its_own_mark() {
+        let marks: Vec<&str> = [
+            OperationStatus::Succeeded,
+            OperationStatus::Failed,
+            OperationStatus::Cancelled,
+            OperationStatus::Pending,
+        ]
+        .iter()
+        .map(mark)
+        .collect();
+        assert_eq!(marks, ["✓", "✗", "⊘", "◷"]);
     }
 }
