@@ -296,3 +296,79 @@ async fn autodns_through_the_sandbox() {
         .unwrap_err();
     assert_eq!(*err.kind(), ErrorKind::Auth, "{err}");
 }
+
+#[tokio::test]
+async fn the_autodns_gateway_through_the_sandbox() {
+    let sim = sim().await;
+    let (user, password) = sim.config().autodns_login.clone();
+    let b = AutoDnsBackend::new(
+        AutoDnsClient::builder(user, Secret::new(password))
+            .endpoint(sim.url("autodns-gateway"))
+            .retry(fast_retry())
+            .no_rate_limit()
+            .build()
+            .unwrap(),
+    );
+    assert_eq!(b.client().protocol(), regops_rest::Protocol::Gateway);
+    let cancel = b.domain_cancel_backend().unwrap();
+    let now = cancel
+        .cancel_domain(
+            "g1.example",
+            &CancelRequest::new(CancelKind::Delete, Execution::Now),
+        )
+        .await
+        .unwrap();
+    assert!(regops_rest::convert::is_job_id(now.id.as_str()), "{now:?}");
+    assert_eq!(now.status, OperationStatus::InProgress);
+    assert_eq!(now.raw_status, "N0103101");
+
+    let later = cancel
+        .cancel_domain(
+            "g2.example",
+            &CancelRequest::new(CancelKind::Delete, Execution::Expire).disconnect(true),
+        )
+        .await
+        .unwrap();
+    assert_eq!(later.id.as_str(), "g2.example");
+    assert_eq!(later.status, OperationStatus::Pending);
+    let read = b.operation(&later.id).await.unwrap();
+    assert_eq!(
+        read.scheduled_at, later.scheduled_at,
+        "local times read back in the same zone"
+    );
+    assert_eq!(read.raw_status, "S0103104");
+    assert_eq!(sim.calls("autodns-gateway", "0103104"), 1);
+
+    // A second cancelation is refused with its codes; a delete withdraws it.
+    let err = cancel
+        .cancel_domain(
+            "g2.example",
+            &CancelRequest::new(CancelKind::Delete, Execution::Expire),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.provider_code(), Some("E0103101"));
+    assert!(err.message().contains("EF0103101"), "{err}");
+    b.cancel(&OperationId::new("g2.example")).await.unwrap();
+    assert!(
+        b.operation(&OperationId::new("g2.example"))
+            .await
+            .unwrap_err()
+            .is_not_found()
+    );
+
+    // Server errors on a read are retried; listing is a JSON API call and says so.
+    sim.inject(
+        FaultRule::new("autodns-gateway", Fault::ServerError { status: 502 }).method("0103104"),
+    );
+    let err = b
+        .operation(&OperationId::new("g3.example"))
+        .await
+        .unwrap_err();
+    assert!(err.is_not_found(), "{err}");
+    assert_eq!(sim.calls("autodns-gateway", "0103104"), 4);
+    let err = regops_core::collect_operations(&b, &OperationFilter::new(), None)
+        .await
+        .unwrap_err();
+    assert!(err.is_unsupported());
+}

@@ -57,8 +57,14 @@ pub fn request(auth: &Auth<'_>, code: &str, task: Vec<Node>) -> String {
             Node::Parent("task", children),
         ],
     );
+    document(doc)
+}
+
+/// Writes a gateway document (a request, or for servers an answer) in the reference page's
+/// layout: one element per line, indented with tabs.
+pub fn document(root: Node) -> String {
     let mut writer = Writer::new_with_indent(Vec::new(), b'\t', 1);
-    write_node(&mut writer, &doc);
+    write_node(&mut writer, &root);
     String::from_utf8(writer.into_inner()).expect("the writer writes the UTF-8 it is given")
 }
 

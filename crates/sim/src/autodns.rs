@@ -1,4 +1,5 @@
-//! AutoDNS (the JSON API) at `/autodns/v1/`: domain cancelations (create, update, delete, info,
+//! AutoDNS at `/autodns/v1/` (the JSON API) and `/autodns/gateway` (the XML gateway, see
+//! [`AutoDnsSim::gateway`]): domain cancelations (create, update, delete, info,
 //! `_search`) and the jobs that carry them out (`GET /job/{id}`, `_search`, `_cancel`), with
 //! HTTP basic auth and the `X-Domainrobot-Context` header checked, in the API's envelope.
 //!
@@ -10,6 +11,7 @@
 use crate::clock::{Rng, SimClock, plan_at};
 use chrono::{DateTime, Utc};
 use regops_core::ServerTimeZone;
+use regops_rest::gateway::Node;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::sync::Mutex;
@@ -574,4 +576,189 @@ impl AutoDnsSim {
             ),
         )
     }
+}
+
+/// The XML gateway at `/autodns/gateway`: tasks 0103101 (create), 0103102 (update), 0103103
+/// (delete) and 0103104 (info), answered in the gateway's shapes (lower-case values,
+/// `execdate`, `registry_when_date`, local times without a zone, `<msg>` entries for errors).
+impl AutoDnsSim {
+    /// Serves one gateway request; answers the HTTP status and the XML answer.
+    pub fn gateway(&self, body: &[u8]) -> (u16, String) {
+        let root = match regops_http::xml::parse(body, "autodns") {
+            Ok(r) if r.name == "request" => r,
+            _ => {
+                return (
+                    400,
+                    gateway_error(
+                        "E0000",
+                        "The request is not a gateway request.",
+                        "EF00002",
+                        "Malformed XML.",
+                    ),
+                );
+            }
+        };
+        let user = root.text_at(&["auth", "user"]).unwrap_or("");
+        let password = root.text_at(&["auth", "password"]).unwrap_or("");
+        let context = root.text_at(&["auth", "context"]);
+        use base64::Engine;
+        let basic = format!(
+            "Basic {}",
+            base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"))
+        );
+        let code = root.text_at(&["task", "code"]).unwrap_or("");
+        let c = root.at(&["task", "cancelation"]);
+        let domain = c
+            .and_then(|c| c.text_at(&["domain"]))
+            .unwrap_or("")
+            .to_owned();
+        let upper = |name: &str| {
+            c.and_then(|c| c.text_at(&[name]))
+                .map(|t| t.to_ascii_uppercase())
+        };
+        let request = || {
+            let mut v = json!({
+                "domain": domain,
+                "type": upper("type").unwrap_or_default(),
+                "execution": upper("execdate").unwrap_or_default(),
+            });
+            if let Some(t) = c.and_then(|c| c.text_at(&["registry_when_date"])) {
+                if let regops_rest::wire::Time::Local(local) = regops_rest::wire::Time::parse(t) {
+                    v["registryWhen"] = json!(self.time(self.zone.to_utc(local)));
+                }
+            }
+            if let Some(d) = c.and_then(|c| c.text_at(&["disconnect"])) {
+                v["disconnect"] = json!(d == "1");
+            }
+            if let Some(g) = c.and_then(|c| c.text_at(&["gaining_registrar"])) {
+                v["gainingRegistrar"] = json!(g);
+            }
+            v.to_string().into_bytes()
+        };
+        let path = format!("/domain/{domain}/cancelation");
+        let (status, answer) = match code {
+            "0103101" => self.handle("POST", &path, Some(&basic), context, &request()),
+            "0103102" => self.handle("PUT", &path, Some(&basic), context, &request()),
+            "0103103" => self.handle("DELETE", &path, Some(&basic), context, b""),
+            "0103104" => self.handle("GET", &path, Some(&basic), context, b""),
+            other => {
+                return (
+                    400,
+                    gateway_error(
+                        "E0000",
+                        "Unknown task.",
+                        "EF00003",
+                        &format!("task {other} is not served by the sandbox"),
+                    ),
+                );
+            }
+        };
+        (status, self.gateway_answer(&answer))
+    }
+
+    /// The JSON API's answer, in the gateway's shapes.
+    fn gateway_answer(&self, answer: &str) -> String {
+        let v: Value = serde_json::from_str(answer).unwrap_or(json!({}));
+        let word = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).unwrap_or("").to_owned();
+        let status = v.get("status").cloned().unwrap_or(json!({}));
+        let kind = word(&status, "type").to_ascii_lowercase();
+        let mut data = Vec::new();
+        if let Some(c) = v
+            .get("data")
+            .and_then(Value::as_array)
+            .and_then(|d| d.first())
+        {
+            let local = |k: &str| match regops_rest::wire::Time::parse(&word(c, k)) {
+                regops_rest::wire::Time::At(t) => self
+                    .zone
+                    .to_local(t)
+                    .format("%Y-%m-%d %H:%M:%S")
+                    .to_string(),
+                _ => String::new(),
+            };
+            let mut children = vec![
+                Node::Text("execdate", word(c, "execution").to_ascii_lowercase()),
+                Node::Text("changed", local("updated")),
+                Node::Text("domain", word(c, "domain")),
+                Node::Text("type", word(c, "type")),
+                Node::Text("registry_when_date", local("registryWhen")),
+                Node::Text(
+                    "log_id",
+                    c.get("logId").map(|l| l.to_string()).unwrap_or_default(),
+                ),
+                Node::Text("created", local("created")),
+            ];
+            if let Some(d) = c.get("disconnect").and_then(Value::as_bool) {
+                children.push(Node::Text("disconnect", if d { "1" } else { "0" }.into()));
+            }
+            data.push(Node::Parent("cancelation", children));
+        }
+        let object = v.get("object").cloned().unwrap_or(json!({}));
+        if word(&object, "type") == "Job" {
+            data.push(Node::Parent(
+                "domain_job",
+                vec![Node::Parent(
+                    "job",
+                    vec![Node::Text("id", word(&object, "value"))],
+                )],
+            ));
+        }
+        let mut result = vec![Node::Parent("data", data)];
+        for m in v
+            .get("messages")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            result.push(Node::Parent(
+                "msg",
+                vec![
+                    Node::Text("code", word(m, "code")),
+                    Node::Text("text", word(m, "text")),
+                    Node::Text("type", word(m, "status").to_ascii_lowercase()),
+                ],
+            ));
+        }
+        result.push(Node::Parent(
+            "status",
+            vec![
+                Node::Text("code", word(&status, "code")),
+                Node::Text("text", word(&status, "text")),
+                Node::Text("type", kind),
+            ],
+        ));
+        write_gateway(vec![
+            Node::Parent("result", result),
+            Node::Text("stid", word(&v, "stid")),
+        ])
+    }
+}
+
+fn gateway_error(code: &str, text: &str, msg_code: &str, msg: &str) -> String {
+    write_gateway(vec![Node::Parent(
+        "result",
+        vec![
+            Node::Parent("data", vec![]),
+            Node::Parent(
+                "msg",
+                vec![
+                    Node::Text("code", msg_code.into()),
+                    Node::Text("text", msg.into()),
+                    Node::Text("type", "error".into()),
+                ],
+            ),
+            Node::Parent(
+                "status",
+                vec![
+                    Node::Text("code", code.into()),
+                    Node::Text("text", text.into()),
+                    Node::Text("type", "error".into()),
+                ],
+            ),
+        ],
+    )])
+}
+
+fn write_gateway(children: Vec<Node>) -> String {
+    regops_rest::gateway::document(Node::Parent("response", children))
 }

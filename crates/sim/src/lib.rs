@@ -7,7 +7,7 @@
 //!
 //! Protocols served: Gandi XML-RPC at `/xmlrpc/`, Netim SOAP 2.0 at `/netim/2.0/` (WSDL at
 //! `/netim/2.0/api.wsdl`), Route 53 Domains (AWS JSON 1.1, SigV4 checked) at `/route53/`, and
-//! AutoDNS's JSON API at `/autodns/v1/`.
+//! AutoDNS's JSON API at `/autodns/v1/` and XML gateway at `/autodns/gateway`.
 //!
 //! Admin endpoints: `GET /admin/calls` (the call counts as JSON), `POST /admin/faults` (a
 //! [`FaultRule`] as JSON), `DELETE /admin/faults`.
@@ -193,6 +193,7 @@ impl Sim {
             .route("/route53/", post(route53_json))
             .route("/route53", post(route53_json))
             .route("/autodns/v1/{*path}", axum::routing::any(autodns_json))
+            .route("/autodns/gateway", post(autodns_gateway))
             .route("/admin/calls", get(admin_calls))
             .route(
                 "/admin/faults",
@@ -230,6 +231,7 @@ impl Sim {
             "netim" => "/netim/2.0/",
             "route53" => "/route53/",
             "autodns" => "/autodns/v1",
+            "autodns-gateway" => "/autodns/gateway",
             "admin" => "/admin/",
             _ => "/",
         };
@@ -238,7 +240,7 @@ impl Sim {
 
     /// The protocols served, with their URLs.
     pub fn protocols(&self) -> Vec<(&'static str, String)> {
-        ["gandi", "netim", "route53", "autodns"]
+        ["gandi", "netim", "route53", "autodns", "autodns-gateway"]
             .into_iter()
             .map(|p| (p, self.url(p)))
             .collect()
@@ -541,6 +543,24 @@ async fn autodns_json(
         fault.as_ref(),
         StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
         JSON,
+        text,
+    )
+}
+
+async fn autodns_gateway(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
+    let task = regops_http::xml::parse(&body, "autodns")
+        .ok()
+        .and_then(|r| r.text_at(&["task", "code"]).map(str::to_owned))
+        .unwrap_or_else(|| "(undecodable)".to_owned());
+    let fault = match before_call(&shared, "autodns-gateway", &task, http_rate_limited).await {
+        Ok(f) => f,
+        Err(refused) => return refused,
+    };
+    let (status, text) = shared.autodns.gateway(&body);
+    faulty_body(
+        fault.as_ref(),
+        StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+        XML,
         text,
     )
 }
