@@ -36,6 +36,7 @@ pub mod error;
 pub mod filter;
 mod generated;
 pub mod id;
+pub mod journal;
 pub mod operation;
 pub mod page;
 pub mod rate;
@@ -46,6 +47,7 @@ pub mod status;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 pub mod time;
+pub mod tracker;
 pub mod value;
 pub mod wait;
 
@@ -61,6 +63,7 @@ pub use certificate::{
 pub use error::{Error, ErrorKind, Result};
 pub use filter::{OperationFilter, Sort, SortField, SortOrder, TargetMatch};
 pub use id::{CertificateId, OperationId};
+pub use journal::{Journal, JournalEntry, JournalRecord, MemoryJournal};
 pub use operation::{Operation, OperationError};
 pub use page::{Page, PageStream, PageToken};
 pub use rate::RateLimiter;
@@ -68,5 +71,6 @@ pub use retry::{Idempotency, RetryPolicy};
 pub use secret::{Redactor, Secret};
 pub use status::{ErrorClass, OperationStatus};
 pub use time::ServerTimeZone;
+pub use tracker::{Tracker, TrackerEvent, TrackerOptions};
 pub use value::{Extra, Value};
 pub use wait::{WaitEvent, WaitOptions, wait};

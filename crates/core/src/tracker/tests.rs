@@ -1,0 +1,218 @@
+use super::*;
+use crate::OperationStatus::*;
+use crate::journal::MemoryJournal;
+use crate::testing::{ScriptedBackend, Step, op};
+use futures::StreamExt;
+
+fn ms(n: u64) -> Duration {
+    Duration::from_millis(n)
+}
+
+fn options() -> TrackerOptions {
+    TrackerOptions::new().intervals(ms(100), ms(1600))
+}
+
+async fn finish_all(tracker: Tracker) -> Vec<TrackerEvent> {
+    tracker.run().collect().await
+}
+
+fn finished(events: &[TrackerEvent]) -> Vec<(String, Operation)> {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            TrackerEvent::Finished { account, operation } => {
+                Some((account.clone(), operation.clone()))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+#[tokio::test(start_paused = true)]
+async fn many_operations_are_read_in_batches() {
+    let backend = Arc::new(ScriptedBackend::batched());
+    for i in 0..250 {
+        let id = i.to_string();
+        backend.script(
+            &id,
+            vec![
+                op(&id, Pending, "WAIT"),
+                op(&id, InProgress, "RUN"),
+                op(&id, Succeeded, "DONE"),
+            ],
+        );
+    }
+    let mut t = Tracker::new(options());
+    t.add_account_with_rate("a", backend.clone(), None);
+    for i in 0..250 {
+        t.track("a", OperationId::new(i.to_string())).await.unwrap();
+    }
+    let events = finish_all(t).await;
+    assert_eq!(finished(&events).len(), 250);
+    // Three sweeps of three calls (100 + 100 + 50 ids), never one call per operation.
+    assert_eq!(backend.calls("refresh"), 9);
+    assert_eq!(backend.calls("operation"), 0);
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_rate_limit_holds_under_load() {
+    let backend = Arc::new(ScriptedBackend::new());
+    for i in 0..20 {
+        let id = i.to_string();
+        backend.script(
+            &id,
+            vec![op(&id, Pending, "WAIT"), op(&id, Succeeded, "DONE")],
+        );
+    }
+    let mut t = Tracker::new(options());
+    t.add_account_with_rate("a", backend.clone(), Some(5.0));
+    for i in 0..20 {
+        t.track("a", OperationId::new(i.to_string())).await.unwrap();
+    }
+    let events = finish_all(t).await;
+    assert_eq!(finished(&events).len(), 20);
+    let times = backend.call_times("operation");
+    assert_eq!(times.len(), 40);
+    // Five calls a second at most, in any window of a second (the bucket holds one).
+    for (i, start) in times.iter().enumerate() {
+        let within = times[i..]
+            .iter()
+            .filter(|t| **t - *start < Duration::from_secs(1))
+            .count();
+        assert!(within <= 5, "{within} calls within a second from call {i}");
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn unknown_statuses_are_kept_and_followed() {
+    let backend = Arc::new(ScriptedBackend::batched());
+    backend.script(
+        "1",
+        vec![
+            op("1", Unknown("PAUSED".into()), "PAUSED"),
+            op("1", Unknown("PAUSED".into()), "PAUSED"),
+            op("1", Succeeded, "DONE"),
+        ],
+    );
+    let journal = Arc::new(MemoryJournal::new());
+    let mut t = Tracker::new(options()).with_journal(journal.clone());
+    t.add_account("a", backend.clone());
+    t.track("a", OperationId::new("1")).await.unwrap();
+    let events = finish_all(t).await;
+    let changed: Vec<&Operation> = events
+        .iter()
+        .filter_map(|e| match e {
+            TrackerEvent::Changed { operation, .. } => Some(operation),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(changed.len(), 1, "the repeated unknown word is one change");
+    assert_eq!(changed[0].status, Unknown("PAUSED".into()));
+    assert_eq!(finished(&events)[0].1.status, Succeeded);
+    let history = journal.history("a", &OperationId::new("1")).await.unwrap();
+    let raws: Vec<&str> = history
+        .iter()
+        .map(|e| e.operation.raw_status.as_str())
+        .collect();
+    assert_eq!(raws, ["PAUSED", "DONE"]);
+}
+
+#[tokio::test(start_paused = true)]
+async fn intervals_grow_while_nothing_changes_and_shrink_after_a_change() {
+    let backend = Arc::new(ScriptedBackend::batched());
+    let mut steps: Vec<Step> = (0..5).map(|_| op("1", Pending, "WAIT")).collect();
+    steps.push(op("1", InProgress, "RUN"));
+    steps.push(op("1", InProgress, "RUN"));
+    steps.push(op("1", Succeeded, "DONE"));
+    backend.script("1", steps);
+    let mut t = Tracker::new(TrackerOptions::new().intervals(ms(100), ms(1000)));
+    t.add_account_with_rate("a", backend.clone(), None);
+    t.track("a", OperationId::new("1")).await.unwrap();
+    finish_all(t).await;
+    let times = backend.call_times("refresh");
+    let gaps: Vec<u128> = times
+        .windows(2)
+        .map(|w| (w[1] - w[0]).as_millis())
+        .collect();
+    // 100 after the first sighting, then x1.5 while unchanged (capped; tokio sleeps to the
+    // millisecond above), 100 after the change.
+    assert_eq!(gaps, [100, 150, 225, 338, 507, 100, 150], "{gaps:?}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_restarted_tracker_resumes_from_the_journal_without_duplicates() {
+    let backend = Arc::new(ScriptedBackend::batched());
+    for id in ["1", "2"] {
+        let mut steps: Vec<Step> = (0..6).map(|_| op(id, Pending, "WAIT")).collect();
+        steps.push(op(id, Succeeded, "DONE"));
+        backend.script(id, steps);
+    }
+    backend.script("3", vec![op("3", Failed, "ERROR")]);
+    let journal = Arc::new(MemoryJournal::new());
+
+    // The first process stops (deadline) with two operations still pending.
+    let mut first = Tracker::new(options().deadline(ms(250))).with_journal(journal.clone());
+    first.add_account("a", backend.clone());
+    for id in ["1", "2", "3"] {
+        first.track("a", OperationId::new(id)).await.unwrap();
+    }
+    let events = finish_all(first).await;
+    let timed_out = events
+        .iter()
+        .filter(|e| matches!(e, TrackerEvent::TimedOut { .. }))
+        .count();
+    assert_eq!(timed_out, 2);
+    assert_eq!(journal.unfinished().await.unwrap().len(), 2);
+
+    // The second resumes them from the journal, and only them.
+    let mut second = Tracker::new(options()).with_journal(journal.clone());
+    second.add_account("a", backend.clone());
+    let (resumed, missing) = second.resume().await.unwrap();
+    assert_eq!((resumed, missing.len()), (2, 0));
+    let events = finish_all(second).await;
+    assert_eq!(finished(&events).len(), 2);
+    assert!(journal.unfinished().await.unwrap().is_empty());
+    for id in ["1", "2", "3"] {
+        let h = journal.history("a", &OperationId::new(id)).await.unwrap();
+        assert!(
+            h.windows(2)
+                .all(|w| w[1].operation.changed_from(&w[0].operation)),
+            "{id}: {h:?}"
+        );
+        assert!(h.last().unwrap().operation.is_terminal());
+    }
+    // An account the tracker does not have is reported, not dropped.
+    journal
+        .track("elsewhere", &OperationId::new("9"))
+        .await
+        .unwrap();
+    let mut third = Tracker::new(options()).with_journal(journal.clone());
+    third.add_account("a", backend.clone());
+    assert_eq!(
+        third.resume().await.unwrap(),
+        (0, vec!["elsewhere".to_owned()])
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn unknown_ids_are_given_up_and_failures_retried() {
+    let backend = Arc::new(ScriptedBackend::batched());
+    backend.script(
+        "1",
+        vec![
+            Step::Fail(|| Error::transport(true, "reset")),
+            op("1", Succeeded, "DONE"),
+        ],
+    );
+    let mut t = Tracker::new(options());
+    t.add_account("a", backend.clone());
+    t.track("a", OperationId::new("1")).await.unwrap();
+    t.track("a", OperationId::new("nope")).await.unwrap();
+    assert!(
+        t.track("b", OperationId::new("1")).await.is_err(),
+        "no such account"
+    );
+    let events = finish_all(t).await;
+    assert_eq!(finished(&events).len(), 1);
+    assert!(events.iter().any(|e| matches!(e, TrackerEvent::GaveUp { id, error, .. } if id.as_str() == "nope" && error.is_not_found())));
+}
