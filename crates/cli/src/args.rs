@@ -42,10 +42,40 @@ pub enum Command {
     /// SSL certificates (Gandi and Netim accounts).
     #[command(subcommand)]
     Cert(CertCommand),
+    /// Follow operations to their end, recording every change in the journal.
+    Track(TrackArgs),
+    /// The recorded changes of an operation.
+    History(HistoryArgs),
     /// Run the sandbox registrar; prints each protocol's URL and a configuration for it.
     Sim(SimArgs),
     /// Start the sandbox in-process, submit work, and watch it finish (no account needed).
     Demo(DemoArgs),
+}
+
+/// `regops track` options.
+#[derive(Debug, Args)]
+pub struct TrackArgs {
+    /// The operations' ids (of the selected account).
+    pub ids: Vec<String>,
+    /// Follow everything the journal holds that has not ended, across accounts.
+    #[arg(long)]
+    pub resume: bool,
+    /// Give up after this long (e.g. 90s, 5m, 1h30m); the journal keeps what is left.
+    #[arg(long, value_name = "DURATION")]
+    pub timeout: Option<String>,
+    /// The journal file (default: $REGOPS_JOURNAL, else $XDG_DATA_HOME/regops/journal.sqlite3).
+    #[arg(long, value_name = "FILE")]
+    pub journal: Option<PathBuf>,
+}
+
+/// `regops history` options.
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// The operation's id (of the selected account).
+    pub id: String,
+    /// The journal file (default: $REGOPS_JOURNAL, else $XDG_DATA_HOME/regops/journal.sqlite3).
+    #[arg(long, value_name = "FILE")]
+    pub journal: Option<PathBuf>,
 }
 
 /// `regops sim` options.

@@ -35,19 +35,34 @@ async fn run(cli: Cli, out: &mut dyn Write) -> Result<Exit, CliError> {
         other => other,
     };
     let config = config::load(cli.config.as_deref())?;
+    // The journal commands pick their accounts themselves (`track --resume` may need several).
+    let command = match command {
+        Command::Track(args) => {
+            return commands::track::track(&config, cli.account.as_deref(), args, cli.json, out)
+                .await;
+        }
+        Command::History(args) => {
+            return commands::track::history(&config, cli.account.as_deref(), args, cli.json, out)
+                .await;
+        }
+        other => other,
+    };
     let account = config.select(cli.account.as_deref())?;
-    let backend = providers::connect(account)?;
+    let backend: std::sync::Arc<dyn regops_core::Backend> = providers::connect(account)?.into();
     let mut ctx = Ctx {
         account: &account.name,
         backend: &*backend,
+        shared: backend.clone(),
         json: cli.json,
         out,
     };
     match command {
-        Command::Sim(_) | Command::Demo(_) => unreachable!("handled above"),
         Command::Ops(cmd) => commands::ops::run(&mut ctx, cmd).await,
         Command::Domain(cmd) => commands::domain::run(&mut ctx, cmd).await,
         Command::Cert(cmd) => commands::cert::run(&mut ctx, cmd).await,
+        Command::Sim(_) | Command::Demo(_) | Command::Track(_) | Command::History(_) => Err(
+            CliError::usage("this command takes no account (it was dispatched above)"),
+        ),
     }
 }
 

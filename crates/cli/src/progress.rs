@@ -1,14 +1,13 @@
 //! Progress of waits on stderr: one bar per operation on a terminal, plain lines otherwise.
 
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
-use regops_core::{Error, Operation, OperationId, OperationStatus};
+use regops_core::{Error, Operation, OperationStatus};
 use std::io::IsTerminal;
 use std::time::Duration;
 
 /// The progress display of a set of waits.
 pub struct Progress {
     multi: Option<MultiProgress>,
-    account: String,
 }
 
 /// The progress of one operation.
@@ -62,19 +61,11 @@ pub fn describe(op: &Operation) -> String {
 
 impl Progress {
     /// Bars when stderr is a terminal, plain lines otherwise.
-    pub fn new(account: &str) -> Self {
+    pub fn new() -> Self {
         let multi = std::io::stderr()
             .is_terminal()
             .then(|| MultiProgress::with_draw_target(ProgressDrawTarget::stderr()));
-        Progress {
-            multi,
-            account: account.to_owned(),
-        }
-    }
-
-    /// Adds an operation.
-    pub fn add(&self, id: &OperationId) -> Bar {
-        self.add_labelled(format!("{} {id}", self.account))
+        Progress { multi }
     }
 
     /// Adds a line with its own label.

@@ -269,7 +269,7 @@ pub async fn demo(args: DemoArgs, json: bool, out: &mut dyn Write) -> Result<Exi
     let accounts = accounts(&sim)?;
     let tracked = submit(&sim, &accounts).await?;
 
-    let progress = Progress::new("demo");
+    let progress = Progress::new();
     let follows = tracked.iter().map(|t| {
         let bar = progress.add_labelled(format!("{:<8} {}", t.account, t.id));
         let opts = WaitOptions::new()

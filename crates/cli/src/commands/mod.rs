@@ -4,6 +4,7 @@ pub mod cert;
 pub mod demo;
 pub mod domain;
 pub mod ops;
+pub mod track;
 
 use crate::exit::CliError;
 use regops_core::Backend;
@@ -15,6 +16,8 @@ pub struct Ctx<'a> {
     pub account: &'a str,
     /// The account's backend.
     pub backend: &'a dyn Backend,
+    /// The same backend, shared (for the tracker).
+    pub shared: std::sync::Arc<dyn Backend>,
     /// Whether to print JSON.
     pub json: bool,
     /// Where results go (stdout).

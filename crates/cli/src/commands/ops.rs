@@ -4,7 +4,6 @@ use super::{Ctx, io};
 use crate::args::{ListArgs, OpsCommand, StatusArg, WaitArgs};
 use crate::exit::{CliError, Exit};
 use crate::output::{self, OperationJson};
-use crate::progress::Progress;
 use futures::StreamExt;
 use regops_core::{
     Operation, OperationFilter, OperationId, OperationStatus, RelaunchParams, Sort, WaitEvent,
@@ -141,59 +140,16 @@ pub(crate) async fn follow(
 }
 
 async fn wait_all(ctx: &mut Ctx<'_>, args: WaitArgs) -> Result<Exit, CliError> {
-    let mut opts = WaitOptions::new();
-    if let Some(t) = &args.timeout {
-        opts = opts.timeout(crate::parse::duration(t).map_err(CliError::usage)?);
+    let mut tracker = regops_core::Tracker::new(super::track::options(args.timeout.as_deref())?);
+    tracker.add_account(ctx.account, ctx.shared.clone());
+    let mut followed = Vec::new();
+    for id in &args.ids {
+        let id = OperationId::new(id.trim());
+        tracker
+            .track(ctx.account, id.clone())
+            .await
+            .map_err(|e| CliError::api(e.message().to_owned()))?;
+        followed.push((ctx.account.to_owned(), id));
     }
-    let progress = Progress::new(ctx.account);
-    let backend = ctx.backend;
-    let waits = args.ids.iter().map(|id| {
-        let id = OperationId::new(id.clone());
-        let bar = progress.add(&id);
-        let opts = opts.clone();
-        async move {
-            let ending = follow(backend, id.clone(), opts, &bar).await;
-            (id, ending)
-        }
-    });
-    let endings = futures::future::join_all(waits).await;
-    progress.clear();
-
-    let mut finals = Vec::new();
-    let mut errors = Vec::new();
-    let mut timed_out = Vec::new();
-    for (id, ending) in endings {
-        match ending {
-            Ending::Terminal(op) => finals.push(op),
-            Ending::Deadline(op) => {
-                timed_out.push(id.to_string());
-                if let Some(op) = op {
-                    finals.push(op);
-                }
-            }
-            Ending::Error(e) => errors.push(format!("{id}: {e}")),
-        }
-    }
-    print_many(ctx, &finals)?;
-    if !errors.is_empty() {
-        return Err(CliError::api(errors.join("; ")));
-    }
-    if !timed_out.is_empty() {
-        eprintln!(
-            "regops: timed out: still not finished: {}",
-            timed_out.join(", ")
-        );
-        return Ok(Exit::Timeout);
-    }
-    let unsuccessful = finals.iter().any(|o| {
-        matches!(
-            o.status,
-            OperationStatus::Failed | OperationStatus::Cancelled
-        )
-    });
-    Ok(if unsuccessful {
-        Exit::OperationFailed
-    } else {
-        Exit::Success
-    })
+    super::track::follow(tracker, &followed, ctx.json, ctx.out).await
 }

@@ -14,6 +14,8 @@ fn command(dir: &Path) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_regops"));
     c.current_dir(dir)
         .env_remove("REGOPS_CONFIG")
+        .env_remove("REGOPS_JOURNAL")
+        .env("XDG_DATA_HOME", dir.join("regops-cli-test-data"))
         .env_remove("RUST_LOG")
         .env("XDG_CONFIG_HOME", dir.join("regops-cli-test-no-config"));
     c
@@ -262,5 +264,149 @@ fn the_sandbox_configuration_works_for_every_account() {
     );
     assert_eq!(out.status.code(), Some(2));
     assert!(error_line(&out).contains("REGOPS_SANDBOX_AUTODNS_PASSWORD"));
+    drop(sim);
+}
+
+#[test]
+fn track_survives_a_kill_and_resumes_from_the_journal() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let sim = runtime
+        .block_on(regops_sim::Sim::start(
+            regops_sim::SimConfig::default().speed(4.0).seed(7),
+        ))
+        .unwrap();
+    let dir = tempdir();
+    let cfg = dir.join("regops.toml");
+    std::fs::write(&cfg, sim.config_toml()).unwrap();
+    let cfg = cfg.to_string_lossy().into_owned();
+    let journal = dir.join("journal.sqlite3");
+    let journal_arg = journal.to_string_lossy().into_owned();
+    let exports = sim.secret_exports();
+    let envs: Vec<(&str, &str)> = exports.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let ids: Vec<String> = (0..4)
+        .map(|i| {
+            sim.gandi()
+                .submit("domain_create", &format!("kill{i}.example"))
+                .to_string()
+        })
+        .collect();
+
+    // The first run is killed in the middle.
+    let mut first = command(&std::env::temp_dir())
+        .args([
+            "--config",
+            &cfg,
+            "--account",
+            "gandi",
+            "track",
+            "--journal",
+            &journal_arg,
+        ])
+        .args(&ids)
+        .envs(envs.iter().copied())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    first.kill().unwrap();
+    first.wait().unwrap();
+    let j = regops_journal::SqliteJournal::open(&journal).unwrap();
+    let unfinished = runtime
+        .block_on(regops_core::Journal::unfinished(&j))
+        .unwrap();
+    assert_eq!(unfinished.len(), 4, "nothing was lost: {unfinished:?}");
+    assert!(
+        unfinished.iter().all(|r| r.last.is_some()),
+        "states were recorded before the kill"
+    );
+
+    // The second resumes from the journal and follows every one to its end.
+    let out = regops(
+        &[
+            "--config",
+            &cfg,
+            "--json",
+            "track",
+            "--resume",
+            "--journal",
+            &journal_arg,
+        ],
+        &envs,
+    );
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{}", stderr(&out));
+    let finals = json(&out);
+    let finals = finals.as_array().unwrap();
+    assert_eq!(finals.len(), 4, "{finals:?}");
+    for op in finals {
+        assert_eq!(op["account"], "gandi");
+        assert!(
+            ["succeeded", "failed", "cancelled"].contains(&op["status"].as_str().unwrap()),
+            "{op}"
+        );
+    }
+    assert!(
+        runtime
+            .block_on(regops_core::Journal::unfinished(&j))
+            .unwrap()
+            .is_empty()
+    );
+    // Every change once, in order, ending terminal; none twice in a row.
+    for id in &ids {
+        let h = runtime
+            .block_on(regops_core::Journal::history(
+                &j,
+                "gandi",
+                &regops_core::OperationId::new(id.as_str()),
+            ))
+            .unwrap();
+        assert!(
+            h.windows(2)
+                .all(|w| w[1].operation.changed_from(&w[0].operation)),
+            "{h:?}"
+        );
+        assert!(h.last().unwrap().operation.is_terminal());
+    }
+    // Batched: the tracker read them with operation.list, never one operation.info each.
+    assert_eq!(sim.calls("gandi", "operation.info"), 0);
+    assert!(sim.calls("gandi", "operation.list") > 0);
+
+    // history prints what was recorded; a resume with nothing left says so and exits 0.
+    let out = regops(
+        &[
+            "--config",
+            &cfg,
+            "--account",
+            "gandi",
+            "--json",
+            "history",
+            &ids[0],
+            "--journal",
+            &journal_arg,
+        ],
+        &envs,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let h = json(&out);
+    assert!(h.as_array().unwrap().len() >= 2, "{h}");
+    assert!(h[0]["observed_at"].is_string() && h[0]["operation"]["id"] == ids[0].as_str());
+    let out = regops(
+        &[
+            "--config",
+            &cfg,
+            "track",
+            "--resume",
+            "--journal",
+            &journal_arg,
+        ],
+        &envs,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).contains("nothing to resume"));
+    let out = regops(
+        &["--config", &cfg, "track", "--journal", &journal_arg],
+        &envs,
+    );
+    assert_eq!(out.status.code(), Some(2), "ids or --resume");
     drop(sim);
 }

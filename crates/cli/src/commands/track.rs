@@ -1,0 +1,270 @@
+//! `regops track ID...`, `regops track --resume`, `regops history ID`, and the following of
+//! operations that `ops wait` shares with them: the tracker, one progress line per operation,
+//! the final states on stdout and the exit code of DESIGN section 5.
+
+use crate::args::{HistoryArgs, TrackArgs};
+use crate::commands::io;
+use crate::config::Config;
+use crate::exit::{CliError, Exit};
+use crate::output::{self, OperationJson};
+use crate::progress::Progress;
+use regops_core::{
+    Backend, Journal, Operation, OperationId, OperationStatus, Tracker, TrackerEvent,
+    TrackerOptions,
+};
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The tracker options of the command line: reads between 1 s and 60 s apart, and the
+/// `--timeout` when given.
+pub(crate) fn options(timeout: Option<&str>) -> Result<TrackerOptions, CliError> {
+    let mut o = TrackerOptions::new().intervals(Duration::from_secs(1), Duration::from_secs(60));
+    if let Some(t) = timeout {
+        o = o.deadline(crate::parse::duration(t).map_err(CliError::usage)?);
+    }
+    Ok(o)
+}
+
+/// Runs `tracker` (following `followed`, in that order) with one progress line each, prints
+/// the final states, and answers the exit code: 4 when something timed out, 3 when something
+/// was given up, 1 when something failed or was cancelled, 0 otherwise.
+pub(crate) async fn follow(
+    tracker: Tracker,
+    followed: &[(String, OperationId)],
+    json: bool,
+    out: &mut dyn Write,
+) -> Result<Exit, CliError> {
+    use futures::StreamExt;
+    let progress = Progress::new();
+    let bars: BTreeMap<(String, OperationId), _> = followed
+        .iter()
+        .map(|(account, id)| {
+            let bar = progress.add_labelled(format!("{account} {id}"));
+            ((account.clone(), id.clone()), bar)
+        })
+        .collect();
+    let mut finals: BTreeMap<(String, OperationId), Operation> = BTreeMap::new();
+    let mut timed_out = Vec::new();
+    let mut given_up = Vec::new();
+    let mut events = tracker.run();
+    while let Some(event) = events.next().await {
+        match event {
+            TrackerEvent::Changed { account, operation } => {
+                if let Some(bar) = bars.get(&(account.clone(), operation.id.clone())) {
+                    bar.update(&operation);
+                }
+                finals.insert((account, operation.id.clone()), operation);
+            }
+            TrackerEvent::Finished { account, operation } => {
+                if let Some(bar) = bars.get(&(account.clone(), operation.id.clone())) {
+                    bar.finish(&operation);
+                }
+                finals.insert((account, operation.id.clone()), operation);
+            }
+            TrackerEvent::Retrying {
+                account,
+                error,
+                retry_in,
+            } => {
+                for ((a, id), bar) in &bars {
+                    if *a == account
+                        && !finals
+                            .get(&(a.clone(), id.clone()))
+                            .is_some_and(Operation::is_terminal)
+                    {
+                        bar.retrying(&error, retry_in);
+                    }
+                }
+            }
+            TrackerEvent::GaveUp { account, id, error } => {
+                if let Some(bar) = bars.get(&(account.clone(), id.clone())) {
+                    bar.failed(&error);
+                }
+                given_up.push(format!("{account} {id}: {error}"));
+            }
+            TrackerEvent::TimedOut { account, id, .. } => {
+                if let Some(bar) = bars.get(&(account.clone(), id.clone())) {
+                    bar.deadline();
+                }
+                timed_out.push(format!("{account} {id}"));
+            }
+            _ => {}
+        }
+    }
+    progress.clear();
+
+    let ordered: Vec<(&String, &Operation)> = followed
+        .iter()
+        .filter_map(|(a, id)| finals.get(&(a.clone(), id.clone())).map(|op| (a, op)))
+        .collect();
+    if json {
+        let v: Vec<OperationJson> = ordered
+            .iter()
+            .map(|(a, op)| OperationJson::new(a, op))
+            .collect();
+        output::write_json(out, &v).map_err(io)?;
+    } else {
+        let ops: Vec<Operation> = ordered.iter().map(|(_, op)| (*op).clone()).collect();
+        output::operations_table(out, &ops).map_err(io)?;
+    }
+    if !given_up.is_empty() {
+        return Err(CliError::api(given_up.join("; ")));
+    }
+    if !timed_out.is_empty() {
+        eprintln!(
+            "regops: timed out: still not finished: {}",
+            timed_out.join(", ")
+        );
+        return Ok(Exit::Timeout);
+    }
+    let unsuccessful = ordered.iter().any(|(_, o)| {
+        matches!(
+            o.status,
+            OperationStatus::Failed | OperationStatus::Cancelled
+        )
+    });
+    Ok(if unsuccessful {
+        Exit::OperationFailed
+    } else {
+        Exit::Success
+    })
+}
+
+fn open_journal(
+    args_path: Option<&std::path::Path>,
+) -> Result<regops_journal::SqliteJournal, CliError> {
+    let path = match args_path {
+        Some(p) => p.to_owned(),
+        None => {
+            regops_journal::default_path().map_err(|e| CliError::usage(e.message().to_owned()))?
+        }
+    };
+    regops_journal::SqliteJournal::open(&path)
+        .map_err(|e| CliError::api(format!("{}: {}", path.display(), e.message())))
+}
+
+/// `regops track`.
+pub async fn track(
+    config: &Config,
+    selected: Option<&str>,
+    args: TrackArgs,
+    json: bool,
+    out: &mut dyn Write,
+) -> Result<Exit, CliError> {
+    if args.resume != args.ids.is_empty() {
+        return Err(CliError::usage(
+            "track takes operation ids, or --resume (to follow everything the journal holds that has not ended), not both",
+        ));
+    }
+    let journal = Arc::new(open_journal(args.journal.as_deref())?);
+    let mut tracker = Tracker::new(options(args.timeout.as_deref())?)
+        .with_journal(journal.clone() as Arc<dyn Journal>);
+    let mut followed = Vec::new();
+    if args.resume {
+        let unfinished = journal
+            .unfinished()
+            .await
+            .map_err(|e| CliError::api(e.message().to_owned()))?;
+        let mut missing = Vec::new();
+        for record in &unfinished {
+            if !tracker.has_account(&record.account) {
+                match config.accounts.get(&record.account) {
+                    Some(account) => {
+                        let backend: Arc<dyn Backend> = crate::providers::connect(account)?.into();
+                        tracker.add_account(record.account.clone(), backend);
+                    }
+                    None => {
+                        if !missing.contains(&record.account) {
+                            missing.push(record.account.clone());
+                        }
+                        continue;
+                    }
+                }
+            }
+            followed.push((record.account.clone(), record.id.clone()));
+        }
+        tracker
+            .resume()
+            .await
+            .map_err(|e| CliError::api(e.message().to_owned()))?;
+        if !missing.is_empty() {
+            eprintln!(
+                "regops: the journal holds operations of accounts this configuration does not have (left as they are): {}",
+                missing.join(", ")
+            );
+        }
+        if followed.is_empty() {
+            eprintln!("regops: nothing to resume: every operation in the journal has ended");
+        }
+    } else {
+        let account = config.select(selected)?;
+        let backend: Arc<dyn Backend> = crate::providers::connect(account)?.into();
+        tracker.add_account(account.name.clone(), backend);
+        for id in &args.ids {
+            let id = OperationId::new(id.trim());
+            tracker
+                .track(&account.name, id.clone())
+                .await
+                .map_err(|e| CliError::api(e.message().to_owned()))?;
+            followed.push((account.name.clone(), id));
+        }
+    }
+    follow(tracker, &followed, json, out).await
+}
+
+/// `regops history`.
+pub async fn history(
+    config: &Config,
+    selected: Option<&str>,
+    args: HistoryArgs,
+    json: bool,
+    out: &mut dyn Write,
+) -> Result<Exit, CliError> {
+    let account = config.select(selected)?;
+    let journal = open_journal(args.journal.as_deref())?;
+    let id = OperationId::new(args.id.trim());
+    let entries = journal
+        .history(&account.name, &id)
+        .await
+        .map_err(|e| CliError::api(e.message().to_owned()))?;
+    if entries.is_empty() {
+        return Err(CliError::api(format!(
+            "the journal has no record of {} {id}",
+            account.name
+        )));
+    }
+    if json {
+        #[derive(serde::Serialize)]
+        struct Entry<'a> {
+            observed_at: String,
+            operation: OperationJson<'a>,
+        }
+        let v: Vec<Entry> = entries
+            .iter()
+            .map(|e| Entry {
+                observed_at: e
+                    .observed_at
+                    .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                operation: OperationJson::new(&account.name, &e.operation),
+            })
+            .collect();
+        output::write_json(out, &v).map_err(io)?;
+    } else {
+        let rows: Vec<Vec<String>> = entries
+            .iter()
+            .map(|e| {
+                vec![
+                    e.observed_at
+                        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                    e.operation.status.as_str().to_owned(),
+                    e.operation.raw_status.clone(),
+                    e.operation.message.clone().unwrap_or_default(),
+                ]
+            })
+            .collect();
+        output::write_table(out, &["OBSERVED", "STATUS", "RAW", "MESSAGE"], &rows).map_err(io)?;
+    }
+    Ok(Exit::Success)
+}
