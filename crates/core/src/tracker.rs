@@ -6,7 +6,9 @@
 //! chunks of the backend's [`max_batch`](crate::Capabilities::max_batch), and paces those calls
 //! with a token bucket per account. An operation is due again after an interval that starts
 //! short, grows while nothing changes, shrinks back after a change, and follows the provider's
-//! `eta` (or the date a scheduled operation waits for) within the bounds. Every observed state
+//! `eta` (or the date a scheduled operation waits for) within the bounds. When a call is made,
+//! it also takes the operations due within half their interval, so that batches fill up rather
+//! than one call going out for each operation as it falls due. Every observed state
 //! goes to the [`Journal`] first, then out as a [`TrackerEvent`]; an operation leaves the
 //! tracker on a terminal status. An [`Unknown`](crate::OperationStatus::Unknown) status is not
 //! terminal: it is followed like any other.
@@ -323,13 +325,19 @@ impl Sweep {
                 }
                 return;
             }
-            let due: Vec<OperationId> = self
-                .account
-                .ops
-                .iter()
-                .filter(|(_, f)| f.due <= now)
-                .map(|(id, _)| id.clone())
-                .collect();
+            // When a call is made anyway, it also reads the operations due within half their
+            // interval: batches fill up instead of one call per operation falling due.
+            let any_due = self.account.ops.values().any(|f| f.due <= now);
+            let due: Vec<OperationId> = if any_due {
+                self.account
+                    .ops
+                    .iter()
+                    .filter(|(_, f)| f.due <= now + f.interval / 2)
+                    .map(|(id, _)| id.clone())
+                    .collect()
+            } else {
+                Vec::new()
+            };
             for chunk in due.chunks(batch) {
                 if let Some(limiter) = &self.account.limiter {
                     for _ in 0..chunk.len().div_ceil(per_call) {

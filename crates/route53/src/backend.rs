@@ -85,7 +85,9 @@ impl Backend for Route53Backend {
         c.pagination = Pagination::Marker;
         c.max_page_size = Some(convert::MAX_PAGE_SIZE);
         c.batch_refresh = true;
-        c.max_batch = Some(1000);
+        // One refresh lists the pages once for all its ids: the larger the batch, the fewer
+        // calls per operation.
+        c.max_batch = Some(10_000);
         c.rate_limit_per_second = Some(RATE_LIMIT_PER_SECOND);
         c
     }

@@ -77,6 +77,8 @@ impl Backend for NetimBackend {
         let mut c = Capabilities::default();
         c.list = true;
         c.batch_refresh = true;
+        // One queryOpePending answers for every pending operation of the account.
+        c.max_batch = Some(100_000);
         c.cancel = true;
         c
     }
