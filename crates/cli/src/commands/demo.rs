@@ -5,13 +5,13 @@
 
 use crate::args::{DemoArgs, SimArgs};
 use crate::commands::io;
-use crate::commands::ops::{Ending, follow};
 use crate::exit::{CliError, Exit};
 use crate::output::{OperationJson, write_json, write_table};
 use crate::progress::Progress;
+use futures::StreamExt;
 use regops_core::{
     Backend, CancelKind, CancelRequest, CertificateOrder, DcvMethod, Execution, Operation,
-    OperationId, Secret, WaitOptions,
+    OperationId, Secret, Tracker, TrackerEvent, TrackerOptions,
 };
 use regops_rest::{AutoDnsBackend, AutoDnsClient};
 use regops_route53::generated::{ContactDetail, RegisterDomainRequest};
@@ -19,10 +19,12 @@ use regops_route53::{Credentials, Route53Backend, Route53Client};
 use regops_sim::{Sim, SimConfig};
 use regops_soap::{NetimBackend, NetimClient};
 use regops_xmlrpc::{GandiBackend, GandiClient};
+use std::collections::BTreeMap;
 use std::io::Write;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-/// How long the demo lets its operations run before giving up (they take about 15 s).
+/// How long the demo lets its operations run before giving up (they take about 10 s).
 const DEMO_DEADLINE: Duration = Duration::from_secs(50);
 
 fn sim_config(seed: u64, speed: f64) -> SimConfig {
@@ -30,21 +32,23 @@ fn sim_config(seed: u64, speed: f64) -> SimConfig {
 }
 
 /// One operation the demo shows.
-struct Tracked<'a> {
+struct Tracked {
     account: &'static str,
-    backend: &'a dyn Backend,
     id: OperationId,
     /// Waiting for a date weeks away (a cancelation at expiry): shown, not followed.
     scheduled: Option<Operation>,
     started: Instant,
 }
 
+/// How an operation's following ended: its last state, when, and what went wrong.
+type Ended = (Option<Operation>, Instant, Option<String>);
+
 /// The backends of the demo's four accounts, all at the sandbox.
 struct Accounts {
-    gandi: GandiBackend,
-    netim: NetimBackend,
-    route53: Route53Backend,
-    autodns: AutoDnsBackend,
+    gandi: Arc<GandiBackend>,
+    netim: Arc<NetimBackend>,
+    route53: Arc<Route53Backend>,
+    autodns: Arc<AutoDnsBackend>,
 }
 
 fn accounts(sim: &Sim) -> Result<Accounts, CliError> {
@@ -76,10 +80,10 @@ fn accounts(sim: &Sim) -> Result<Accounts, CliError> {
     .build()
     .map_err(|e| built("autodns", e))?;
     Ok(Accounts {
-        gandi: GandiBackend::new(gandi),
-        netim: NetimBackend::new(netim),
-        route53: Route53Backend::new(route53),
-        autodns: AutoDnsBackend::new(autodns),
+        gandi: Arc::new(GandiBackend::new(gandi)),
+        netim: Arc::new(NetimBackend::new(netim)),
+        route53: Arc::new(Route53Backend::new(route53)),
+        autodns: Arc::new(AutoDnsBackend::new(autodns)),
     })
 }
 
@@ -102,11 +106,10 @@ fn contact() -> ContactDetail {
 }
 
 /// Submits the demo's work on the four accounts; answers what to show.
-async fn submit<'a>(sim: &Sim, a: &'a Accounts) -> Result<Vec<Tracked<'a>>, CliError> {
+async fn submit(sim: &Sim, a: &Accounts) -> Result<Vec<Tracked>, CliError> {
     let mut tracked = Vec::new();
-    let track = |account: &'static str, backend: &'a dyn Backend, id: OperationId| Tracked {
+    let track = |account: &'static str, id: OperationId| Tracked {
         account,
-        backend,
         id,
         scheduled: None,
         started: Instant::now(),
@@ -133,7 +136,7 @@ async fn submit<'a>(sim: &Sim, a: &'a Accounts) -> Result<Vec<Tracked<'a>>, CliE
             .order_certificate(&order)
             .await
             .map_err(|e| failed("gandi", &format!("ordering {cn}"), e))?;
-        tracked.push(track("gandi", &a.gandi, op.id));
+        tracked.push(track("gandi", op.id));
     }
     for (kind, domain) in [
         ("domain_renew", "shop-demo.example"),
@@ -141,7 +144,7 @@ async fn submit<'a>(sim: &Sim, a: &'a Accounts) -> Result<Vec<Tracked<'a>>, CliE
         ("domain_create", "typo-demo.example"),
     ] {
         let id = sim.gandi().submit(kind, domain).to_string();
-        tracked.push(track("gandi", &a.gandi, OperationId::new(id)));
+        tracked.push(track("gandi", OperationId::new(id)));
     }
     // Withdraw the last one: a cancelation through the API, sent once.
     let withdrawn = tracked.last().map(|t| t.id.clone()).expect("submitted");
@@ -160,16 +163,16 @@ async fn submit<'a>(sim: &Sim, a: &'a Accounts) -> Result<Vec<Tracked<'a>>, CliE
         .order_certificate(&order)
         .await
         .map_err(|e| failed("netim", "ordering a certificate", e))?;
-    tracked.push(track("netim", &a.netim, op.id));
+    tracked.push(track("netim", op.id));
     for (kind, domain) in [
         ("domainCreate", "boulangerie-demo.example"),
         ("domainTransferIn", "fleuriste-demo.example"),
     ] {
         let id = sim.netim().submit(kind, domain).to_string();
-        tracked.push(track("netim", &a.netim, OperationId::new(id)));
+        tracked.push(track("netim", OperationId::new(id)));
     }
     // The pending list says what each works on (queryOpe does not): read it once.
-    regops_core::collect_operations(&a.netim, &regops_core::OperationFilter::new(), None)
+    regops_core::collect_operations(&*a.netim, &regops_core::OperationFilter::new(), None)
         .await
         .map_err(|e| failed("netim", "listing pending operations", e))?;
 
@@ -183,24 +186,24 @@ async fn submit<'a>(sim: &Sim, a: &'a Accounts) -> Result<Vec<Tracked<'a>>, CliE
             .register_domain(&request)
             .await
             .map_err(|e| failed("route53", &format!("registering {domain}"), e))?;
-        tracked.push(track("route53", &a.route53, op.id));
+        tracked.push(track("route53", op.id));
     }
     let delete = CancelRequest::new(CancelKind::Delete, Execution::Now);
-    let op = cancel_domain(&a.route53, "legacy-demo.example", &delete)
+    let op = cancel_domain(&*a.route53, "legacy-demo.example", &delete)
         .await
         .map_err(|e| failed("route53", "deleting legacy-demo.example", e))?;
-    tracked.push(track("route53", &a.route53, op.id));
+    tracked.push(track("route53", op.id));
 
     // AutoDNS: a cancelation now (a job to follow) and one at expiry (scheduled).
-    let op = cancel_domain(&a.autodns, "old-shop-demo.example", &delete)
+    let op = cancel_domain(&*a.autodns, "old-shop-demo.example", &delete)
         .await
         .map_err(|e| failed("autodns", "cancelling old-shop-demo.example", e))?;
-    tracked.push(track("autodns", &a.autodns, op.id));
+    tracked.push(track("autodns", op.id));
     let at_expiry = CancelRequest::new(CancelKind::Delete, Execution::Expire);
-    let op = cancel_domain(&a.autodns, "old-garage-demo.example", &at_expiry)
+    let op = cancel_domain(&*a.autodns, "old-garage-demo.example", &at_expiry)
         .await
         .map_err(|e| failed("autodns", "cancelling old-garage-demo.example", e))?;
-    let mut t = track("autodns", &a.autodns, op.id.clone());
+    let mut t = track("autodns", op.id.clone());
     t.scheduled = Some(op);
     tracked.push(t);
     Ok(tracked)
@@ -269,27 +272,98 @@ pub async fn demo(args: DemoArgs, json: bool, out: &mut dyn Write) -> Result<Exi
     let accounts = accounts(&sim)?;
     let tracked = submit(&sim, &accounts).await?;
 
+    // Everything is followed by one tracker: batched reads per account, paced per provider.
+    let mut tracker = Tracker::new(
+        TrackerOptions::new()
+            .intervals(Duration::from_millis(500), Duration::from_secs(2))
+            .deadline(DEMO_DEADLINE),
+    );
+    let shared: [(&str, Arc<dyn Backend>); 4] = [
+        ("gandi", accounts.gandi.clone()),
+        ("netim", accounts.netim.clone()),
+        ("route53", accounts.route53.clone()),
+        ("autodns", accounts.autodns.clone()),
+    ];
+    for (name, backend) in shared {
+        tracker.add_account(name, backend);
+    }
     let progress = Progress::new();
-    let follows = tracked.iter().map(|t| {
+    let mut bars = BTreeMap::new();
+    let mut ended: BTreeMap<(&str, OperationId), Ended> = BTreeMap::new();
+    for t in &tracked {
         let bar = progress.add_labelled(format!("{:<8} {}", t.account, t.id));
-        let opts = WaitOptions::new()
-            .timeout(DEMO_DEADLINE)
-            .intervals(Duration::from_millis(500), Duration::from_secs(2));
-        async move {
-            if let Some(op) = &t.scheduled {
+        match &t.scheduled {
+            Some(op) => {
                 bar.finish(op);
-                return (t, Some(op.clone()), t.started.elapsed(), None);
+                ended.insert(
+                    (t.account, t.id.clone()),
+                    (Some(op.clone()), t.started, None),
+                );
             }
-            let (op, problem) = match follow(t.backend, t.id.clone(), opts, &bar).await {
-                Ending::Terminal(op) => (Some(op), None),
-                Ending::Deadline(op) => (op, Some("timed out".to_owned())),
-                Ending::Error(e) => (None, Some(e.to_string())),
-            };
-            (t, op, t.started.elapsed(), problem)
+            None => tracker
+                .track(t.account, t.id.clone())
+                .await
+                .map_err(|e| CliError::api(e.to_string()))?,
         }
-    });
-    let results = futures::future::join_all(follows).await;
+        bars.insert((t.account, t.id.clone()), bar);
+    }
+    let account_of = |name: &str| {
+        ["gandi", "netim", "route53", "autodns"]
+            .into_iter()
+            .find(|a| *a == name)
+    };
+    let mut events = tracker.run();
+    while let Some(event) = events.next().await {
+        match event {
+            TrackerEvent::Changed { account, operation } => {
+                if let Some(bar) =
+                    account_of(&account).and_then(|a| bars.get(&(a, operation.id.clone())))
+                {
+                    bar.update(&operation);
+                }
+            }
+            TrackerEvent::Finished { account, operation } => {
+                if let Some(a) = account_of(&account) {
+                    if let Some(bar) = bars.get(&(a, operation.id.clone())) {
+                        bar.finish(&operation);
+                    }
+                    ended.insert(
+                        (a, operation.id.clone()),
+                        (Some(operation), Instant::now(), None),
+                    );
+                }
+            }
+            TrackerEvent::GaveUp { account, id, error } => {
+                if let Some(a) = account_of(&account) {
+                    if let Some(bar) = bars.get(&(a, id.clone())) {
+                        bar.failed(&error);
+                    }
+                    ended.insert((a, id), (None, Instant::now(), Some(error.to_string())));
+                }
+            }
+            TrackerEvent::TimedOut { account, id, last } => {
+                if let Some(a) = account_of(&account) {
+                    if let Some(bar) = bars.get(&(a, id.clone())) {
+                        bar.deadline();
+                    }
+                    ended.insert((a, id), (last, Instant::now(), Some("timed out".into())));
+                }
+            }
+            _ => {}
+        }
+    }
     progress.clear();
+    let results: Vec<(&Tracked, Option<Operation>, Duration, Option<String>)> = tracked
+        .iter()
+        .map(|t| {
+            let (op, at, problem) = ended.remove(&(t.account, t.id.clone())).unwrap_or((
+                None,
+                Instant::now(),
+                Some("not followed".into()),
+            ));
+            (t, op, at.saturating_duration_since(t.started), problem)
+        })
+        .collect();
     accounts.netim.client().close().await.ok();
 
     let problems: Vec<String> = results

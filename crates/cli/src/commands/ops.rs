@@ -4,10 +4,9 @@ use super::{Ctx, io};
 use crate::args::{ListArgs, OpsCommand, StatusArg, WaitArgs};
 use crate::exit::{CliError, Exit};
 use crate::output::{self, OperationJson};
-use futures::StreamExt;
 use regops_core::{
-    Operation, OperationFilter, OperationId, OperationStatus, RelaunchParams, Sort, WaitEvent,
-    WaitOptions, collect_operations, wait,
+    Operation, OperationFilter, OperationId, OperationStatus, RelaunchParams, Sort,
+    collect_operations,
 };
 
 /// Runs an `ops` command.
@@ -93,50 +92,6 @@ async fn list(ctx: &mut Ctx<'_>, args: ListArgs) -> Result<Exit, CliError> {
     let ops = collect_operations(ctx.backend, &filter, args.limit).await?;
     print_many(ctx, &ops)?;
     Ok(Exit::Success)
-}
-
-/// How one wait ended.
-pub(crate) enum Ending {
-    /// The operation reached a terminal status.
-    Terminal(Operation),
-    /// The deadline passed; the last state seen, if any.
-    Deadline(Option<Operation>),
-    /// Polling failed for good.
-    Error(regops_core::Error),
-}
-
-/// Follows one operation to its end, showing each change on `bar`.
-pub(crate) async fn follow(
-    backend: &dyn regops_core::Backend,
-    id: OperationId,
-    opts: WaitOptions,
-    bar: &crate::progress::Bar,
-) -> Ending {
-    let mut events = wait(backend, id, opts);
-    let mut last = None;
-    while let Some(ev) = events.next().await {
-        match ev {
-            Ok(WaitEvent::Changed(op)) => {
-                bar.update(&op);
-                if op.is_terminal() {
-                    bar.finish(&op);
-                    return Ending::Terminal(op);
-                }
-                last = Some(op);
-            }
-            Ok(WaitEvent::Retrying { error, retry_in }) => bar.retrying(&error, retry_in),
-            Ok(WaitEvent::DeadlineReached(op)) => {
-                bar.deadline();
-                return Ending::Deadline(op.or(last));
-            }
-            Ok(_) => {}
-            Err(e) => {
-                bar.failed(&e);
-                return Ending::Error(e);
-            }
-        }
-    }
-    Ending::Deadline(last)
 }
 
 async fn wait_all(ctx: &mut Ctx<'_>, args: WaitArgs) -> Result<Exit, CliError> {
