@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 macro_rules! string_id {
-    ($(#[$doc:meta])* $name:ident) => {
+    ($(#[$doc:meta])* $name:ident, $what:literal) => {
         $(#[$doc])*
         #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
         #[serde(transparent)]
@@ -24,6 +24,18 @@ macro_rules! string_id {
             /// The identifier as an integer, for providers whose ids are integers.
             pub fn as_i64(&self) -> Option<i64> {
                 self.0.parse().ok()
+            }
+
+            /// The identifier as an integer, or the `InvalidInput` error saying that `provider`
+            /// names its objects with integers.
+            pub fn integer(&self, provider: &'static str) -> crate::Result<i64> {
+                self.0.trim().parse().map_err(|_| {
+                    crate::Error::invalid_input(format!(
+                        "`{}` is not a {provider} {} id (an integer)",
+                        self.0, $what
+                    ))
+                    .with_provider(provider)
+                })
             }
         }
 
@@ -62,12 +74,14 @@ macro_rules! string_id {
 string_id!(
     /// An operation's identifier: Gandi and Netim integers, Route 53 UUIDs, AutoDNS job ids or a
     /// cancelation's domain, all kept as the provider's text.
-    OperationId
+    OperationId,
+    "operation"
 );
 
 string_id!(
     /// A certificate's identifier (a Gandi integer id, a Netim `IDSSL`).
-    CertificateId
+    CertificateId,
+    "certificate"
 );
 
 #[cfg(test)]
@@ -80,6 +94,10 @@ mod tests {
         assert_eq!(id.as_str(), "100100");
         assert_eq!(id.as_i64(), Some(100100));
         assert_eq!(OperationId::new("43884ce5-e30a").as_i64(), None);
+        assert_eq!(OperationId::new(" 7 ").integer("gandi").unwrap(), 7);
+        let e = CertificateId::new("x1").integer("netim").unwrap_err();
+        assert!(e.message().contains("not a netim certificate id"), "{e}");
+        assert_eq!(e.provider(), Some("netim"));
         assert_eq!(serde_json::to_string(&id).unwrap(), "\"100100\"");
     }
 }

@@ -7,7 +7,7 @@ use async_trait::async_trait;
 use regops_core::page::{Page, PageToken};
 use regops_core::{
     Backend, Capabilities, Certificate, CertificateBackend, CertificateId, CertificateOrder,
-    CertificateReissue, CertificateRenewal, Error, Operation, OperationFilter, OperationId, Result,
+    CertificateReissue, CertificateRenewal, Operation, OperationFilter, OperationId, Result,
 };
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -59,14 +59,6 @@ impl NetimBackend {
     }
 }
 
-/// An operation id as Netim's integer.
-fn numeric(id: &str, what: &str) -> Result<i64> {
-    id.trim().parse().map_err(|_| {
-        Error::invalid_input(format!("`{id}` is not a Netim {what} id (an integer)"))
-            .with_provider(PROVIDER)
-    })
-}
-
 #[async_trait]
 impl Backend for NetimBackend {
     fn provider(&self) -> &str {
@@ -84,7 +76,7 @@ impl Backend for NetimBackend {
     }
 
     async fn operation(&self, id: &OperationId) -> Result<Operation> {
-        let n = numeric(id.as_str(), "operation")?;
+        let n = id.integer(PROVIDER)?;
         self.answered(self.client.query_ope(n).await?)
     }
 
@@ -137,7 +129,7 @@ impl Backend for NetimBackend {
 
     /// `cancelOpe`. Sent once.
     async fn cancel(&self, id: &OperationId) -> Result<()> {
-        let n = numeric(id.as_str(), "operation")?;
+        let n = id.integer(PROVIDER)?;
         self.client.cancel_ope(n).await.map(|_| ())
     }
 
@@ -149,7 +141,7 @@ impl Backend for NetimBackend {
 #[async_trait]
 impl CertificateBackend for NetimBackend {
     async fn certificate(&self, id: &CertificateId) -> Result<Certificate> {
-        let n = numeric(id.as_str(), "certificate")?;
+        let n = id.integer(PROVIDER)?;
         convert::certificate(self.client.ssl_info(n).await?, self.client.timezone())
     }
 
@@ -179,7 +171,7 @@ impl CertificateBackend for NetimBackend {
         id: &CertificateId,
         renewal: &CertificateRenewal,
     ) -> Result<Operation> {
-        let n = numeric(id.as_str(), "certificate")?;
+        let n = id.integer(PROVIDER)?;
         let r = self
             .client
             .ssl_renew(n, i64::from(renewal.duration_years.max(1)))
@@ -193,7 +185,7 @@ impl CertificateBackend for NetimBackend {
         id: &CertificateId,
         reissue: &CertificateReissue,
     ) -> Result<Operation> {
-        let n = numeric(id.as_str(), "certificate")?;
+        let n = id.integer(PROVIDER)?;
         let csr = convert::csr(reissue.csr.as_deref(), None)?;
         let r = self
             .client
@@ -208,7 +200,7 @@ impl CertificateBackend for NetimBackend {
         id: &CertificateId,
         _reason: Option<&str>,
     ) -> Result<Operation> {
-        let n = numeric(id.as_str(), "certificate")?;
+        let n = id.integer(PROVIDER)?;
         self.answered(self.client.ssl_revoke(n).await?)
     }
 }

@@ -37,13 +37,6 @@ impl GandiBackend {
     }
 }
 
-fn numeric(id: &str, what: &str) -> Result<i64> {
-    id.trim().parse::<i64>().map_err(|_| {
-        Error::invalid_input(format!("{what} {id:?} is not a Gandi id (an integer)"))
-            .with_provider(PROVIDER)
-    })
-}
-
 fn page_size(requested: Option<u32>) -> u32 {
     requested.unwrap_or(MAX_PAGE_SIZE).clamp(1, MAX_PAGE_SIZE)
 }
@@ -89,7 +82,7 @@ impl Backend for GandiBackend {
     }
 
     async fn operation(&self, id: &OperationId) -> Result<Operation> {
-        let n = numeric(id.as_str(), "operation")?;
+        let n = id.integer(PROVIDER)?;
         let op = self.client.operation_info(n).await?;
         Ok(convert::operation(op, self.client.timezone()))
     }
@@ -133,10 +126,7 @@ impl Backend for GandiBackend {
     async fn refresh(&self, ids: &[OperationId]) -> Result<Vec<Result<Operation>>> {
         let zone = self.client.timezone();
         let mut found: HashMap<i64, Operation> = HashMap::with_capacity(ids.len());
-        let numbers: Vec<Result<i64>> = ids
-            .iter()
-            .map(|id| numeric(id.as_str(), "operation"))
-            .collect();
+        let numbers: Vec<Result<i64>> = ids.iter().map(|id| id.integer(PROVIDER)).collect();
         let valid: Vec<i64> = numbers
             .iter()
             .filter_map(|n| n.as_ref().ok().copied())
@@ -170,13 +160,13 @@ impl Backend for GandiBackend {
     }
 
     async fn cancel(&self, id: &OperationId) -> Result<()> {
-        let n = numeric(id.as_str(), "operation")?;
+        let n = id.integer(PROVIDER)?;
         self.client.operation_cancel(n).await?;
         Ok(())
     }
 
     async fn relaunch(&self, id: &OperationId, params: &CoreRelaunchParams) -> Result<()> {
-        let n = numeric(id.as_str(), "operation")?;
+        let n = id.integer(PROVIDER)?;
         let typed = relaunch_params(params)?;
         self.client.operation_relaunch(n, typed.as_ref()).await?;
         Ok(())
@@ -223,7 +213,7 @@ fn years(n: u32) -> Option<i64> {
 #[async_trait]
 impl CertificateBackend for GandiBackend {
     async fn certificate(&self, id: &CertificateId) -> Result<Certificate> {
-        let n = numeric(id.as_str(), "certificate")?;
+        let n = id.integer(PROVIDER)?;
         let c = self.client.cert_info(n).await?;
         Ok(convert::certificate(c, self.client.timezone()))
     }
@@ -269,7 +259,7 @@ impl CertificateBackend for GandiBackend {
         id: &CertificateId,
         renewal: &CertificateRenewal,
     ) -> Result<Operation> {
-        let n = numeric(id.as_str(), "certificate")?;
+        let n = id.integer(PROVIDER)?;
         let p = CertificateRenew {
             csr: renewal.csr.clone(),
             dcv_method: dcv(renewal.dcv_method.clone()),
@@ -285,7 +275,7 @@ impl CertificateBackend for GandiBackend {
         id: &CertificateId,
         reissue: &CertificateReissue,
     ) -> Result<Operation> {
-        let n = numeric(id.as_str(), "certificate")?;
+        let n = id.integer(PROVIDER)?;
         let p = CertificateUpdate {
             csr: reissue.csr.clone(),
             dcv_method: dcv(reissue.dcv_method.clone()),
@@ -301,7 +291,7 @@ impl CertificateBackend for GandiBackend {
         id: &CertificateId,
         reason: Option<&str>,
     ) -> Result<Operation> {
-        let n = numeric(id.as_str(), "certificate")?;
+        let n = id.integer(PROVIDER)?;
         let p = CertificateDelete {
             reason: reason.map(str::to_owned),
             ..Default::default()
