@@ -1,6 +1,7 @@
 //! Integration tests: each adapter against an independent peer (DESIGN section 7).
 
 mod autodns_replay;
+mod chaos;
 mod netim_php;
 mod route53_client;
 mod route53_moto;

@@ -61,6 +61,10 @@ pub struct FaultRule {
     /// How many calls it applies to.
     #[serde(default = "one")]
     pub count: u32,
+    /// When set, the rule applies to about this percentage of matching calls (seeded draws),
+    /// for as long as it is in force, instead of to the next `count` calls.
+    #[serde(default)]
+    pub percent: Option<u8>,
 }
 
 fn one() -> u32 {
@@ -75,7 +79,16 @@ impl FaultRule {
             method: None,
             fault,
             count: 1,
+            percent: None,
         }
+    }
+
+    /// For about `percent` % of the matching calls, drawn at random (from the sandbox's seed),
+    /// until the rules are cleared.
+    pub fn randomly(mut self, percent: u8) -> Self {
+        self.percent = Some(percent.min(100));
+        self.count = u32::MAX;
+        self
     }
 
     /// Only calls of `method`.
@@ -92,12 +105,29 @@ impl FaultRule {
 }
 
 /// The rules in force.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Faults {
     rules: Mutex<Vec<FaultRule>>,
+    rng: Mutex<crate::clock::Rng>,
+    applied: std::sync::atomic::AtomicU64,
+}
+
+impl Default for Faults {
+    fn default() -> Self {
+        Faults::seeded(0x00fa_0175)
+    }
 }
 
 impl Faults {
+    /// No rules, random draws from `seed`.
+    pub fn seeded(seed: u64) -> Self {
+        Faults {
+            rules: Mutex::new(Vec::new()),
+            rng: Mutex::new(crate::clock::Rng::new(seed)),
+            applied: std::sync::atomic::AtomicU64::new(0),
+        }
+    }
+
     /// Adds a rule.
     pub fn add(&self, rule: FaultRule) {
         if rule.count > 0 {
@@ -105,18 +135,29 @@ impl Faults {
         }
     }
 
+    /// How many faults were applied so far.
+    pub fn applied(&self) -> u64 {
+        self.applied.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
     /// Removes every rule.
     pub fn clear(&self) {
         self.lock().clear();
     }
 
-    /// The fault for this call, if a rule matches (using one of its calls).
+    /// The fault for this call, if a rule matches (using one of its calls); a random rule
+    /// matches only when its draw says so.
     pub fn take(&self, protocol: &str, method: &str) -> Option<Fault> {
         let mut rules = self.lock();
+        let mut rng = self.rng.lock().unwrap_or_else(|e| e.into_inner());
         let i = rules.iter().position(|r| {
-            r.protocol == protocol && r.method.as_deref().is_none_or(|m| m == method)
+            r.protocol == protocol
+                && r.method.as_deref().is_none_or(|m| m == method)
+                && r.percent.is_none_or(|p| rng.below(100) < u64::from(p))
         })?;
         let fault = rules[i].fault.clone();
+        self.applied
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         rules[i].count -= 1;
         if rules[i].count == 0 {
             rules.remove(i);

@@ -178,7 +178,7 @@ impl Sim {
                 clock,
                 config.seed,
             ),
-            faults: Faults::default(),
+            faults: Faults::seeded(config.seed),
             calls: CallLog::default(),
         });
         for rule in &config.faults {
@@ -330,6 +330,15 @@ impl Sim {
         &self.shared.gandi
     }
 
+    /// How many calls `protocol` received, all methods together.
+    pub fn total_calls(&self, protocol: &str) -> u64 {
+        self.shared
+            .calls
+            .snapshot()
+            .get(protocol)
+            .map_or(0, |m| m.values().sum())
+    }
+
     /// How many calls of `method` `protocol` received.
     pub fn calls(&self, protocol: &str, method: &str) -> u64 {
         self.shared.calls.count(protocol, method)
@@ -338,6 +347,11 @@ impl Sim {
     /// Adds a fault rule.
     pub fn inject(&self, rule: FaultRule) {
         self.shared.faults.add(rule);
+    }
+
+    /// How many injected faults were applied so far.
+    pub fn faults_applied(&self) -> u64 {
+        self.shared.faults.applied()
     }
 
     /// Removes every fault rule.
