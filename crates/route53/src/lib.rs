@@ -24,6 +24,13 @@
 //! `StatusFlag`) are kept as `Unknown`, never an error. The whole mapping to the core model is in
 //! [`convert`]; the wire tables are generated from `api/route53.toml` ([`generated`]).
 //!
+//! # Logs
+//!
+//! The `aws-sigv4` crate logs every canonical request and string to sign at `trace` level. The
+//! versions this crate builds with redact the `x-amz-security-token` header there, older ones do
+//! not; the `regops` command line turns the target off whatever `RUST_LOG` says
+//! (`aws_sigv4=off`), and an application logging at trace level should do the same.
+//!
 //! [`Backend`]: regops_core::Backend
 //! [`DomainCancelBackend`]: regops_core::DomainCancelBackend
 

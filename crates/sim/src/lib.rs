@@ -49,6 +49,12 @@ pub const ROUTE53_KEY_VARIABLES: (&str, &str) = (
     "REGOPS_SANDBOX_AWS_ACCESS_KEY_ID",
     "REGOPS_SANDBOX_AWS_SECRET_ACCESS_KEY",
 );
+/// The environment variable the configuration reads a Route 53 session token from (the sandbox
+/// accepts any: temporary credentials are signed with it like real ones).
+pub const ROUTE53_TOKEN_VARIABLE: &str = "REGOPS_SANDBOX_AWS_SESSION_TOKEN";
+/// The session token [`Sim::secret_exports`] gives.
+pub const SANDBOX_SESSION_TOKEN: &str = "sandbox-session-token-0f4c2a9b7e";
+
 /// The environment variable the configuration reads the AutoDNS password from.
 pub const AUTODNS_PASSWORD_VARIABLE: &str = "REGOPS_SANDBOX_AUTODNS_PASSWORD";
 
@@ -266,7 +272,8 @@ impl Sim {
              provider = \"route53\"\n\
              endpoint = \"{route53}\"\n\
              access_key_id = {{ env = \"{aws_id}\" }}\n\
-             secret_access_key = {{ env = \"{aws_secret}\" }}\n\n\
+             secret_access_key = {{ env = \"{aws_secret}\" }}\n\
+             session_token = {{ env = \"{aws_token}\" }}\n\n\
              [accounts.autodns]\n\
              provider = \"autodns\"\n\
              endpoint = \"{autodns}\"\n\
@@ -282,6 +289,7 @@ impl Sim {
             route53 = self.url("route53"),
             aws_id = ROUTE53_KEY_VARIABLES.0,
             aws_secret = ROUTE53_KEY_VARIABLES.1,
+            aws_token = ROUTE53_TOKEN_VARIABLE,
             autodns = self.url("autodns"),
             user = c.autodns_login.0,
             autodns_env = AUTODNS_PASSWORD_VARIABLE,
@@ -296,6 +304,7 @@ impl Sim {
             (NETIM_PASSWORD_VARIABLE, c.netim_login.1.clone()),
             (ROUTE53_KEY_VARIABLES.0, c.route53_keys.0.clone()),
             (ROUTE53_KEY_VARIABLES.1, c.route53_keys.1.clone()),
+            (ROUTE53_TOKEN_VARIABLE, SANDBOX_SESSION_TOKEN.to_owned()),
             (AUTODNS_PASSWORD_VARIABLE, c.autodns_login.1.clone()),
         ]
     }

@@ -67,6 +67,7 @@ struct Cert {
 
 struct State {
     sessions: HashMap<String, Session>,
+    issued: Vec<String>,
     ops: BTreeMap<i64, Op>,
     certs: BTreeMap<i64, Cert>,
     next_op: i64,
@@ -104,6 +105,7 @@ impl NetimSim {
             zone: ServerTimeZone::PARIS,
             state: Mutex::new(State {
                 sessions: HashMap::new(),
+                issued: Vec::new(),
                 ops: BTreeMap::new(),
                 certs: BTreeMap::new(),
                 next_op: 3_100_000,
@@ -145,6 +147,11 @@ impl NetimSim {
             },
         );
         id
+    }
+
+    /// Every session id the sandbox ever issued (for tests proving they are never shown).
+    pub fn issued_sessions(&self) -> Vec<String> {
+        self.lock().issued.clone()
     }
 
     /// Expires every open session (for tests of the `E02` path).
@@ -200,6 +207,7 @@ impl NetimSim {
             let lang = Some(text(2))
                 .filter(|l| !l.is_empty())
                 .unwrap_or_else(|| "EN".into());
+            st.issued.push(id.clone());
             st.sessions.insert(
                 id.clone(),
                 Session {

@@ -5,6 +5,7 @@ mod autodns;
 mod gandi;
 mod netim;
 mod route53;
+mod secrets;
 
 use std::path::Path;
 use std::process::{Command, Output};
