@@ -20,8 +20,8 @@ use std::process::ExitCode;
 fn init_tracing() {
     let filter = tracing_subscriber::EnvFilter::try_from_env("RUST_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"))
-        // aws-sigv4 logs each canonical request at trace level (older versions with the
-        // security token): never, whatever RUST_LOG says.
+        // aws-sigv4 logs each canonical request at trace level, signed headers (the security
+        // token among them) included: never, whatever RUST_LOG says.
         .add_directive("aws_sigv4=off".parse().expect("a valid directive"));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)

@@ -26,10 +26,11 @@
 //!
 //! # Logs
 //!
-//! The `aws-sigv4` crate logs every canonical request and string to sign at `trace` level. The
-//! versions this crate builds with redact the `x-amz-security-token` header there, older ones do
-//! not; the `regops` command line turns the target off whatever `RUST_LOG` says
-//! (`aws_sigv4=off`), and an application logging at trace level should do the same.
+//! The `aws-sigv4` crate logs every canonical request and string to sign at `trace` level, and a
+//! canonical request holds the signed headers, `x-amz-security-token` among them with temporary
+//! credentials (newer versions of the crate redact it). The `regops` command line turns that
+//! target off whatever `RUST_LOG` says (`aws_sigv4=off`); an application logging at trace level
+//! should do the same.
 //!
 //! [`Backend`]: regops_core::Backend
 //! [`DomainCancelBackend`]: regops_core::DomainCancelBackend
