@@ -4,6 +4,7 @@
 //! Under `cargo xtask test` (`REGOPS_REQUIRE_PEERS=1`) a missing peer fails the test instead of
 //! skipping it.
 
+pub mod fuzzing;
 pub mod scripted;
 
 pub use scripted::{Answer, ScriptedServer, Seen, fast_retry};

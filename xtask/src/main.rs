@@ -4,10 +4,11 @@
 //!   (the README's test command, and what `.ci/run` calls);
 //! - `peers`: only prepare the peers;
 //! - `codegen [--check]`: generate Rust from the API descriptions in `api/`;
-//! - `bench`: run the benchmarks and write `docs/benchmarks.md`;
-//! - `fuzz [--time SECONDS]`: run every fuzz target.
+//! - `bench`: run every benchmark (their figures are in `docs/benchmarks.md`);
+//! - `fuzz [--time SECONDS]`: run every fuzz target with cargo-fuzz (nightly).
 
 mod codegen;
+mod fuzz;
 mod peers;
 mod test;
 
@@ -28,8 +29,10 @@ commands:
   test                 prepare the test peers, then fmt, clippy and cargo test --workspace
   peers                prepare the test peers only (python venv with moto and boto3, php-soap)
   codegen [--check]    generate Rust from api/*.toml (--check: fail when a file is stale)
-  bench                run the benchmarks and write docs/benchmarks.md
-  fuzz [--time SECS]   run every fuzz target for SECS seconds each (default 10)";
+  bench                run every benchmark (criterion and the tracker harness); their
+                       figures, with the command of each, are in docs/benchmarks.md
+  fuzz [--time SECS]   run every fuzz target for SECS seconds each (default 10); needs a
+                       nightly toolchain and cargo-fuzz";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -38,6 +41,8 @@ fn main() -> ExitCode {
         Some("test") => test::run(&root, &args[1..]),
         Some("peers") => peers::prepare_all(&root).map(|_| ()),
         Some("codegen") => codegen::run(&root, args.iter().any(|a| a == "--check")),
+        Some("bench") => fuzz::bench(&root),
+        Some("fuzz") => fuzz::run(&root, &args[1..]),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             Ok(())
