@@ -5,8 +5,11 @@
 
 use regops_core::ServerTimeZone;
 
+/// A fuzz target's body.
+pub type Target = fn(&[u8]);
+
 /// The targets, by name (the file names under `fuzz/fuzz_targets/` and `fuzz/corpus/`).
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[(&str, Target)] = &[
     ("xmlrpc_response", xmlrpc_response),
     ("soap_envelope", soap_envelope),
     ("route53_json", route53_json),
