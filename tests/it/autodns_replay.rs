@@ -193,10 +193,21 @@ async fn ops_cancel_cancels_a_job_or_deletes_a_cancelation() {
     let server = ScriptedServer::start(vec![
         Answer::new(200, "application/json", deleted.to_string().into_bytes()),
         json_answer("json-job-success.json"),
+        Answer::new(
+            404,
+            "application/json",
+            json!({"status": {"code": "E0103104", "text": "no cancelation", "type": "ERROR"}})
+                .to_string()
+                .into_bytes(),
+        ),
     ]);
     let b = backend(server.url());
     b.cancel(&OperationId::new("example.com")).await.unwrap();
     b.cancel(&OperationId::new("4295210830")).await.unwrap();
+    // The withdrawn cancelation is gone at AutoDNS; read back, it is cancelled.
+    let op = b.operation(&OperationId::new("example.com")).await.unwrap();
+    assert_eq!(op.status, OperationStatus::Cancelled);
+    assert_eq!(op.raw_status, "S0103103");
     let sent = server.seen();
     assert_json_call(&sent[0], "DELETE", "/domain/example.com/cancelation");
     assert_json_call(&sent[1], "PUT", "/job/4295210830/_cancel");

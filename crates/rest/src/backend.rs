@@ -10,6 +10,7 @@ use regops_core::{
     OperationFilter, OperationId, Pagination, Result,
 };
 use std::collections::HashMap;
+use std::sync::Mutex;
 
 /// AutoDNS cancelations and jobs at one account.
 ///
@@ -17,15 +18,22 @@ use std::collections::HashMap;
 /// (DESIGN section 5). Listing reads cancelations with `_search` (JSON API only); a refresh reads
 /// the jobs among the ids with one `POST /job/_search` per hundred and the cancelations one
 /// `GET` each. `cancel` cancels a job, or deletes (withdraws) a cancelation.
+///
+/// A cancelation this backend withdrew (`cancel` on a domain) no longer exists at AutoDNS; the
+/// backend remembers it, so that reading it back answers it `cancelled` rather than not found.
 #[derive(Debug)]
 pub struct AutoDnsBackend {
     client: AutoDnsClient,
+    withdrawn: Mutex<HashMap<String, Operation>>,
 }
 
 impl AutoDnsBackend {
     /// A backend on `client`.
     pub fn new(client: AutoDnsClient) -> Self {
-        AutoDnsBackend { client }
+        AutoDnsBackend {
+            client,
+            withdrawn: Mutex::new(HashMap::new()),
+        }
     }
 
     /// The client, for the calls the core traits do not have (jobs, the poll queue).
@@ -34,13 +42,23 @@ impl AutoDnsBackend {
     }
 
     async fn cancelation(&self, domain: &str) -> Result<Operation> {
-        let answer = self.client.cancelation_info(domain).await?;
-        convert::answer_operation(
-            &answer,
-            domain,
-            CancelationCall::Read,
-            self.client.timezone(),
-        )
+        match self.client.cancelation_info(domain).await {
+            Ok(answer) => convert::answer_operation(
+                &answer,
+                domain,
+                CancelationCall::Read,
+                self.client.timezone(),
+            ),
+            Err(e) if e.is_not_found() => {
+                let withdrawn = self
+                    .withdrawn
+                    .lock()
+                    .ok()
+                    .and_then(|w| w.get(domain).cloned());
+                withdrawn.ok_or(e)
+            }
+            Err(e) => Err(e),
+        }
     }
 
     async fn job(&self, id: &str) -> Result<Operation> {
@@ -177,7 +195,17 @@ impl Backend for AutoDnsBackend {
         if convert::is_job_id(id) {
             self.client.cancel_job(id).await.map(|_| ())
         } else {
-            self.client.delete_cancelation(id).await.map(|_| ())
+            let answer = self.client.delete_cancelation(id).await?;
+            let op = convert::answer_operation(
+                &answer,
+                id,
+                CancelationCall::Delete,
+                self.client.timezone(),
+            )?;
+            if let Ok(mut w) = self.withdrawn.lock() {
+                w.insert(id.to_owned(), op);
+            }
+            Ok(())
         }
     }
 

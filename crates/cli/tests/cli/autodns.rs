@@ -167,4 +167,32 @@ fn domain_cancel_prints_the_operation_for_both_protocols() {
         uris,
         ["/v1/domain/example.com/cancelation", "/v1/job/4295210830"]
     );
+
+    drop(server);
+
+    // ops cancel on a domain withdraws its cancelation; read back, it is cancelled.
+    let deleted = serde_json::json!({"status": {"code": "S0103103", "text": "Domain cancelation has been deleted successfully.", "type": "SUCCESS"}});
+    let gone = serde_json::json!({"status": {"code": "E0103104", "text": "Domain cancelation could not be inquired.", "type": "ERROR"}});
+    let server = ScriptedServer::start(vec![
+        Answer::json(deleted.to_string()),
+        Answer::new(404, "application/json", gone.to_string()),
+    ]);
+    config(dir, server.url());
+    let out = regops(
+        dir,
+        &[
+            "--account",
+            "json",
+            "--json",
+            "ops",
+            "cancel",
+            "example.com",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let op = json(&out);
+    assert_eq!(op["status"], "cancelled");
+    assert_eq!(op["id"], "example.com");
+    let methods: Vec<String> = server.seen().into_iter().map(|s| s.method).collect();
+    assert_eq!(methods, ["DELETE", "GET"]);
 }
