@@ -8,4 +8,5 @@ mod route53_client;
 mod route53_moto;
 mod sim_gandi;
 mod sim_others;
+mod timeouts;
 mod xmlrpc_peer;

@@ -346,3 +346,84 @@ proptest! {
         }
     }
 }
+
+fn cancel_kind() -> impl Strategy<Value = CancelKind> {
+    prop::sample::select(vec![
+        CancelKind::Delete,
+        CancelKind::Transit,
+        CancelKind::Preack,
+    ])
+}
+
+proptest! {
+    #[test]
+    fn a_cancelation_request_reads_back_as_the_cancelation_it_asks_for(
+        domain in "[a-z0-9-]{1,20}\\.(com|de|example)",
+        kind in cancel_kind(),
+        when in prop::option::of(0i64..4_000_000_000),
+        disconnect in prop::option::of(any::<bool>()),
+        registrar in "[A-Z0-9-]{1,12}",
+    ) {
+        let execution = match when {
+            Some(secs) => Execution::Date(chrono::DateTime::from_timestamp(secs, 0).unwrap()),
+            None => Execution::Expire,
+        };
+        let mut request = CancelRequest::new(kind, execution.clone());
+        request.disconnect = disconnect;
+        request.gaining_registrar = Some(registrar.clone());
+        let body = cancelation_request(&domain, &request).unwrap();
+        let json = serde_json::to_vec(&body).unwrap();
+        let back: Cancelation = serde_json::from_slice(&json).unwrap();
+        prop_assert_eq!(back.domain.as_deref(), Some(domain.as_str()));
+        prop_assert_eq!(back.r#type.as_ref(), Some(&body.r#type));
+        prop_assert_eq!(back.execution.as_ref(), Some(&body.execution));
+        prop_assert_eq!(back.disconnect, disconnect);
+        prop_assert_eq!(back.gaining_registrar.as_deref(), Some(registrar.as_str()));
+        if let Execution::Date(t) = execution {
+            prop_assert_eq!(back.registry_when.and_then(|w| w.in_zone(berlin())), Some(t));
+        }
+    }
+
+    #[test]
+    fn gateway_cancelations_read_back_as_written(
+        domain in "[a-z0-9-]{1,20}\\.(com|de|example)",
+        kind in cancel_kind(),
+        when in prop::option::of(0i64..4_000_000_000),
+        registrar in "[A-Za-z0-9 <>&'\"-]{0,12}",
+    ) {
+        let execution = match when {
+            Some(secs) => Execution::Date(chrono::DateTime::from_timestamp(secs, 0).unwrap()),
+            None => Execution::Now,
+        };
+        let mut request = CancelRequest::new(kind, execution.clone());
+        request.gaining_registrar = Some(registrar.clone());
+        let body = cancelation_request(&domain, &request).unwrap();
+        let password = regops_core::Secret::new("p<&>");
+        let xml = crate::gateway::request(
+            &crate::gateway::Auth { user: "u", password: &password, context: 4 },
+            "0103101",
+            vec![gateway_cancelation(&body, berlin())],
+        );
+        let root = gateway::parse(xml.as_bytes()).unwrap();
+        let c = root.at(&["task", "cancelation"]).unwrap();
+        prop_assert_eq!(c.text_at(&["domain"]), Some(domain.as_str()));
+        prop_assert_eq!(
+            c.text_at(&["type"]).map(str::to_ascii_uppercase),
+            Some(body.r#type.as_str().to_owned())
+        );
+        prop_assert_eq!(c.text_at(&["gaining_registrar"]).unwrap_or(""), registrar.trim());
+        prop_assert_eq!(root.text_at(&["auth", "password"]), Some("p<&>"));
+        if let Execution::Date(t) = execution {
+            let local = crate::wire::Time::parse(c.text_at(&["registry_when_date"]).unwrap());
+            // A local time in the autumn's repeated hour reads back as its earlier instant.
+            let back = local.in_zone(berlin()).unwrap();
+            prop_assert!(back == t || back == t - chrono::Duration::hours(1), "{back} vs {t}");
+        }
+    }
+
+    #[test]
+    fn times_round_trip_through_the_json_spelling(millis in 0i64..4_000_000_000_000) {
+        let t = Time::At(chrono::DateTime::from_timestamp_millis(millis).unwrap());
+        prop_assert_eq!(Time::parse(&t.to_wire()), t);
+    }
+}
