@@ -368,7 +368,7 @@ proptest! {
             Some(secs) => Execution::Date(chrono::DateTime::from_timestamp(secs, 0).unwrap()),
             None => Execution::Expire,
         };
-        let mut request = CancelRequest::new(kind, execution.clone());
+        let mut request = CancelRequest::new(kind, execution);
         request.disconnect = disconnect;
         request.gaining_registrar = Some(registrar.clone());
         let body = cancelation_request(&domain, &request).unwrap();
@@ -395,7 +395,7 @@ proptest! {
             Some(secs) => Execution::Date(chrono::DateTime::from_timestamp(secs, 0).unwrap()),
             None => Execution::Now,
         };
-        let mut request = CancelRequest::new(kind, execution.clone());
+        let mut request = CancelRequest::new(kind, execution);
         request.gaining_registrar = Some(registrar.clone());
         let body = cancelation_request(&domain, &request).unwrap();
         let password = regops_core::Secret::new("p<&>");
