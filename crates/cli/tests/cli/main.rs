@@ -273,7 +273,7 @@ fn track_survives_a_kill_and_resumes_from_the_journal() {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let sim = runtime
         .block_on(regops_sim::Sim::start(
-            regops_sim::SimConfig::default().speed(4.0).seed(7),
+            regops_sim::SimConfig::default().speed(8.0).seed(7),
         ))
         .unwrap();
     let dir = tempdir();
@@ -309,7 +309,19 @@ fn track_survives_a_kill_and_resumes_from_the_journal() {
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(1500));
+    // Kill it once it has recorded a first state of each (or after 20 s, to fail below).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while std::time::Instant::now() < deadline {
+        let all_recorded = journal.exists()
+            && regops_journal::SqliteJournal::open(&journal)
+                .ok()
+                .and_then(|j| runtime.block_on(regops_core::Journal::unfinished(&j)).ok())
+                .is_some_and(|u| u.len() == 4 && u.iter().all(|r| r.last.is_some()));
+        if all_recorded {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
     first.kill().unwrap();
     first.wait().unwrap();
     let j = regops_journal::SqliteJournal::open(&journal).unwrap();
