@@ -32,10 +32,10 @@ async fn all_end(b: &dyn Backend, ids: &[OperationId]) {
     }
 }
 
-/// Reads `id` until it ends (or 60 reads).
+/// Reads `id` until it ends (or 200 reads).
 async fn until_terminal(b: &dyn Backend, id: &OperationId) -> regops_core::Operation {
     let mut last = None;
-    for _ in 0..60 {
+    for _ in 0..200 {
         let op = b.operation(id).await.unwrap();
         if op.is_terminal() {
             return op;
@@ -83,7 +83,9 @@ fn autodns(sim: &Sim, password: &str) -> AutoDnsBackend {
 
 #[tokio::test]
 async fn netim_through_the_sandbox() {
-    let sim = sim().await;
+    // Slower than the others: Netim's operations end within seconds of sandbox time, and the
+    // listing below must find them still pending.
+    let sim = Sim::start(SimConfig::default().speed(5.0)).await.unwrap();
     let b = netim(&sim);
     let ids: Vec<OperationId> = ["domainCreate", "domainRenew", "domainTransferIn"]
         .iter()
@@ -102,14 +104,15 @@ async fn netim_through_the_sandbox() {
     assert_eq!(listed.len(), 3);
     assert!(listed.iter().all(|o| o.status == OperationStatus::Pending));
 
-    // A refresh is one queryOpePending while everything is pending.
+    // A refresh is one queryOpePending, and a queryOpe only for what left the pending list
+    // (on a slow machine, an operation may have ended already).
     let before = sim.calls("netim", "queryOpe");
     let out = b.refresh(&ids).await.unwrap();
-    assert!(
-        out.iter()
-            .all(|r| r.as_ref().unwrap().status == OperationStatus::Pending)
-    );
-    assert_eq!(sim.calls("netim", "queryOpe"), before);
+    let ended = out
+        .iter()
+        .filter(|r| r.as_ref().unwrap().status != OperationStatus::Pending)
+        .count() as u64;
+    assert_eq!(sim.calls("netim", "queryOpe") - before, ended);
     assert_eq!(sim.calls("netim", "queryOpePending"), 2);
 
     // The session expires: reads go on in a new one.
