@@ -116,6 +116,40 @@ pub(crate) fn end_local(name: &str) -> &str {
     name.trim_end().rsplit(':').next().unwrap_or(name)
 }
 
+/// Whether a start tag's local name is `name` (quick-xml's own split of the prefix: no
+/// splitting of strings here, no allocation).
+pub(crate) fn is_start(e: &BytesStart<'_>, name: &str) -> bool {
+    e.local_name().as_ref() == name
+}
+
+/// Whether an end tag's local name is `name`.
+pub(crate) fn is_end(e: &quick_xml::events::BytesEnd<'_>, name: &str) -> bool {
+    e.local_name().as_ref() == name
+}
+
+/// The value type a tag names (`int`, `string`, ...): a static name for the known ones, so that
+/// reading a value allocates nothing for its type.
+fn type_name(e: &BytesStart<'_>) -> Cow<'static, str> {
+    const KNOWN: [&str; 11] = [
+        "string",
+        "int",
+        "i4",
+        "i8",
+        "boolean",
+        "double",
+        "dateTime.iso8601",
+        "base64",
+        "struct",
+        "array",
+        "nil",
+    ];
+    let name = e.local_name();
+    match KNOWN.iter().find(|k| **k == name.as_ref()) {
+        Some(k) => Cow::Borrowed(k),
+        None => Cow::Owned(name.as_ref().to_owned()),
+    }
+}
+
 fn is_ws(s: &str) -> bool {
     s.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
 }
@@ -199,15 +233,15 @@ impl<'de> Events<'de> {
 
     pub(crate) fn expect_start(&mut self, name: &str) -> Result<bool> {
         match self.next_tag()? {
-            Event::Start(e) if local(&e) == name => Ok(false),
-            Event::Empty(e) if local(&e) == name => Ok(true),
+            Event::Start(e) if is_start(&e, name) => Ok(false),
+            Event::Empty(e) if is_start(&e, name) => Ok(true),
             other => Err(self.unexpected(&other, &format!("<{name}>"))),
         }
     }
 
     pub(crate) fn expect_end(&mut self, name: &str) -> Result<()> {
         match self.next_tag()? {
-            Event::End(e) if end_local(&e) == name => Ok(()),
+            Event::End(e) if is_end(&e, name) => Ok(()),
             other => Err(self.unexpected(&other, &format!("</{name}>"))),
         }
     }
@@ -247,7 +281,7 @@ impl<'de> Events<'de> {
                     let s = self.resolve_ref(&r)?;
                     push(&mut acc, s);
                 }
-                Event::End(e) if end_local(&e) == name => {
+                Event::End(e) if is_end(&e, name) => {
                     return Ok(acc.unwrap_or(Cow::Borrowed("")));
                 }
                 other => return Err(self.unexpected(&other, &format!("text or </{name}>"))),
@@ -307,8 +341,8 @@ impl<'a, 'de> ValueDe<'a, 'de> {
         let ValueDe { ev, started, hint } = self;
         if !started {
             match ev.next_tag()? {
-                Event::Start(e) if local(&e) == "value" => {}
-                Event::Empty(e) if local(&e) == "value" => {
+                Event::Start(e) if is_start(&e, "value") => {}
+                Event::Empty(e) if is_start(&e, "value") => {
                     return visit_text(v, Cow::Borrowed(""), hint);
                 }
                 other => return Err(ev.unexpected(&other, "<value>")),
@@ -323,14 +357,14 @@ impl<'a, 'de> ValueDe<'a, 'de> {
                     let s = ev.resolve_ref(&r)?;
                     push(&mut text, s);
                 }
-                Event::End(e) if end_local(&e) == "value" => {
+                Event::End(e) if is_end(&e, "value") => {
                     return visit_text(v, text.unwrap_or(Cow::Borrowed("")), hint);
                 }
                 Event::Start(e) => {
                     if !text.as_deref().is_none_or(is_ws) {
                         return Err(ev.err("text mixed with a typed value"));
                     }
-                    let name = local(&e).to_owned();
+                    let name = type_name(&e);
                     let out = typed(ev, v, &name, false, hint)?;
                     ev.expect_end("value")?;
                     return Ok(out);
@@ -339,7 +373,7 @@ impl<'a, 'de> ValueDe<'a, 'de> {
                     if !text.as_deref().is_none_or(is_ws) {
                         return Err(ev.err("text mixed with a typed value"));
                     }
-                    let name = local(&e).to_owned();
+                    let name = type_name(&e);
                     let out = typed(ev, v, &name, true, hint)?;
                     ev.expect_end("value")?;
                     return Ok(out);
@@ -355,7 +389,7 @@ impl<'a, 'de> ValueDe<'a, 'de> {
         let first = ev.next_tag()?;
         let mut seen = Vec::with_capacity(3);
         let nil = match &first {
-            Event::Start(e) if local(e) == "value" => {
+            Event::Start(e) if is_start(e, "value") => {
                 loop {
                     let e = ev.next()?;
                     let stop = !matches!(&e, Event::Text(t) if is_ws(t));
@@ -364,7 +398,7 @@ impl<'a, 'de> ValueDe<'a, 'de> {
                         break;
                     }
                 }
-                matches!(seen.last(), Some(Event::Empty(e) | Event::Start(e)) if local(e) == "nil")
+                matches!(seen.last(), Some(Event::Empty(e) | Event::Start(e)) if is_start(e, "nil"))
             }
             _ => false,
         };
@@ -552,11 +586,11 @@ impl<'de> MapAccess<'de> for StructAccess<'_, 'de> {
             return Ok(None);
         }
         match self.ev.next_tag()? {
-            Event::End(e) if end_local(&e) == "struct" => {
+            Event::End(e) if is_end(&e, "struct") => {
                 self.done = true;
                 return Ok(None);
             }
-            Event::Start(e) if local(&e) == "member" => {}
+            Event::Start(e) if is_start(&e, "member") => {}
             other => return Err(self.ev.unexpected(&other, "<member> or </struct>")),
         }
         let name_empty = self.ev.expect_start("name")?;
@@ -605,11 +639,11 @@ impl<'de> SeqAccess<'de> for ArrayAccess<'_, 'de> {
         }
         let e = self.ev.next_tag()?;
         match &e {
-            Event::End(end) if end_local(end) == "data" => {
+            Event::End(end) if is_end(end, "data") => {
                 self.done = true;
                 return Ok(None);
             }
-            Event::Start(s) | Event::Empty(s) if local(s) == "value" => {}
+            Event::Start(s) | Event::Empty(s) if is_start(s, "value") => {}
             _ => return Err(self.ev.unexpected(&e, "<value> or </data>")),
         }
         self.ev.pending.push_front(e);
