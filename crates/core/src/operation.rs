@@ -87,6 +87,27 @@ impl Operation {
         self.status.is_terminal()
     }
 
+    /// For a failed operation whose provider gives no error identifier: its error is `class`
+    /// with no code and its message. Does nothing when the operation has not failed.
+    ///
+    /// ```
+    /// use regops_core::{ErrorClass, Operation, OperationStatus};
+    /// let mut op = Operation::new("netim", "1002", OperationStatus::Failed, "Failed");
+    /// op.message = Some("Province : Invalid value".into());
+    /// op.set_error_from_message(ErrorClass::Fatal);
+    /// let e = op.error.unwrap();
+    /// assert_eq!((e.class, e.code, e.message.as_deref()), (ErrorClass::Fatal, None, Some("Province : Invalid value")));
+    ///
+    /// let mut done = Operation::new("netim", "1001", OperationStatus::Succeeded, "Done");
+    /// done.set_error_from_message(ErrorClass::Fatal);
+    /// assert!(done.error.is_none());
+    /// ```
+    pub fn set_error_from_message(&mut self, class: ErrorClass) {
+        if self.status == OperationStatus::Failed {
+            self.error = Some(OperationError::new(class, None, self.message.clone()));
+        }
+    }
+
     /// Whether `other` differs from `self` in a way someone following it cares about: the
     /// status, the raw status word, the message, the error or the action required.
     pub fn changed_from(&self, other: &Operation) -> bool {

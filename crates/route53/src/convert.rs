@@ -8,8 +8,8 @@ use crate::generated::{
 };
 use crate::wire::Timestamp;
 use regops_core::{
-    Error, ErrorClass, ErrorKind, Extra, Operation, OperationError, OperationFilter, OperationId,
-    OperationStatus, Result, SortField, SortOrder, Value,
+    Error, ErrorClass, ErrorKind, Extra, Operation, OperationFilter, OperationId, OperationStatus,
+    Result, SortField, SortOrder, Value,
 };
 use std::time::Duration;
 
@@ -84,15 +84,9 @@ pub fn operation(detail: OperationDetail, requested: Option<&OperationId>) -> Re
     op.submitted_at = detail.submitted_date.as_ref().and_then(Timestamp::time);
     op.updated_at = detail.last_updated_date.as_ref().and_then(Timestamp::time);
     op.message = detail.message.filter(|m| !m.is_empty());
-    if op.status == OperationStatus::Failed {
-        // Route 53 has no error identifier for an operation (the status word is in
-        // `raw_status`), and a failed operation stays failed: fatal.
-        op.error = Some(OperationError::new(
-            ErrorClass::Fatal,
-            None,
-            op.message.clone(),
-        ));
-    }
+    // Route 53 has no error identifier for an operation (the status word is in `raw_status`),
+    // and a failed operation stays failed: fatal.
+    op.set_error_from_message(ErrorClass::Fatal);
     let mut extra = Extra::new();
     if let Some(flag) = &detail.status_flag {
         if op.status == OperationStatus::ActionRequired {

@@ -10,7 +10,7 @@ use crate::generated::{
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use regops_core::{
     Certificate, CertificateId, CertificateStatus, DcvMethod, Error, ErrorClass, ErrorKind, Extra,
-    Operation, OperationError, OperationId, OperationStatus, Result, ServerTimeZone, Value,
+    Operation, OperationId, OperationStatus, Result, ServerTimeZone, Value,
 };
 use serde::de::DeserializeOwned;
 
@@ -82,13 +82,7 @@ pub fn operation(r: StructOperationResponse, zone: ServerTimeZone) -> Result<Ope
     op.kind = r.r#type.clone().filter(|t| !t.is_empty());
     op.submitted_at = server_time(r.date.as_deref(), zone);
     op.message = r.message.clone().filter(|m| !m.trim().is_empty());
-    if op.status == OperationStatus::Failed {
-        op.error = Some(OperationError::new(
-            ErrorClass::Fatal,
-            None,
-            op.message.clone(),
-        ));
-    }
+    op.set_error_from_message(ErrorClass::Fatal);
     let mut extra = Extra::new();
     if let Some(date) = &r.date
         && op.submitted_at.is_none()
