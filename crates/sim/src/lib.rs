@@ -279,6 +279,12 @@ impl Sim {
              endpoint = \"{autodns}\"\n\
              user = \"{user}\"\n\
              password = {{ env = \"{autodns_env}\" }}\n\
+             requests_per_second = 20\n\n\
+             [accounts.autodns-gateway]\n\
+             provider = \"autodns\"\n\
+             endpoint = \"{gateway}\"\n\
+             user = \"{user}\"\n\
+             password = {{ env = \"{autodns_env}\" }}\n\
              requests_per_second = 20\n",
             addr = self.addr,
             gandi = self.url("gandi"),
@@ -291,6 +297,7 @@ impl Sim {
             aws_secret = ROUTE53_KEY_VARIABLES.1,
             aws_token = ROUTE53_TOKEN_VARIABLE,
             autodns = self.url("autodns"),
+            gateway = self.url("autodns-gateway"),
             user = c.autodns_login.0,
             autodns_env = AUTODNS_PASSWORD_VARIABLE,
         )

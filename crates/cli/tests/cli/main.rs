@@ -258,6 +258,25 @@ fn the_sandbox_configuration_works_for_every_account() {
         assert_eq!(out.status.code(), Some(0), "{account}: {}", stderr(&out));
         assert!(json(&out).is_array(), "{account}");
     }
+    // The gateway account cancels through the XML gateway (listing is a JSON API call).
+    let out = regops(
+        &[
+            "--config",
+            &cfg,
+            "--account",
+            "autodns-gateway",
+            "--json",
+            "domain",
+            "cancel",
+            "gateway.example",
+            "--execution",
+            "expire",
+        ],
+        &envs,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(json(&out)["status"], "pending");
+    assert_eq!(sim.calls("autodns-gateway", "0103101"), 1);
     // Without the exported secrets, the configuration says which variable is missing.
     let out = regops(
         &["--config", &cfg, "--account", "autodns", "ops", "list"],
