@@ -5,13 +5,13 @@
 
 use crate::args::{DemoArgs, SimArgs};
 use crate::commands::io;
+use crate::commands::track::{Bars, Ending, Outcome, run};
 use crate::exit::{CliError, Exit};
 use crate::output::{OperationJson, write_json, write_table};
 use crate::progress::Progress;
-use futures::StreamExt;
 use regops_core::{
     Backend, CancelKind, CancelRequest, CertificateOrder, DcvMethod, Execution, Operation,
-    OperationId, Secret, Tracker, TrackerEvent, TrackerOptions,
+    OperationId, Secret, Tracker, TrackerOptions,
 };
 use regops_rest::{AutoDnsBackend, AutoDnsClient};
 use regops_route53::generated::{ContactDetail, RegisterDomainRequest};
@@ -19,7 +19,6 @@ use regops_route53::{Credentials, Route53Backend, Route53Client};
 use regops_sim::{Sim, SimConfig};
 use regops_soap::{NetimBackend, NetimClient};
 use regops_xmlrpc::{GandiBackend, GandiClient};
-use std::collections::BTreeMap;
 use std::io::Write;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -39,9 +38,6 @@ struct Tracked {
     scheduled: Option<Operation>,
     started: Instant,
 }
-
-/// How an operation's following ended: its last state, when, and what went wrong.
-type Ended = (Option<Operation>, Instant, Option<String>);
 
 /// The backends of the demo's four accounts, all at the sandbox.
 struct Accounts {
@@ -288,80 +284,37 @@ pub async fn demo(args: DemoArgs, json: bool, out: &mut dyn Write) -> Result<Exi
         tracker.add_account(name, backend);
     }
     let progress = Progress::new();
-    let mut bars = BTreeMap::new();
-    let mut ended: BTreeMap<(&str, OperationId), Ended> = BTreeMap::new();
+    let mut bars = Bars::new();
     for t in &tracked {
         let bar = progress.add_labelled(format!("{:<8} {}", t.account, t.id));
         match &t.scheduled {
-            Some(op) => {
-                bar.finish(op);
-                ended.insert(
-                    (t.account, t.id.clone()),
-                    (Some(op.clone()), t.started, None),
-                );
-            }
+            Some(op) => bar.finish(op),
             None => tracker
                 .track(t.account, t.id.clone())
                 .await
                 .map_err(|e| CliError::api(e.to_string()))?,
         }
-        bars.insert((t.account, t.id.clone()), bar);
+        bars.insert((t.account.to_owned(), t.id.clone()), bar);
     }
-    let account_of = |name: &str| {
-        ["gandi", "netim", "route53", "autodns"]
-            .into_iter()
-            .find(|a| *a == name)
-    };
-    let mut events = tracker.run();
-    while let Some(event) = events.next().await {
-        match event {
-            TrackerEvent::Changed { account, operation } => {
-                if let Some(bar) =
-                    account_of(&account).and_then(|a| bars.get(&(a, operation.id.clone())))
-                {
-                    bar.update(&operation);
-                }
-            }
-            TrackerEvent::Finished { account, operation } => {
-                if let Some(a) = account_of(&account) {
-                    if let Some(bar) = bars.get(&(a, operation.id.clone())) {
-                        bar.finish(&operation);
-                    }
-                    ended.insert(
-                        (a, operation.id.clone()),
-                        (Some(operation), Instant::now(), None),
-                    );
-                }
-            }
-            TrackerEvent::GaveUp { account, id, error } => {
-                if let Some(a) = account_of(&account) {
-                    if let Some(bar) = bars.get(&(a, id.clone())) {
-                        bar.failed(&error);
-                    }
-                    ended.insert((a, id), (None, Instant::now(), Some(error.to_string())));
-                }
-            }
-            TrackerEvent::TimedOut { account, id, last } => {
-                if let Some(a) = account_of(&account) {
-                    if let Some(bar) = bars.get(&(a, id.clone())) {
-                        bar.deadline();
-                    }
-                    ended.insert((a, id), (last, Instant::now(), Some("timed out".into())));
-                }
-            }
-            _ => {}
-        }
-    }
+    let mut outcomes = run(tracker, &bars).await;
     progress.clear();
     let results: Vec<(&Tracked, Option<Operation>, Duration, Option<String>)> = tracked
         .iter()
         .map(|t| {
-            let (op, at, problem) = ended.remove(&(t.account, t.id.clone())).unwrap_or((
-                None,
-                Instant::now(),
-                Some("not followed".into()),
-            ));
-            (t, op, at.saturating_duration_since(t.started), problem)
+            if let Some(op) = &t.scheduled {
+                return (t, Some(op.clone()), Duration::ZERO, None);
+            }
+            match outcomes.remove(&(t.account.to_owned(), t.id.clone())) {
+                Some(Outcome { last, at, ending }) => {
+                    let problem = match ending {
+                        Ending::Ended => None,
+                        Ending::TimedOut => Some("timed out".to_owned()),
+                        Ending::GaveUp(e) => Some(e.to_string()),
+                    };
+                    (t, last, at.saturating_duration_since(t.started), problem)
+                }
+                None => (t, None, t.started.elapsed(), Some("not followed".into())),
+            }
         })
         .collect();
     accounts.netim.client().close().await.ok();

@@ -97,14 +97,6 @@ async fn list(ctx: &mut Ctx<'_>, args: ListArgs) -> Result<Exit, CliError> {
 async fn wait_all(ctx: &mut Ctx<'_>, args: WaitArgs) -> Result<Exit, CliError> {
     let mut tracker = regops_core::Tracker::new(super::track::options(args.timeout.as_deref())?);
     tracker.add_account(ctx.account, ctx.shared.clone());
-    let mut followed = Vec::new();
-    for id in &args.ids {
-        let id = OperationId::new(id.trim());
-        tracker
-            .track(ctx.account, id.clone())
-            .await
-            .map_err(|e| CliError::api(e.message().to_owned()))?;
-        followed.push((ctx.account.to_owned(), id));
-    }
+    let followed = super::track::track_all(&mut tracker, ctx.account, &args.ids).await?;
     super::track::follow(tracker, &followed, ctx.json, ctx.out).await
 }

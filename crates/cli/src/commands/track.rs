@@ -7,7 +7,7 @@ use crate::commands::io;
 use crate::config::Config;
 use crate::exit::{CliError, Exit};
 use crate::output::{self, OperationJson};
-use crate::progress::Progress;
+use crate::progress::{Bar, Progress};
 use regops_core::{
     Backend, Journal, Operation, OperationId, OperationStatus, Tracker, TrackerEvent,
     TrackerOptions,
@@ -15,7 +15,7 @@ use regops_core::{
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// The tracker options of the command line: reads between 1 s and 60 s apart, and the
 /// `--timeout` when given.
@@ -27,6 +27,106 @@ pub(crate) fn options(timeout: Option<&str>) -> Result<TrackerOptions, CliError>
     Ok(o)
 }
 
+/// How following one operation ended.
+pub(crate) enum Ending {
+    /// It reached a terminal status.
+    Ended,
+    /// The deadline passed first.
+    TimedOut,
+    /// The tracker gave it up.
+    GaveUp(regops_core::Error),
+}
+
+/// What became of one followed operation: its last state seen, when following it stopped, how.
+pub(crate) struct Outcome {
+    pub last: Option<Operation>,
+    pub at: Instant,
+    pub ending: Ending,
+}
+
+/// One progress line per operation, keyed by account and id.
+pub(crate) type Bars = BTreeMap<(String, OperationId), Bar>;
+
+/// Runs `tracker`, showing its events on `bars`; answers each operation's outcome.
+pub(crate) async fn run(tracker: Tracker, bars: &Bars) -> BTreeMap<(String, OperationId), Outcome> {
+    use futures::StreamExt;
+    let mut last: BTreeMap<(String, OperationId), Operation> = BTreeMap::new();
+    let mut outcomes = BTreeMap::new();
+    let mut events = tracker.run();
+    while let Some(event) = events.next().await {
+        let (key, ending) = match event {
+            TrackerEvent::Changed { account, operation } => {
+                let key = (account, operation.id.clone());
+                if let Some(bar) = bars.get(&key) {
+                    bar.update(&operation);
+                }
+                last.insert(key, operation);
+                continue;
+            }
+            TrackerEvent::Finished { account, operation } => {
+                let key = (account, operation.id.clone());
+                if let Some(bar) = bars.get(&key) {
+                    bar.finish(&operation);
+                }
+                last.insert(key.clone(), operation);
+                (key, Ending::Ended)
+            }
+            TrackerEvent::Retrying {
+                account,
+                error,
+                retry_in,
+            } => {
+                for (key, bar) in bars {
+                    if key.0 == account && !outcomes.contains_key(key) {
+                        bar.retrying(&error, retry_in);
+                    }
+                }
+                continue;
+            }
+            TrackerEvent::GaveUp { account, id, error } => {
+                let key = (account, id);
+                if let Some(bar) = bars.get(&key) {
+                    bar.failed(&error);
+                }
+                (key, Ending::GaveUp(error))
+            }
+            TrackerEvent::TimedOut { account, id, .. } => {
+                let key = (account, id);
+                if let Some(bar) = bars.get(&key) {
+                    bar.deadline();
+                }
+                (key, Ending::TimedOut)
+            }
+            _ => continue,
+        };
+        let outcome = Outcome {
+            last: last.remove(&key),
+            at: Instant::now(),
+            ending,
+        };
+        outcomes.insert(key, outcome);
+    }
+    outcomes
+}
+
+/// Puts `ids` of `account` under tracking; answers them as the (account, id) pairs followed.
+pub(crate) async fn track_all(
+    tracker: &mut Tracker,
+    account: &str,
+    ids: &[String],
+) -> Result<Vec<(String, OperationId)>, CliError> {
+    let mut followed = Vec::with_capacity(ids.len());
+    for id in ids {
+        let id = OperationId::new(id.trim());
+        tracker
+            .track(account, id.clone())
+            .await
+            .map_err(|e| CliError::api(e.message().to_owned()))?;
+        followed.push((account.to_owned(), id));
+    }
+    Ok(followed)
+}
+
 /// Runs `tracker` (following `followed`, in that order) with one progress line each, prints
 /// the final states, and answers the exit code: 4 when something timed out, 3 when something
 /// was given up, 1 when something failed or was cancelled, 0 otherwise.
@@ -36,69 +136,34 @@ pub(crate) async fn follow(
     json: bool,
     out: &mut dyn Write,
 ) -> Result<Exit, CliError> {
-    use futures::StreamExt;
     let progress = Progress::new();
-    let bars: BTreeMap<(String, OperationId), _> = followed
+    let bars: Bars = followed
         .iter()
         .map(|(account, id)| {
             let bar = progress.add_labelled(format!("{account} {id}"));
             ((account.clone(), id.clone()), bar)
         })
         .collect();
-    let mut finals: BTreeMap<(String, OperationId), Operation> = BTreeMap::new();
-    let mut timed_out = Vec::new();
-    let mut given_up = Vec::new();
-    let mut events = tracker.run();
-    while let Some(event) = events.next().await {
-        match event {
-            TrackerEvent::Changed { account, operation } => {
-                if let Some(bar) = bars.get(&(account.clone(), operation.id.clone())) {
-                    bar.update(&operation);
-                }
-                finals.insert((account, operation.id.clone()), operation);
-            }
-            TrackerEvent::Finished { account, operation } => {
-                if let Some(bar) = bars.get(&(account.clone(), operation.id.clone())) {
-                    bar.finish(&operation);
-                }
-                finals.insert((account, operation.id.clone()), operation);
-            }
-            TrackerEvent::Retrying {
-                account,
-                error,
-                retry_in,
-            } => {
-                for ((a, id), bar) in &bars {
-                    if *a == account
-                        && !finals
-                            .get(&(a.clone(), id.clone()))
-                            .is_some_and(Operation::is_terminal)
-                    {
-                        bar.retrying(&error, retry_in);
-                    }
-                }
-            }
-            TrackerEvent::GaveUp { account, id, error } => {
-                if let Some(bar) = bars.get(&(account.clone(), id.clone())) {
-                    bar.failed(&error);
-                }
-                given_up.push(format!("{account} {id}: {error}"));
-            }
-            TrackerEvent::TimedOut { account, id, .. } => {
-                if let Some(bar) = bars.get(&(account.clone(), id.clone())) {
-                    bar.deadline();
-                }
-                timed_out.push(format!("{account} {id}"));
-            }
-            _ => {}
-        }
-    }
+    let outcomes = run(tracker, &bars).await;
     progress.clear();
 
-    let ordered: Vec<(&String, &Operation)> = followed
-        .iter()
-        .filter_map(|(a, id)| finals.get(&(a.clone(), id.clone())).map(|op| (a, op)))
-        .collect();
+    let mut ordered: Vec<(&String, &Operation)> = Vec::new();
+    let mut timed_out = Vec::new();
+    let mut given_up = Vec::new();
+    for key in followed {
+        let Some(outcome) = outcomes.get(key) else {
+            continue;
+        };
+        let (account, id) = key;
+        if let Some(op) = &outcome.last {
+            ordered.push((account, op));
+        }
+        match &outcome.ending {
+            Ending::Ended => {}
+            Ending::TimedOut => timed_out.push(format!("{account} {id}")),
+            Ending::GaveUp(error) => given_up.push(format!("{account} {id}: {error}")),
+        }
+    }
     if json {
         let v: Vec<OperationJson> = ordered
             .iter()
@@ -202,14 +267,7 @@ pub async fn track(
         let account = config.select(selected)?;
         let backend: Arc<dyn Backend> = crate::providers::connect(account)?.into();
         tracker.add_account(account.name.clone(), backend);
-        for id in &args.ids {
-            let id = OperationId::new(id.trim());
-            tracker
-                .track(&account.name, id.clone())
-                .await
-                .map_err(|e| CliError::api(e.message().to_owned()))?;
-            followed.push((account.name.clone(), id));
-        }
+        followed = track_all(&mut tracker, &account.name, &args.ids).await?;
     }
     follow(tracker, &followed, json, out).await
 }
