@@ -6,14 +6,14 @@
 use futures::StreamExt;
 use regops_core::{
     Backend, CancelKind, CancelRequest, CertificateOrder, Execution, Journal, MemoryJournal,
-    Operation, OperationId, RetryPolicy, Secret, Tracker, TrackerEvent, TrackerOptions,
+    Operation, OperationId, RetryPolicy, Tracker, TrackerEvent, TrackerOptions,
 };
-use regops_rest::{AutoDnsBackend, AutoDnsClient};
+use regops_rest::AutoDnsBackend;
+use regops_route53::Route53Backend;
 use regops_route53::generated::{ContactDetail, RegisterDomainRequest};
-use regops_route53::{Credentials, Route53Backend, Route53Client};
 use regops_sim::{Fault, FaultRule, Sim, SimConfig};
-use regops_soap::{NetimBackend, NetimClient};
-use regops_xmlrpc::{GandiBackend, GandiClient};
+use regops_soap::NetimBackend;
+use regops_xmlrpc::GandiBackend;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
@@ -52,50 +52,36 @@ async fn the_tracker_reaches_every_true_final_state_through_chaos() {
     let sim = Sim::start(SimConfig::default().speed(100.0).seed(11))
         .await
         .unwrap();
-    let c = sim.config().clone();
     let timeout = Duration::from_millis(700);
     let gandi = Arc::new(GandiBackend::new(
-        GandiClient::builder(Secret::new(c.gandi_api_key.clone()))
-            .endpoint(sim.url("gandi"))
+        sim.gandi_client()
             .retry(retry())
             .timeout(timeout)
             .build()
             .unwrap(),
     ));
     let netim = Arc::new(NetimBackend::new(
-        NetimClient::builder(
-            c.netim_login.0.clone(),
-            Secret::new(c.netim_login.1.clone()),
-        )
-        .endpoint(sim.url("netim"))
-        .retry(retry())
-        .timeout(timeout)
-        .build()
-        .unwrap(),
+        sim.netim_client()
+            .retry(retry())
+            .timeout(timeout)
+            .build()
+            .unwrap(),
     ));
     let route53 = Arc::new(Route53Backend::new(
-        Route53Client::builder(Credentials::new(
-            Secret::new(c.route53_keys.0.clone()),
-            Secret::new(c.route53_keys.1.clone()),
-        ))
-        .endpoint(sim.url("route53"))
-        .retry(retry())
-        .timeout(timeout)
-        .no_rate_limit()
-        .build()
-        .unwrap(),
+        sim.route53_client()
+            .retry(retry())
+            .timeout(timeout)
+            .no_rate_limit()
+            .build()
+            .unwrap(),
     ));
     let autodns = Arc::new(AutoDnsBackend::new(
-        AutoDnsClient::builder(
-            c.autodns_login.0.clone(),
-            Secret::new(c.autodns_login.1.clone()),
-        )
-        .endpoint(sim.url("autodns"))
-        .retry(retry())
-        .timeout(timeout)
-        .no_rate_limit()
-        .build()
-        .unwrap(),
+        sim.autodns_client(false)
+            .retry(retry())
+            .timeout(timeout)
+            .no_rate_limit()
+            .build()
+            .unwrap(),
     ));
     chaos(&sim);
 

@@ -10,8 +10,8 @@ use std::time::Duration;
 
 async fn setup() -> (Sim, GandiBackend) {
     let sim = Sim::start(SimConfig::default().speed(50.0)).await.unwrap();
-    let client = GandiClient::builder(Secret::new(sim.gandi_api_key()))
-        .endpoint(sim.url("gandi"))
+    let client = sim
+        .gandi_client()
         .retry(
             RetryPolicy::default()
                 .max_attempts(4)

@@ -10,7 +10,7 @@ use regops_rest::{AutoDnsBackend, AutoDnsClient};
 use regops_route53::generated::{ContactDetail, RegisterDomainRequest};
 use regops_route53::{Credentials, Route53Backend, Route53Client};
 use regops_sim::{Fault, FaultRule, Sim, SimConfig};
-use regops_soap::{NetimBackend, NetimClient};
+use regops_soap::NetimBackend;
 use regops_tests::fast_retry;
 use std::time::Duration;
 
@@ -47,14 +47,7 @@ async fn until_terminal(b: &dyn Backend, id: &OperationId) -> regops_core::Opera
 }
 
 fn netim(sim: &Sim) -> NetimBackend {
-    let (reseller, password) = sim.config().netim_login.clone();
-    NetimBackend::new(
-        NetimClient::builder(reseller, Secret::new(password))
-            .endpoint(sim.url("netim"))
-            .retry(fast_retry())
-            .build()
-            .unwrap(),
-    )
+    NetimBackend::new(sim.netim_client().retry(fast_retry()).build().unwrap())
 }
 
 fn route53(sim: &Sim, secret: &str) -> Route53Backend {
@@ -306,10 +299,8 @@ async fn autodns_through_the_sandbox() {
 #[tokio::test]
 async fn the_autodns_gateway_through_the_sandbox() {
     let sim = sim().await;
-    let (user, password) = sim.config().autodns_login.clone();
     let b = AutoDnsBackend::new(
-        AutoDnsClient::builder(user, Secret::new(password))
-            .endpoint(sim.url("autodns-gateway"))
+        sim.autodns_client(true)
             .retry(fast_retry())
             .no_rate_limit()
             .build()

@@ -14,13 +14,13 @@
 use futures::StreamExt;
 use regops_core::{
     Backend, CancelKind, CancelRequest, Capabilities, CertificateOrder, Execution, Operation,
-    OperationId, Result, Secret, Tracker, TrackerEvent, TrackerOptions,
+    OperationId, Result, Tracker, TrackerEvent, TrackerOptions,
 };
-use regops_rest::{AutoDnsBackend, AutoDnsClient};
+use regops_rest::AutoDnsBackend;
+use regops_route53::Route53Backend;
 use regops_route53::generated::{ContactDetail, RegisterDomainRequest};
-use regops_route53::{Credentials, Route53Backend, Route53Client};
-use regops_soap::{NetimBackend, NetimClient};
-use regops_xmlrpc::{GandiBackend, GandiClient};
+use regops_soap::NetimBackend;
+use regops_xmlrpc::GandiBackend;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::sync::Arc;
@@ -122,40 +122,21 @@ async fn main() {
     let base = format!("http://127.0.0.1:{port}");
     let defaults = regops_sim::SimConfig::default();
 
-    let gandi = GandiBackend::new(
-        GandiClient::builder(Secret::new(defaults.gandi_api_key.clone()))
-            .endpoint(format!("{base}/xmlrpc/"))
+    let gandi = GandiBackend::new(defaults.gandi_client(&base).build().unwrap());
+    let netim = NetimBackend::new(defaults.netim_client(&base).build().unwrap());
+    let route53 = Route53Backend::new(
+        defaults
+            .route53_client(&base)
+            .no_rate_limit()
             .build()
             .unwrap(),
     );
-    let netim = NetimBackend::new(
-        NetimClient::builder(
-            defaults.netim_login.0.clone(),
-            Secret::new(defaults.netim_login.1.clone()),
-        )
-        .endpoint(format!("{base}/netim/2.0/"))
-        .build()
-        .unwrap(),
-    );
-    let route53 = Route53Backend::new(
-        Route53Client::builder(Credentials::new(
-            Secret::new(defaults.route53_keys.0.clone()),
-            Secret::new(defaults.route53_keys.1.clone()),
-        ))
-        .endpoint(format!("{base}/route53/"))
-        .no_rate_limit()
-        .build()
-        .unwrap(),
-    );
     let autodns = AutoDnsBackend::new(
-        AutoDnsClient::builder(
-            defaults.autodns_login.0.clone(),
-            Secret::new(defaults.autodns_login.1.clone()),
-        )
-        .endpoint(format!("{base}/autodns/v1"))
-        .no_rate_limit()
-        .build()
-        .unwrap(),
+        defaults
+            .autodns_client(&base, false)
+            .no_rate_limit()
+            .build()
+            .unwrap(),
     );
 
     // Submit the work through the APIs.

@@ -6,7 +6,7 @@
 //! ```
 
 use futures::StreamExt;
-use regops_core::{Backend, OperationId, Secret, Tracker, TrackerEvent, TrackerOptions};
+use regops_core::{Backend, OperationId, Tracker, TrackerEvent, TrackerOptions};
 use std::sync::Arc;
 
 /// Follows `ids` of a Gandi account to their end, recording them in the journal.
@@ -31,9 +31,7 @@ async fn follow_all(gandi: Arc<dyn Backend>, ids: &[&str]) -> regops_core::Resul
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let sim = regops_sim::Sim::start(regops_sim::SimConfig::default().speed(20.0)).await?;
-    let client = regops_xmlrpc::GandiClient::builder(Secret::new(sim.gandi_api_key()))
-        .endpoint(sim.url("gandi"))
-        .build()?;
+    let client = sim.gandi_client().build()?;
     let ids: Vec<String> = ["one", "two", "three"]
         .iter()
         .map(|d| {

@@ -104,7 +104,64 @@ impl Default for SimConfig {
     }
 }
 
+/// The URL of `protocol` (`gandi`, `netim`, `route53`, `autodns`, `autodns-gateway`, `admin`)
+/// at the sandbox whose base URL is `base` (`http://127.0.0.1:PORT`).
+pub fn url(base: &str, protocol: &str) -> String {
+    let path = match protocol {
+        "gandi" => "/xmlrpc/",
+        "netim" => "/netim/2.0/",
+        "route53" => "/route53/",
+        "autodns" => "/autodns/v1",
+        "autodns-gateway" => "/autodns/gateway",
+        "admin" => "/admin/",
+        _ => "/",
+    };
+    format!("{}{path}", base.trim_end_matches('/'))
+}
+
 impl SimConfig {
+    /// A Gandi client builder for a sandbox with this configuration at `base`.
+    pub fn gandi_client(&self, base: &str) -> regops_xmlrpc::GandiClientBuilder {
+        regops_xmlrpc::GandiClient::builder(regops_core::Secret::new(self.gandi_api_key.clone()))
+            .endpoint(url(base, "gandi"))
+    }
+
+    /// A Netim client builder for a sandbox with this configuration at `base`.
+    pub fn netim_client(&self, base: &str) -> regops_soap::NetimClientBuilder {
+        let (reseller, password) = &self.netim_login;
+        regops_soap::NetimClient::builder(
+            reseller.clone(),
+            regops_core::Secret::new(password.clone()),
+        )
+        .endpoint(url(base, "netim"))
+    }
+
+    /// A Route 53 client builder for a sandbox with this configuration at `base`.
+    pub fn route53_client(&self, base: &str) -> regops_route53::Route53ClientBuilder {
+        let (id, secret) = &self.route53_keys;
+        regops_route53::Route53Client::builder(regops_route53::Credentials::new(
+            regops_core::Secret::new(id.clone()),
+            regops_core::Secret::new(secret.clone()),
+        ))
+        .endpoint(url(base, "route53"))
+    }
+
+    /// An AutoDNS client builder for a sandbox with this configuration at `base`: its JSON API,
+    /// or its XML gateway with `gateway`.
+    pub fn autodns_client(&self, base: &str, gateway: bool) -> regops_rest::AutoDnsClientBuilder {
+        let (user, password) = &self.autodns_login;
+        let protocol = if gateway {
+            "autodns-gateway"
+        } else {
+            "autodns"
+        };
+        regops_rest::AutoDnsClient::builder(
+            user.clone(),
+            regops_core::Secret::new(password.clone()),
+        )
+        .endpoint(url(base, protocol))
+    }
+
     /// Sets the listen address.
     pub fn listen(mut self, addr: SocketAddr) -> Self {
         self.listen = addr;
@@ -232,16 +289,32 @@ impl Sim {
 
     /// The URL of a protocol (`gandi`, ...), or of the admin endpoints (`admin`).
     pub fn url(&self, protocol: &str) -> String {
-        let path = match protocol {
-            "gandi" => "/xmlrpc/",
-            "netim" => "/netim/2.0/",
-            "route53" => "/route53/",
-            "autodns" => "/autodns/v1",
-            "autodns-gateway" => "/autodns/gateway",
-            "admin" => "/admin/",
-            _ => "/",
-        };
-        format!("http://{}{path}", self.addr)
+        url(&format!("http://{}", self.addr), protocol)
+    }
+
+    /// A Gandi client builder for this sandbox (endpoint and key set).
+    pub fn gandi_client(&self) -> regops_xmlrpc::GandiClientBuilder {
+        self.config.gandi_client(&self.base())
+    }
+
+    /// A Netim client builder for this sandbox (endpoint and login set).
+    pub fn netim_client(&self) -> regops_soap::NetimClientBuilder {
+        self.config.netim_client(&self.base())
+    }
+
+    /// A Route 53 client builder for this sandbox (endpoint and keys set).
+    pub fn route53_client(&self) -> regops_route53::Route53ClientBuilder {
+        self.config.route53_client(&self.base())
+    }
+
+    /// An AutoDNS client builder for this sandbox's JSON API, or its XML gateway with
+    /// `gateway` (endpoint and login set).
+    pub fn autodns_client(&self, gateway: bool) -> regops_rest::AutoDnsClientBuilder {
+        self.config.autodns_client(&self.base(), gateway)
+    }
+
+    fn base(&self) -> String {
+        format!("http://{}", self.addr)
     }
 
     /// The protocols served, with their URLs.

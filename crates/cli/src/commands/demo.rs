@@ -11,14 +11,14 @@ use crate::output::{OperationJson, write_json, write_table};
 use crate::progress::Progress;
 use regops_core::{
     Backend, CancelKind, CancelRequest, CertificateOrder, DcvMethod, Execution, Operation,
-    OperationId, Secret, Tracker, TrackerOptions,
+    OperationId, Tracker, TrackerOptions,
 };
-use regops_rest::{AutoDnsBackend, AutoDnsClient};
+use regops_rest::AutoDnsBackend;
+use regops_route53::Route53Backend;
 use regops_route53::generated::{ContactDetail, RegisterDomainRequest};
-use regops_route53::{Credentials, Route53Backend, Route53Client};
 use regops_sim::{Sim, SimConfig};
-use regops_soap::{NetimBackend, NetimClient};
-use regops_xmlrpc::{GandiBackend, GandiClient};
+use regops_soap::NetimBackend;
+use regops_xmlrpc::GandiBackend;
 use std::io::Write;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -48,33 +48,17 @@ struct Accounts {
 }
 
 fn accounts(sim: &Sim) -> Result<Accounts, CliError> {
-    let c = sim.config();
     let built = |what: &str, e: regops_core::Error| CliError::api(format!("{what}: {e}"));
-    let gandi = GandiClient::builder(Secret::new(sim.gandi_api_key()))
-        .endpoint(sim.url("gandi"))
+    let gandi = sim.gandi_client().build().map_err(|e| built("gandi", e))?;
+    let netim = sim.netim_client().build().map_err(|e| built("netim", e))?;
+    let route53 = sim
+        .route53_client()
         .build()
-        .map_err(|e| built("gandi", e))?;
-    let netim = NetimClient::builder(
-        c.netim_login.0.clone(),
-        Secret::new(c.netim_login.1.clone()),
-    )
-    .endpoint(sim.url("netim"))
-    .build()
-    .map_err(|e| built("netim", e))?;
-    let route53 = Route53Client::builder(Credentials::new(
-        Secret::new(c.route53_keys.0.clone()),
-        Secret::new(c.route53_keys.1.clone()),
-    ))
-    .endpoint(sim.url("route53"))
-    .build()
-    .map_err(|e| built("route53", e))?;
-    let autodns = AutoDnsClient::builder(
-        c.autodns_login.0.clone(),
-        Secret::new(c.autodns_login.1.clone()),
-    )
-    .endpoint(sim.url("autodns"))
-    .build()
-    .map_err(|e| built("autodns", e))?;
+        .map_err(|e| built("route53", e))?;
+    let autodns = sim
+        .autodns_client(false)
+        .build()
+        .map_err(|e| built("autodns", e))?;
     Ok(Accounts {
         gandi: Arc::new(GandiBackend::new(gandi)),
         netim: Arc::new(NetimBackend::new(netim)),
