@@ -173,11 +173,7 @@ impl NetimClient {
         }
         tracing::debug!(provider = PROVIDER, function, "calling");
         let response = inner
-            .http
-            .post(&inner.endpoint)
-            .header(reqwest::header::CONTENT_TYPE, "text/xml; charset=utf-8")
-            .header("SOAPAction", format!("\"{SOAP_ACTION_PREFIX}{function}\""))
-            .body(xml.to_owned())
+            .post(function, xml.to_owned())
             .send()
             .await
             .map_err(|e| regops_http::transport_error(&e, PROVIDER).with_call(function))?;
@@ -321,12 +317,13 @@ impl NetimClient {
         }
     }
 
-    async fn operation_call(
+    /// [`call`](Self::call), its answer read as `T`.
+    async fn decoded<T: serde::de::DeserializeOwned>(
         &self,
         function: &'static str,
         params: Vec<(&str, SoapValue)>,
         idempotency: Idempotency,
-    ) -> Result<StructOperationResponse> {
+    ) -> Result<T> {
         let value = self.call(function, params, idempotency).await?;
         convert::decode(value, function)
     }
@@ -366,15 +363,13 @@ impl NetimClient {
 
     /// `sessionInfo`.
     pub async fn session_info(&self) -> Result<StructSessionInfo> {
-        let v = self
-            .call("sessionInfo", vec![], Idempotency::Idempotent)
-            .await?;
-        convert::decode(v, "sessionInfo")
+        self.decoded("sessionInfo", vec![], Idempotency::Idempotent)
+            .await
     }
 
     /// `queryOpe`: the state of an operation.
     pub async fn query_ope(&self, id: i64) -> Result<StructOperationResponse> {
-        self.operation_call(
+        self.decoded(
             "queryOpe",
             vec![("idOpe", SoapValue::Int(id))],
             Idempotency::Idempotent,
@@ -408,14 +403,13 @@ impl NetimClient {
 
     /// `queryOpeList`: which operations extension `tld` allows.
     pub async fn query_ope_list(&self, tld: &str) -> Result<BTreeMap<String, bool>> {
-        let v = self
-            .call(
+        let map: BTreeMap<String, crate::wire::Flag> = self
+            .decoded(
                 "queryOpeList",
                 vec![("tld", SoapValue::string(tld))],
                 Idempotency::Idempotent,
             )
             .await?;
-        let map: BTreeMap<String, crate::wire::Flag> = convert::decode(v, "queryOpeList")?;
         Ok(map.into_iter().map(|(k, f)| (k, f.0)).collect())
     }
 
@@ -427,7 +421,7 @@ impl NetimClient {
         csr: &StructCSR,
         validation: &str,
     ) -> Result<StructOperationResponse> {
-        self.operation_call(
+        self.decoded(
             "sslCreate",
             vec![
                 ("prod", SoapValue::string(prod)),
@@ -442,7 +436,7 @@ impl NetimClient {
 
     /// `sslRenew`. Sent once.
     pub async fn ssl_renew(&self, id: i64, duration: i64) -> Result<StructOperationResponse> {
-        self.operation_call(
+        self.decoded(
             "sslRenew",
             vec![
                 ("IDSSL", SoapValue::Int(id)),
@@ -455,7 +449,7 @@ impl NetimClient {
 
     /// `sslRevoke`. Sent once.
     pub async fn ssl_revoke(&self, id: i64) -> Result<StructOperationResponse> {
-        self.operation_call(
+        self.decoded(
             "sslRevoke",
             vec![("IDSSL", SoapValue::Int(id))],
             Idempotency::NonIdempotent,
@@ -470,7 +464,7 @@ impl NetimClient {
         csr: &StructCSR,
         validation: &str,
     ) -> Result<StructOperationResponse> {
-        self.operation_call(
+        self.decoded(
             "sslReIssue",
             vec![
                 ("IDSSL", SoapValue::Int(id)),
@@ -489,7 +483,7 @@ impl NetimClient {
         preference: SslPreference,
         value: bool,
     ) -> Result<StructOperationResponse> {
-        self.operation_call(
+        self.decoded(
             "sslSetPreference",
             vec![
                 ("IDSSL", SoapValue::Int(id)),
@@ -503,14 +497,12 @@ impl NetimClient {
 
     /// `sslInfo`.
     pub async fn ssl_info(&self, id: i64) -> Result<StructSSLInfo> {
-        let v = self
-            .call(
-                "sslInfo",
-                vec![("IDSSL", SoapValue::Int(id))],
-                Idempotency::Idempotent,
-            )
-            .await?;
-        convert::decode(v, "sslInfo")
+        self.decoded(
+            "sslInfo",
+            vec![("IDSSL", SoapValue::Int(id))],
+            Idempotency::Idempotent,
+        )
+        .await
     }
 
     /// `domainPriceList`: the price list of every extension, as the server returns it.
@@ -542,6 +534,17 @@ fn kind_of(v: &SoapValue) -> &'static str {
     }
 }
 
+impl Inner {
+    /// The HTTP request of `function` with the envelope `xml`.
+    fn post(&self, function: &str, xml: String) -> reqwest::RequestBuilder {
+        self.http
+            .post(&self.endpoint)
+            .header(reqwest::header::CONTENT_TYPE, "text/xml; charset=utf-8")
+            .header("SOAPAction", format!("\"{SOAP_ACTION_PREFIX}{function}\""))
+            .body(xml)
+    }
+}
+
 impl Drop for Inner {
     fn drop(&mut self) {
         let Some(session) = self.session.get_mut().take() else {
@@ -555,15 +558,7 @@ impl Drop for Inner {
             "sessionClose",
             &[("idSession", SoapValue::string(session.expose()))],
         );
-        let request = self
-            .http
-            .post(&self.endpoint)
-            .header(reqwest::header::CONTENT_TYPE, "text/xml; charset=utf-8")
-            .header(
-                "SOAPAction",
-                format!("\"{SOAP_ACTION_PREFIX}sessionClose\""),
-            )
-            .body(xml);
+        let request = self.post("sessionClose", xml);
         runtime.spawn(async move {
             let _ = request.send().await;
         });
