@@ -113,6 +113,13 @@ impl AutoDnsSim {
         )
     }
 
+    /// The next server transaction id.
+    fn next_stid(&self) -> String {
+        let mut st = self.lock();
+        st.next_stid += 1;
+        format!("20260105-sandbox-{}", st.next_stid)
+    }
+
     fn envelope(
         &self,
         code: &str,
@@ -121,13 +128,9 @@ impl AutoDnsSim {
         object: Value,
         data: Vec<Value>,
     ) -> String {
-        let stid = {
-            let mut st = self.lock();
-            st.next_stid += 1;
-            st.next_stid
-        };
+        let stid = self.next_stid();
         json!({
-            "stid": format!("20260105-sandbox-{stid}"),
+            "stid": stid,
             "status": {"code": code, "text": text, "type": kind},
             "object": object,
             "data": data,
@@ -136,15 +139,11 @@ impl AutoDnsSim {
     }
 
     fn error(&self, http: u16, code: &str, text: &str, detail_code: &str, detail: &str) -> Answer {
-        let stid = {
-            let mut st = self.lock();
-            st.next_stid += 1;
-            st.next_stid
-        };
+        let stid = self.next_stid();
         (
             http,
             json!({
-                "stid": format!("20260105-sandbox-{stid}"),
+                "stid": stid,
                 "messages": [{"text": detail, "code": detail_code, "status": "ERROR"}],
                 "status": {"code": code, "text": text, "type": "ERROR"},
             })
