@@ -79,10 +79,8 @@ pub type Answer = (u16, String);
 impl AutoDnsSim {
     /// A sandbox accepting `user` with `password`.
     pub fn new(user: &str, password: &str, clock: SimClock, seed: u64) -> Self {
-        use base64::Engine;
-        let token = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
         AutoDnsSim {
-            authorization: format!("Basic {token}"),
+            authorization: basic_authorization(user, password),
             clock,
             zone: ServerTimeZone::named("Europe/Berlin").unwrap_or(ServerTimeZone::PARIS),
             state: Mutex::new(State {
@@ -600,11 +598,7 @@ impl AutoDnsSim {
         let user = root.text_at(&["auth", "user"]).unwrap_or("");
         let password = root.text_at(&["auth", "password"]).unwrap_or("");
         let context = root.text_at(&["auth", "context"]);
-        use base64::Engine;
-        let basic = format!(
-            "Basic {}",
-            base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"))
-        );
+        let basic = basic_authorization(user, password);
         let code = root.text_at(&["task", "code"]).unwrap_or("");
         let c = root.at(&["task", "cancelation"]);
         let domain = c
@@ -731,6 +725,13 @@ impl AutoDnsSim {
             Node::Text("stid", word(&v, "stid")),
         ])
     }
+}
+
+/// The `Authorization` header of HTTP basic auth.
+fn basic_authorization(user: &str, password: &str) -> String {
+    use base64::Engine;
+    let token = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
+    format!("Basic {token}")
 }
 
 fn gateway_error(code: &str, text: &str, msg_code: &str, msg: &str) -> String {
