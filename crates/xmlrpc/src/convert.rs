@@ -122,7 +122,7 @@ pub fn operation(op: OperationReturn, zone: ServerTimeZone) -> Operation {
     }
     for (key, v) in [("params", op.params), ("infos", op.infos)] {
         if let Some(v) = v {
-            out.extra.insert(key.into(), v.to_core(zone));
+            out.extra.insert(key.into(), v.into_core(zone));
         }
     }
     for (key, v) in [
@@ -130,14 +130,14 @@ pub fn operation(op: OperationReturn, zone: ServerTimeZone) -> Operation {
         ("source", op.source.map(Value::String)),
     ] {
         if let Some(v) = v {
-            out.extra.insert(key.into(), v.to_core(zone));
+            out.extra.insert(key.into(), v.into_core(zone));
         }
     }
     if let Some(eta) = op.eta {
         out.extra.insert("eta".into(), regops_core::Value::Int(eta));
     }
     for (k, v) in op.extra {
-        out.extra.insert(k, v.to_core(zone));
+        out.extra.insert(k, v.into_core(zone));
     }
     out
 }

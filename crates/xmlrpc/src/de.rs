@@ -14,7 +14,6 @@ use base64::Engine;
 use quick_xml::events::{BytesStart, Event};
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use std::borrow::Cow;
-use std::collections::VecDeque;
 use std::fmt;
 
 /// Bounds on what a decoder accepts.
@@ -118,35 +117,55 @@ pub(crate) fn end_local(name: &str) -> &str {
 
 /// Whether a start tag's local name is `name` (quick-xml's own split of the prefix: no
 /// splitting of strings here, no allocation).
+#[inline]
 pub(crate) fn is_start(e: &BytesStart<'_>, name: &str) -> bool {
-    e.local_name().as_ref() == name
+    // Names without a prefix (all of XML-RPC in practice) match without looking for a colon.
+    let full = e.name().0;
+    full == name || (full.len() > name.len() && e.local_name().as_ref() == name)
 }
 
 /// Whether an end tag's local name is `name`.
+#[inline]
 pub(crate) fn is_end(e: &quick_xml::events::BytesEnd<'_>, name: &str) -> bool {
     e.local_name().as_ref() == name
 }
 
-/// The value type a tag names (`int`, `string`, ...): a static name for the known ones, so that
-/// reading a value allocates nothing for its type.
-fn type_name(e: &BytesStart<'_>) -> Cow<'static, str> {
-    const KNOWN: [&str; 11] = [
-        "string",
-        "int",
-        "i4",
-        "i8",
-        "boolean",
-        "double",
-        "dateTime.iso8601",
-        "base64",
-        "struct",
-        "array",
-        "nil",
-    ];
-    let name = e.local_name();
-    match KNOWN.iter().find(|k| **k == name.as_ref()) {
-        Some(k) => Cow::Borrowed(k),
-        None => Cow::Owned(name.as_ref().to_owned()),
+/// The value types of XML-RPC (and the `nil` extension), told from a tag's local name by one
+/// match on its bytes: reading a value allocates nothing for its type.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ValueType {
+    String,
+    Int,
+    Boolean,
+    Double,
+    DateTime,
+    Base64,
+    Struct,
+    Array,
+    Nil,
+    Unknown,
+}
+
+impl ValueType {
+    fn of(e: &BytesStart<'_>) -> ValueType {
+        let full = e.name().0;
+        let name = if full.contains(':') {
+            e.local_name()
+        } else {
+            e.name().into()
+        };
+        match name.as_ref() {
+            "string" => ValueType::String,
+            "int" | "i4" | "i8" => ValueType::Int,
+            "boolean" => ValueType::Boolean,
+            "double" => ValueType::Double,
+            "dateTime.iso8601" => ValueType::DateTime,
+            "base64" => ValueType::Base64,
+            "struct" => ValueType::Struct,
+            "array" => ValueType::Array,
+            "nil" => ValueType::Nil,
+            _ => ValueType::Unknown,
+        }
     }
 }
 
@@ -167,10 +186,13 @@ fn describe(e: &Event<'_>) -> String {
     }
 }
 
-/// The event stream with a small push-back queue.
+/// The event stream.
+///
+/// quick-xml checks that every end tag closes the element opened last (`check_end_names`), so
+/// where the decoder knows which element is open, any end tag is that element's end and its
+/// name need not be compared again.
 pub(crate) struct Events<'de> {
     xml: quick_xml::Reader<&'de [u8]>,
-    pending: VecDeque<Event<'de>>,
     depth: usize,
     max_depth: usize,
 }
@@ -184,7 +206,6 @@ impl<'de> Events<'de> {
         cfg.trim_text(false);
         Events {
             xml,
-            pending: VecDeque::new(),
             depth: 0,
             max_depth: limits.max_depth,
         }
@@ -202,26 +223,22 @@ impl<'de> Events<'de> {
         self.err(format!("expected {wanted}, found {}", describe(found)))
     }
 
+    #[inline]
     pub(crate) fn next(&mut self) -> Result<Event<'de>> {
-        if let Some(e) = self.pending.pop_front() {
-            return Ok(e);
-        }
         loop {
-            let ev = self
-                .xml
-                .read_event()
-                .map_err(|e| self.err(format!("malformed XML: {e}")))?;
-            match ev {
-                Event::Comment(_) | Event::PI(_) | Event::Decl(_) => continue,
-                Event::DocType(_) => {
+            match self.xml.read_event() {
+                Ok(Event::Comment(_) | Event::PI(_) | Event::Decl(_)) => continue,
+                Ok(Event::DocType(_)) => {
                     return Err(self.err("DOCTYPE declarations are refused"));
                 }
-                other => return Ok(other),
+                Ok(other) => return Ok(other),
+                Err(e) => return Err(self.err(format!("malformed XML: {e}"))),
             }
         }
     }
 
     /// The next event that is not whitespace.
+    #[inline]
     pub(crate) fn next_tag(&mut self) -> Result<Event<'de>> {
         loop {
             match self.next()? {
@@ -231,6 +248,7 @@ impl<'de> Events<'de> {
         }
     }
 
+    /// Reads the start tag `name`; `true` when it is empty (`<name/>`).
     pub(crate) fn expect_start(&mut self, name: &str) -> Result<bool> {
         match self.next_tag()? {
             Event::Start(e) if is_start(&e, name) => Ok(false),
@@ -239,9 +257,10 @@ impl<'de> Events<'de> {
         }
     }
 
+    /// Reads the end tag of the element open now, `name` (see the type's note on end tags).
     pub(crate) fn expect_end(&mut self, name: &str) -> Result<()> {
         match self.next_tag()? {
-            Event::End(e) if is_end(&e, name) => Ok(()),
+            Event::End(_) => Ok(()),
             other => Err(self.unexpected(&other, &format!("</{name}>"))),
         }
     }
@@ -270,22 +289,30 @@ impl<'de> Events<'de> {
         }
     }
 
-    /// The text of an element whose start tag was read, up to its end tag.
+    /// Adds a piece of character data to `acc`; `false` for an event that is not one.
+    #[inline]
+    fn text_piece(&self, acc: &mut Option<Cow<'de, str>>, e: &Event<'de>) -> Result<bool> {
+        match e {
+            Event::Text(t) => push(acc, t.xml10_content()),
+            Event::CData(c) => push(acc, c.xml10_content()),
+            Event::GeneralRef(r) => push(acc, self.resolve_ref(r)?),
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    /// The text of the element `name`, whose start tag was read, up to its end tag.
     pub(crate) fn text_until_end(&mut self, name: &str) -> Result<Cow<'de, str>> {
         let mut acc: Option<Cow<'de, str>> = None;
         loop {
-            match self.next()? {
-                Event::Text(t) => push(&mut acc, t.xml10_content()),
-                Event::CData(c) => push(&mut acc, c.xml10_content()),
-                Event::GeneralRef(r) => {
-                    let s = self.resolve_ref(&r)?;
-                    push(&mut acc, s);
-                }
-                Event::End(e) if is_end(&e, name) => {
-                    return Ok(acc.unwrap_or(Cow::Borrowed("")));
-                }
-                other => return Err(self.unexpected(&other, &format!("text or </{name}>"))),
+            let e = self.next()?;
+            if self.text_piece(&mut acc, &e)? {
+                continue;
             }
+            return match e {
+                Event::End(_) => Ok(acc.unwrap_or(Cow::Borrowed(""))),
+                other => Err(self.unexpected(&other, &format!("text or </{name}>"))),
+            };
         }
     }
 
@@ -305,6 +332,7 @@ impl<'de> Events<'de> {
     }
 }
 
+#[inline]
 fn push<'de>(acc: &mut Option<Cow<'de, str>>, piece: Cow<'de, str>) {
     match acc {
         None => *acc = Some(piece),
@@ -320,11 +348,28 @@ enum Hint {
     Str,
 }
 
+/// What a `<value>` holds, once its content up to the first tag has been read.
+enum Body<'de> {
+    /// An untyped value (`<value>text</value>`, `<value/>`); its end tag was read.
+    Text(Cow<'de, str>),
+    /// A typed value whose type tag was read (`empty` for `<int/>` and the like).
+    Typed { ty: ValueType, empty: bool },
+}
+
+/// How far a [`ValueDe`] has read its `<value>`.
+enum Progress<'de> {
+    /// Nothing read yet.
+    Fresh,
+    /// `<value>` was read.
+    Opened,
+    /// The content was read up to `Body`.
+    Ready(Body<'de>),
+}
+
 /// Deserializes one `<value>`.
 pub(crate) struct ValueDe<'a, 'de> {
     ev: &'a mut Events<'de>,
-    /// Whether `<value>` was already read.
-    started: bool,
+    progress: Progress<'de>,
     hint: Hint,
 }
 
@@ -332,81 +377,57 @@ impl<'a, 'de> ValueDe<'a, 'de> {
     pub(crate) fn new(ev: &'a mut Events<'de>) -> Self {
         ValueDe {
             ev,
-            started: false,
+            progress: Progress::Fresh,
             hint: Hint::Any,
         }
     }
 
-    fn run<V: Visitor<'de>>(self, v: V) -> Result<V::Value> {
-        let ValueDe { ev, started, hint } = self;
-        if !started {
-            match ev.next_tag()? {
+    /// Reads the value up to its type tag (or all of it, when untyped).
+    fn body(&mut self) -> Result<Body<'de>> {
+        let ev = &mut *self.ev;
+        match std::mem::replace(&mut self.progress, Progress::Opened) {
+            Progress::Ready(body) => return Ok(body),
+            Progress::Opened => {}
+            Progress::Fresh => match ev.next_tag()? {
                 Event::Start(e) if is_start(&e, "value") => {}
                 Event::Empty(e) if is_start(&e, "value") => {
-                    return visit_text(v, Cow::Borrowed(""), hint);
+                    return Ok(Body::Text(Cow::Borrowed("")));
                 }
                 other => return Err(ev.unexpected(&other, "<value>")),
-            }
+            },
         }
         let mut text: Option<Cow<'de, str>> = None;
         loop {
-            match ev.next()? {
-                Event::Text(t) => push(&mut text, t.xml10_content()),
-                Event::CData(c) => push(&mut text, c.xml10_content()),
-                Event::GeneralRef(r) => {
-                    let s = ev.resolve_ref(&r)?;
-                    push(&mut text, s);
-                }
-                Event::End(e) if is_end(&e, "value") => {
-                    return visit_text(v, text.unwrap_or(Cow::Borrowed("")), hint);
-                }
-                Event::Start(e) => {
-                    if !text.as_deref().is_none_or(is_ws) {
-                        return Err(ev.err("text mixed with a typed value"));
-                    }
-                    let name = type_name(&e);
-                    let out = typed(ev, v, &name, false, hint)?;
-                    ev.expect_end("value")?;
-                    return Ok(out);
-                }
-                Event::Empty(e) => {
-                    if !text.as_deref().is_none_or(is_ws) {
-                        return Err(ev.err("text mixed with a typed value"));
-                    }
-                    let name = type_name(&e);
-                    let out = typed(ev, v, &name, true, hint)?;
-                    ev.expect_end("value")?;
-                    return Ok(out);
-                }
-                other => return Err(ev.unexpected(&other, "a value")),
+            let e = ev.next()?;
+            if ev.text_piece(&mut text, &e)? {
+                continue;
             }
+            let (start, empty) = match &e {
+                Event::End(_) => return Ok(Body::Text(text.unwrap_or(Cow::Borrowed("")))),
+                Event::Start(s) => (s, false),
+                Event::Empty(s) => (s, true),
+                other => return Err(ev.unexpected(other, "a value")),
+            };
+            if !text.as_deref().is_none_or(is_ws) {
+                return Err(ev.err("text mixed with a typed value"));
+            }
+            let ty = ValueType::of(start);
+            if ty == ValueType::Unknown {
+                return Err(ev.err(format!("unknown value type <{}>", local(start))));
+            }
+            return Ok(Body::Typed { ty, empty });
         }
     }
 
-    /// Whether the value is `nil`, without consuming anything but what it pushes back.
-    fn is_nil(&mut self) -> Result<bool> {
-        let ev = &mut *self.ev;
-        let first = ev.next_tag()?;
-        let mut seen = Vec::with_capacity(3);
-        let nil = match &first {
-            Event::Start(e) if is_start(e, "value") => {
-                loop {
-                    let e = ev.next()?;
-                    let stop = !matches!(&e, Event::Text(t) if is_ws(t));
-                    seen.push(e);
-                    if stop {
-                        break;
-                    }
-                }
-                matches!(seen.last(), Some(Event::Empty(e) | Event::Start(e)) if is_start(e, "nil"))
+    fn run<V: Visitor<'de>>(mut self, v: V) -> Result<V::Value> {
+        match self.body()? {
+            Body::Text(text) => visit_text(v, text, self.hint),
+            Body::Typed { ty, empty } => {
+                let out = typed(self.ev, v, ty, empty, self.hint)?;
+                self.ev.expect_end("value")?;
+                Ok(out)
             }
-            _ => false,
-        };
-        for e in seen.into_iter().rev() {
-            ev.pending.push_front(e);
         }
-        ev.pending.push_front(first);
-        Ok(nil)
     }
 }
 
@@ -425,27 +446,27 @@ fn visit_text<'de, V: Visitor<'de>>(v: V, text: Cow<'de, str>, hint: Hint) -> Re
 fn typed<'de, V: Visitor<'de>>(
     ev: &mut Events<'de>,
     v: V,
-    name: &str,
+    ty: ValueType,
     empty: bool,
     hint: Hint,
 ) -> Result<V::Value> {
-    let text = |ev: &mut Events<'de>| -> Result<Cow<'de, str>> {
+    let text = |ev: &mut Events<'de>, name: &str| -> Result<Cow<'de, str>> {
         if empty {
             Ok(Cow::Borrowed(""))
         } else {
             ev.text_until_end(name)
         }
     };
-    match name {
-        "string" => {
-            let s = text(ev)?;
+    match ty {
+        ValueType::String => {
+            let s = text(ev, "string")?;
             visit_text(v, s, hint)
         }
-        "int" | "i4" | "i8" => {
-            let s = text(ev)?;
+        ValueType::Int => {
+            let s = text(ev, "int")?;
             let i: i64 = s.trim().parse().map_err(|_| {
                 ev.err(format!(
-                    "<{name}> holds {:?}, not an integer",
+                    "an integer value holds {:?}",
                     crate::codec::excerpt(&s, 40)
                 ))
             })?;
@@ -455,8 +476,8 @@ fn typed<'de, V: Visitor<'de>>(
                 v.visit_i64(i)
             }
         }
-        "boolean" => {
-            let s = text(ev)?;
+        ValueType::Boolean => {
+            let s = text(ev, "boolean")?;
             match s.trim() {
                 "1" | "true" => v.visit_bool(true),
                 "0" | "false" => v.visit_bool(false),
@@ -466,8 +487,8 @@ fn typed<'de, V: Visitor<'de>>(
                 ))),
             }
         }
-        "double" => {
-            let s = text(ev)?;
+        ValueType::Double => {
+            let s = text(ev, "double")?;
             let d: f64 = s.trim().parse().map_err(|_| {
                 ev.err(format!(
                     "<double> holds {:?}",
@@ -476,25 +497,23 @@ fn typed<'de, V: Visitor<'de>>(
             })?;
             v.visit_f64(d)
         }
-        "dateTime.iso8601" => {
-            let s = text(ev)?;
+        ValueType::DateTime => {
+            let s = text(ev, "dateTime.iso8601")?;
             v.visit_map(DateTimeAccess { raw: Some(s) })
         }
-        "base64" => {
-            let s = text(ev)?;
+        ValueType::Base64 => {
+            let s = text(ev, "base64")?;
             let clean: String = s.chars().filter(|c| !c.is_ascii_whitespace()).collect();
             let bytes = base64::engine::general_purpose::STANDARD
                 .decode(clean.as_bytes())
                 .map_err(|e| ev.err(format!("<base64> is not base64: {e}")))?;
             v.visit_byte_buf(bytes)
         }
-        "nil" => {
-            if !empty {
-                ev.text_until_end("nil")?;
-            }
+        ValueType::Nil => {
+            text(ev, "nil")?;
             v.visit_unit()
         }
-        "struct" => {
+        ValueType::Struct => {
             if empty {
                 return v.visit_map(de::value::MapDeserializer::<
                     std::iter::Empty<(&str, &str)>,
@@ -508,7 +527,7 @@ fn typed<'de, V: Visitor<'de>>(
             access.ev.leave();
             Ok(out)
         }
-        "array" => {
+        ValueType::Array => {
             if empty {
                 return v.visit_seq(de::value::SeqDeserializer::<
                     std::iter::Empty<&str>,
@@ -531,7 +550,7 @@ fn typed<'de, V: Visitor<'de>>(
             access.ev.expect_end("array")?;
             Ok(out)
         }
-        other => Err(ev.err(format!("unknown value type <{other}>"))),
+        ValueType::Unknown => Err(ev.err("unknown value type")),
     }
 }
 
@@ -586,7 +605,7 @@ impl<'de> MapAccess<'de> for StructAccess<'_, 'de> {
             return Ok(None);
         }
         match self.ev.next_tag()? {
-            Event::End(e) if is_end(&e, "struct") => {
+            Event::End(_) => {
                 self.done = true;
                 return Ok(None);
             }
@@ -637,17 +656,23 @@ impl<'de> SeqAccess<'de> for ArrayAccess<'_, 'de> {
         if self.done {
             return Ok(None);
         }
-        let e = self.ev.next_tag()?;
-        match &e {
-            Event::End(end) if is_end(end, "data") => {
+        let progress = match self.ev.next_tag()? {
+            Event::End(_) => {
                 self.done = true;
                 return Ok(None);
             }
-            Event::Start(s) | Event::Empty(s) if is_start(s, "value") => {}
-            _ => return Err(self.ev.unexpected(&e, "<value> or </data>")),
-        }
-        self.ev.pending.push_front(e);
-        seed.deserialize(ValueDe::new(self.ev))
+            Event::Start(s) if is_start(&s, "value") => Progress::Opened,
+            Event::Empty(s) if is_start(&s, "value") => {
+                Progress::Ready(Body::Text(Cow::Borrowed("")))
+            }
+            other => return Err(self.ev.unexpected(&other, "<value> or </data>")),
+        };
+        let de = ValueDe {
+            ev: self.ev,
+            progress,
+            hint: Hint::Any,
+        };
+        seed.deserialize(de)
             .map(Some)
             .map_err(|e| e.at(self.ev.pos()))
     }
@@ -661,11 +686,21 @@ impl<'de> Deserializer<'de> for ValueDe<'_, 'de> {
     }
 
     fn deserialize_option<V: Visitor<'de>>(mut self, v: V) -> Result<V::Value> {
-        if !self.started && self.is_nil()? {
-            self.run(de::IgnoredAny)?;
-            v.visit_none()
-        } else {
-            v.visit_some(self)
+        match self.body()? {
+            Body::Typed {
+                ty: ValueType::Nil,
+                empty,
+            } => {
+                if !empty {
+                    self.ev.text_until_end("nil")?;
+                }
+                self.ev.expect_end("value")?;
+                v.visit_none()
+            }
+            body => {
+                self.progress = Progress::Ready(body);
+                v.visit_some(self)
+            }
         }
     }
 

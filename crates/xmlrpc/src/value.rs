@@ -88,6 +88,20 @@ impl Value {
             Value::Nil => C::Null,
         }
     }
+
+    /// The same value in the core model, taking it apart (no string is copied).
+    pub fn into_core(self, zone: ServerTimeZone) -> regops_core::Value {
+        use regops_core::Value as C;
+        match self {
+            Value::String(s) => C::String(s),
+            Value::Base64(b) => C::Bytes(b),
+            Value::Array(a) => C::List(a.into_iter().map(|v| v.into_core(zone)).collect()),
+            Value::Struct(m) => {
+                C::Map(m.into_iter().map(|(k, v)| (k, v.into_core(zone))).collect())
+            }
+            other => other.to_core(zone),
+        }
+    }
 }
 
 impl From<&str> for Value {

@@ -107,6 +107,54 @@ fn faults_decode_with_code_and_string() {
 }
 
 #[test]
+fn optional_members_read_nil_text_and_typed_values_without_reading_ahead() {
+    // Optional members are told nil or not from what follows <value>: whitespace before the
+    // type tag, an untyped string, an empty <value/>, a nil with an end tag, a prefixed type.
+    let body = response(
+        "<value><struct>
+          <member><name>id</name><value><i4>7</i4></value></member>
+          <member><name>step</name><value>  DONE  </value></member>
+          <member><name>date_start</name><value>\n  <nil></nil>\n</value></member>
+          <member><name>last_error</name><value>\n <string>a &amp; b</string> </value></member>
+          <member><name>source</name><value/></member>
+          <member><name>type</name><value>domain_renew</value></member>
+          <member><name>eta</name><value><ex:int xmlns:ex='urn:x'>60</ex:int></value></member>
+          <member><name>session_id</name><value>42</value></member>
+        </struct></value>",
+    );
+    let op: OperationReturn = decode_response(body.as_bytes(), &limits())
+        .unwrap()
+        .unwrap();
+    assert_eq!(op.id, 7);
+    assert_eq!(op.step, "  DONE  ");
+    assert_eq!(op.date_start, None);
+    assert_eq!(op.last_error.as_deref(), Some("a & b"));
+    assert_eq!(op.source.as_deref(), Some(""));
+    assert_eq!(op.r#type.as_deref(), Some("domain_renew"));
+    assert_eq!(op.eta, Some(60));
+    assert_eq!(op.session_id, Some(42));
+
+    // End tags that do not close what is open are refused, also where the decoder does not
+    // compare names itself (it relies on quick-xml's check).
+    for bad in [
+        "<value><struct><member><name>id</name><value><int>1</int></value></name></struct></value>",
+        "<value><struct><member><name>id</name><value><int>1</int></member></value></struct></value>",
+        "<value><array><data><value><int>1</int></value></array></data></value>",
+        "<value><struct><member><name>id</value></member></struct></value>",
+    ] {
+        let body = response(bad);
+        assert!(
+            decode_response::<OperationReturn>(body.as_bytes(), &limits()).is_err(),
+            "{bad}"
+        );
+        assert!(
+            decode_response::<Value>(body.as_bytes(), &limits()).is_err(),
+            "{bad}"
+        );
+    }
+}
+
+#[test]
 fn hostile_bodies_are_refused() {
     let doctype = "<?xml version='1.0'?><!DOCTYPE x [<!ENTITY a 'aaaa'>]><methodResponse><params><param><value>&a;</value></param></params></methodResponse>";
     let err = decode_response::<Value>(doctype.as_bytes(), &limits()).unwrap_err();
