@@ -26,17 +26,23 @@ fn silent_server() -> (String, Arc<AtomicUsize>) {
     (url, accepted)
 }
 
-#[tokio::test]
-async fn reads_time_out_after_their_attempts_and_changes_are_sent_once() {
-    let (url, accepted) = silent_server();
+/// A Route 53 backend on `url` with these timeouts, three quick attempts and no pacing.
+fn backend(url: &str, timeout: Duration, connect_timeout: Duration) -> Route53Backend {
     let client = Route53Client::builder(Credentials::new(Secret::new("AKID"), Secret::new("s")))
-        .endpoint(&url)
-        .timeout(Duration::from_millis(200))
+        .endpoint(url)
+        .timeout(timeout)
+        .connect_timeout(connect_timeout)
         .retry(fast_retry())
         .no_rate_limit()
         .build()
         .unwrap();
-    let backend = Route53Backend::new(client);
+    Route53Backend::new(client)
+}
+
+#[tokio::test]
+async fn reads_time_out_after_their_attempts_and_changes_are_sent_once() {
+    let (url, accepted) = silent_server();
+    let backend = backend(&url, Duration::from_millis(200), Duration::from_secs(10));
 
     let started = Instant::now();
     let err = regops_core::Backend::operation(&backend, &OperationId::new("x"))
@@ -66,4 +72,59 @@ async fn reads_time_out_after_their_attempts_and_changes_are_sent_once() {
         1,
         "a deletion is sent once"
     );
+}
+
+/// A listener whose accept queue is full and never drained: the kernel drops further SYNs, so a
+/// new connection never completes its handshake. Answers its URL and the held sockets (the
+/// listener first), which must live as long as the test.
+async fn unreachable_server() -> (String, Vec<Box<dyn std::any::Any + Send>>) {
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let listener = socket.listen(1).unwrap();
+    let addr = listener.local_addr().unwrap();
+    let mut held: Vec<Box<dyn std::any::Any + Send>> = vec![Box::new(listener)];
+    // Fill the queue until a connection stops completing.
+    for _ in 0..64 {
+        match tokio::time::timeout(
+            Duration::from_millis(300),
+            tokio::net::TcpStream::connect(addr),
+        )
+        .await
+        {
+            Ok(Ok(stream)) => held.push(Box::new(stream)),
+            Ok(Err(e)) => panic!("connecting to fill the queue: {e}"),
+            Err(_) => return (format!("http://{addr}/"), held),
+        }
+    }
+    panic!("the accept queue never filled");
+}
+
+#[tokio::test]
+async fn a_handshake_that_never_completes_ends_at_the_connect_timeout_and_reached_nothing() {
+    let (url, _held) = unreachable_server().await;
+    // The whole-request timeout is far longer: the connect timeout must be what ends it.
+    let backend = backend(&url, Duration::from_secs(30), Duration::from_millis(250));
+
+    let started = Instant::now();
+    let err = regops_core::Backend::operation(&backend, &OperationId::new("x"))
+        .await
+        .unwrap_err();
+    let took = started.elapsed();
+    assert!(
+        !err.may_have_reached_server(),
+        "no connection, so no request reached the server: {err}"
+    );
+    assert!(err.to_string().contains("cannot connect"), "{err}");
+    assert!(
+        took >= Duration::from_millis(250) && took < Duration::from_secs(5),
+        "three attempts of 250 ms, not the 30 s request timeout: {took:?}"
+    );
+
+    // A change that never reached the server says so: nothing to reconcile.
+    let err = backend
+        .client()
+        .delete_domain("example.com")
+        .await
+        .unwrap_err();
+    assert!(!err.may_have_reached_server(), "{err}");
 }
