@@ -4,9 +4,10 @@
 //!   (the README's test command, and what `.ci/run` calls);
 //! - `peers`: only prepare the peers;
 //! - `codegen [--check]`: generate Rust from the API descriptions in `api/`;
-//! - `bench`: run every benchmark (their figures are in `docs/benchmarks.md`);
+//! - `bench`: run every benchmark and regenerate `docs/benchmarks.md` and its chart;
 //! - `fuzz [--time SECONDS]`: run every fuzz target with cargo-fuzz (nightly).
 
+mod bench;
 mod codegen;
 mod fuzz;
 mod peers;
@@ -29,8 +30,9 @@ commands:
   test                 prepare the test peers, then fmt, clippy and cargo test --workspace
   peers                prepare the test peers only (python venv with moto and boto3, php-soap)
   codegen [--check]    generate Rust from api/*.toml (--check: fail when a file is stale)
-  bench                run every benchmark (criterion and the tracker harness); their
-                       figures, with the command of each, are in docs/benchmarks.md
+  bench                run every benchmark (decoders against the alternatives, Python
+                       included; ops show end to end; the tracker) and regenerate
+                       docs/benchmarks.md and docs/benchmarks.svg from the results
   fuzz [--time SECS]   run every fuzz target for SECS seconds each (default 10); needs a
                        nightly toolchain and cargo-fuzz";
 
@@ -41,7 +43,7 @@ fn main() -> ExitCode {
         Some("test") => test::run(&root, &args[1..]),
         Some("peers") => peers::prepare_all(&root).map(|_| ()),
         Some("codegen") => codegen::run(&root, args.iter().any(|a| a == "--check")),
-        Some("bench") => fuzz::bench(&root),
+        Some("bench") => bench::run(&root),
         Some("fuzz") => fuzz::run(&root, &args[1..]),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");

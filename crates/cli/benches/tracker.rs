@@ -10,6 +10,11 @@
 //!   baseline, one call per operation per sweep, is 1.0;
 //! - client CPU per status check (user + system time of this process);
 //! - peak memory of this process (VmHWM).
+//!
+//! With `REGOPS_BENCH_RESULTS=DIR` it also writes `DIR/tracker.json` for `cargo xtask bench`.
+
+#[path = "support/proc_stat.rs"]
+mod proc_stat;
 
 use futures::StreamExt;
 use regops_core::{
@@ -49,20 +54,6 @@ impl Backend for Counting {
         self.checks.fetch_add(ids.len() as u64, Ordering::Relaxed);
         self.inner.refresh(ids).await
     }
-}
-
-/// User + system CPU time of this process.
-fn cpu() -> Duration {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    let fields: Vec<&str> = stat
-        .rsplit(')')
-        .next()
-        .unwrap_or("")
-        .split_whitespace()
-        .collect();
-    let ticks: u64 = fields.get(11).and_then(|u| u.parse().ok()).unwrap_or(0)
-        + fields.get(12).and_then(|s| s.parse().ok()).unwrap_or(0);
-    Duration::from_millis(ticks * 10) // USER_HZ is 100 on Linux
 }
 
 /// Peak resident memory of this process, in MiB.
@@ -225,7 +216,7 @@ async fn main() {
             tracker.track(name, id.clone()).await.unwrap();
         }
     }
-    let cpu_before = cpu();
+    let cpu_before = proc_stat::process_cpu();
     let followed_at = Instant::now();
     let mut finished = 0usize;
     let mut events = tracker.run();
@@ -237,7 +228,7 @@ async fn main() {
         }
     }
     let followed_in = followed_at.elapsed();
-    let cpu_used = cpu() - cpu_before;
+    let cpu_used = proc_stat::process_cpu() - cpu_before;
     let calls_after = admin_calls(&admin).await;
     let _ = sim.kill();
     let _ = sim.wait();
@@ -259,6 +250,7 @@ async fn main() {
     println!("|---|---|---|---|");
     let mut all_checks = 0;
     let mut all_calls = 0;
+    let mut rows = Vec::new();
     for ((name, backend), (_, methods)) in backends.iter().zip(reads) {
         let checks = backend.checks.load(Ordering::Relaxed);
         let calls: u64 = methods
@@ -271,6 +263,7 @@ async fn main() {
             "| {name} | {checks} | {calls} | {:.4} |",
             calls as f64 / checks.max(1) as f64
         );
+        rows.push(serde_json::json!({"protocol": name, "checks": checks, "calls": calls}));
     }
     println!(
         "| all | {all_checks} | {all_calls} | {:.4} |",
@@ -283,4 +276,20 @@ async fn main() {
         cpu_used.as_secs_f64() * 1e6 / all_checks.max(1) as f64,
         peak_mib()
     );
+    if let Some(out) = std::env::var_os("REGOPS_BENCH_RESULTS") {
+        let json = serde_json::json!({
+            "operations": total,
+            "speed": speed,
+            "followed_s": followed_in.as_secs_f64(),
+            "finished": finished,
+            "client_cpu_s": cpu_used.as_secs_f64(),
+            "peak_mib": peak_mib(),
+            "rows": rows,
+        });
+        std::fs::write(
+            std::path::Path::new(&out).join("tracker.json"),
+            serde_json::to_string_pretty(&json).unwrap(),
+        )
+        .expect("writes the results");
+    }
 }
