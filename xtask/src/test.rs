@@ -1,10 +1,12 @@
-//! `cargo xtask test`: the one test command of the README and of `.ci/run`.
+//! `cargo xtask test`: the one test command of the README and of `.ci/run`: the peers, fmt,
+//! clippy, `cargo test --workspace`, then every fuzz target briefly.
 
 use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
 
-fn cargo(root: &Path, args: &[&str], envs: &[(&str, &str)]) -> Result<(), String> {
+/// Runs `cargo ARGS` in the workspace with `envs` set, timing it; an error when it fails.
+pub(crate) fn cargo(root: &Path, args: &[&str], envs: &[(&str, &str)]) -> Result<(), String> {
     let started = Instant::now();
     eprintln!("==> cargo {}", args.join(" "));
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
@@ -48,6 +50,7 @@ pub fn run(root: &Path, extra: &[String]) -> Result<(), String> {
         &args,
         &[("REGOPS_REQUIRE_PEERS", "1"), ("REGOPS_PEERS", &peers)],
     )?;
+    crate::fuzz::brief(root)?;
     eprintln!("all checks passed in {:.0?}", started.elapsed());
     Ok(())
 }
