@@ -4,8 +4,9 @@
 //! in `tests/support/fuzzing.rs`; `cargo xtask test` replays their seed corpora on stable, and
 //! this command runs libFuzzer on them, which needs a nightly toolchain and cargo-fuzz.
 
+use crate::peers::run_ok;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 /// The fuzz targets (the binaries of `fuzz/Cargo.toml`).
 const TARGETS: &[&str] = &[
@@ -63,24 +64,13 @@ pub fn brief(root: &Path) -> Result<(), String> {
 }
 
 fn nightly_available() -> bool {
-    Command::new("rustup")
-        .args(["run", "nightly", "rustc", "--version"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
+    run_ok("rustup", &["run", "nightly", "rustc", "--version"])
 }
 
 /// A command that runs cargo-fuzz on nightly: `cargo +nightly fuzz` when cargo-fuzz is
 /// installed, else the copy under the peers' directory (installed now if needed).
 fn cargo_fuzz(root: &Path) -> Result<Vec<String>, String> {
-    let global = Command::new("cargo")
-        .args(["+nightly", "fuzz", "--version"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if global {
+    if run_ok("cargo", &["+nightly", "fuzz", "--version"]) {
         return Ok(vec!["cargo".into(), "+nightly".into(), "fuzz".into()]);
     }
     let dir = crate::peers::peers_dir(root).join("cargo-fuzz");

@@ -57,7 +57,8 @@ fn venv_python(dir: &Path) -> PathBuf {
     dir.join("venv").join("bin").join("python")
 }
 
-fn run_ok(program: &str, args: &[&str]) -> bool {
+/// Whether `program ARGS` runs and succeeds (its output discarded).
+pub(crate) fn run_ok(program: &str, args: &[&str]) -> bool {
     Command::new(program)
         .args(args)
         .stdout(std::process::Stdio::null())
