@@ -115,13 +115,22 @@ pub(crate) fn end_local(name: &str) -> &str {
     name.trim_end().rsplit(':').next().unwrap_or(name)
 }
 
-/// Whether a start tag's local name is `name` (quick-xml's own split of the prefix: no
-/// splitting of strings here, no allocation).
+/// A start tag's local name: the name itself when it has no prefix (all of XML-RPC in
+/// practice), else quick-xml's split of the prefix. No allocation.
+#[inline]
+fn tag_name<'a>(e: &'a BytesStart<'_>) -> &'a str {
+    let full = e.name().0;
+    if full.contains(':') {
+        e.local_name().into_inner()
+    } else {
+        full
+    }
+}
+
+/// Whether a start tag's local name is `name`.
 #[inline]
 pub(crate) fn is_start(e: &BytesStart<'_>, name: &str) -> bool {
-    // Names without a prefix (all of XML-RPC in practice) match without looking for a colon.
-    let full = e.name().0;
-    full == name || (full.len() > name.len() && e.local_name().as_ref() == name)
+    tag_name(e) == name
 }
 
 /// Whether an end tag's local name is `name`.
@@ -131,7 +140,7 @@ pub(crate) fn is_end(e: &quick_xml::events::BytesEnd<'_>, name: &str) -> bool {
 }
 
 /// The value types of XML-RPC (and the `nil` extension), told from a tag's local name by one
-/// match on its bytes: reading a value allocates nothing for its type.
+/// match: reading a value allocates nothing for its type.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum ValueType {
     String,
@@ -143,18 +152,12 @@ enum ValueType {
     Struct,
     Array,
     Nil,
-    Unknown,
 }
 
 impl ValueType {
-    fn of(e: &BytesStart<'_>) -> ValueType {
-        let full = e.name().0;
-        let name = if full.contains(':') {
-            e.local_name()
-        } else {
-            e.name().into()
-        };
-        match name.as_ref() {
+    /// The type a tag names; `None` for a tag that is not a value type.
+    fn of(e: &BytesStart<'_>) -> Option<ValueType> {
+        Some(match tag_name(e) {
             "string" => ValueType::String,
             "int" | "i4" | "i8" => ValueType::Int,
             "boolean" => ValueType::Boolean,
@@ -164,8 +167,8 @@ impl ValueType {
             "struct" => ValueType::Struct,
             "array" => ValueType::Array,
             "nil" => ValueType::Nil,
-            _ => ValueType::Unknown,
-        }
+            _ => return None,
+        })
     }
 }
 
@@ -411,10 +414,8 @@ impl<'a, 'de> ValueDe<'a, 'de> {
             if !text.as_deref().is_none_or(is_ws) {
                 return Err(ev.err("text mixed with a typed value"));
             }
-            let ty = ValueType::of(start);
-            if ty == ValueType::Unknown {
-                return Err(ev.err(format!("unknown value type <{}>", local(start))));
-            }
+            let ty = ValueType::of(start)
+                .ok_or_else(|| ev.err(format!("unknown value type <{}>", local(start))))?;
             return Ok(Body::Typed { ty, empty });
         }
     }
@@ -550,7 +551,6 @@ fn typed<'de, V: Visitor<'de>>(
             access.ev.expect_end("array")?;
             Ok(out)
         }
-        ValueType::Unknown => Err(ev.err("unknown value type")),
     }
 }
 
