@@ -247,15 +247,19 @@ fn rows(r: &Results, input: &Input) -> Vec<(String, Option<Role>, f64)> {
     rows
 }
 
+/// The time of the lower bound among an input's rows.
+fn lower_bound(rows: &[(String, Option<Role>, f64)]) -> Option<f64> {
+    rows.iter()
+        .find(|(_, role, _)| *role == Some(Role::LowerBound))
+        .map(|(_, _, t)| *t)
+}
+
 fn input_table(out: &mut String, r: &Results, input: &Input) {
     let rows = rows(r, input);
     let Some(ours) = r.time(&input.name, "regops") else {
         return;
     };
-    let floor = rows
-        .iter()
-        .find(|(_, role, _)| *role == Some(Role::LowerBound))
-        .map(|(_, _, t)| *t);
+    let floor = lower_bound(&rows);
     let _ = writeln!(
         out,
         "### {} ({})\n\n| decoder | time per decode | MB/s | operations/s | time / regops | time / lower bound |\n|---|---|---|---|---|---|",
@@ -470,10 +474,7 @@ pub fn chart(r: &Results, path: &Path) -> Result<(), String> {
         .iter()
         .filter_map(|i| {
             let ours = r.time(&i.name, "regops")?;
-            let floor = rows(r, i)
-                .into_iter()
-                .find(|(_, role, _)| *role == Some(Role::LowerBound))?
-                .2;
+            let floor = lower_bound(&rows(r, i))?;
             Some((i.name.clone(), ours / floor))
         })
         .collect();
