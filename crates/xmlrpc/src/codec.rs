@@ -4,11 +4,11 @@
 //! caller's type (see [`crate::de`]). Both sides are here so that the sandbox server and the
 //! tests speak exactly the dialect the client does.
 
-use crate::de::{DecodeError, Events, Limits, ValueDe, is_end, is_start};
+use crate::de::{DecodeError, Events, Limits, ValueDe, local_name};
+use crate::lex::Token;
 use crate::ser::EncodeError;
 use crate::value::Value;
 use base64::Engine;
-use quick_xml::events::Event;
 use serde::Deserialize;
 use std::fmt::Write as _;
 
@@ -198,21 +198,21 @@ pub fn decode_response<'de, T: Deserialize<'de>>(
         return Err(ev.err("empty <methodResponse/>"));
     }
     let out = match ev.next_tag()? {
-        Event::Start(e) if is_start(&e, "params") => {
+        Token::Start { name, empty: false } if local_name(name) == "params" => {
             let out = match ev.next_tag()? {
-                Event::Start(p) if is_start(&p, "param") => {
+                Token::Start { name, empty: false } if local_name(name) == "param" => {
                     let v = T::deserialize(ValueDe::new(&mut ev)).map_err(|e| e.at(ev.pos()))?;
                     ev.expect_end("param")?;
                     ev.expect_end("params")?;
                     v
                 }
-                Event::End(p) if is_end(&p, "params") => nil::<T>(&ev)?,
+                Token::End { .. } => nil::<T>(&ev)?,
                 _ => return Err(ev.err("expected <param> in <params>")),
             };
             Ok(out)
         }
-        Event::Empty(e) if is_start(&e, "params") => Ok(nil::<T>(&ev)?),
-        Event::Start(e) if is_start(&e, "fault") => {
+        Token::Start { name, empty: true } if local_name(name) == "params" => Ok(nil::<T>(&ev)?),
+        Token::Start { name, empty: false } if local_name(name) == "fault" => {
             let v = Value::deserialize(ValueDe::new(&mut ev))?;
             ev.expect_end("fault")?;
             Err(fault_of(v).map_err(|m| ev.err(m))?)
@@ -254,18 +254,18 @@ pub fn decode_call(body: &[u8], limits: &Limits) -> Result<MethodCall, DecodeErr
     let method = ev.text_until_end("methodName")?.trim().to_owned();
     let mut params = Vec::new();
     match ev.next_tag()? {
-        Event::Start(e) if is_start(&e, "params") => loop {
+        Token::Start { name, empty: false } if local_name(name) == "params" => loop {
             match ev.next_tag()? {
-                Event::Start(p) if is_start(&p, "param") => {
+                Token::Start { name, empty: false } if local_name(name) == "param" => {
                     params.push(Value::deserialize(ValueDe::new(&mut ev))?);
                     ev.expect_end("param")?;
                 }
-                Event::End(p) if is_end(&p, "params") => break,
+                Token::End { .. } => break,
                 _ => return Err(ev.err("expected <param> or </params>")),
             }
         },
-        Event::Empty(e) if is_start(&e, "params") => {}
-        Event::End(e) if is_end(&e, "methodCall") => {
+        Token::Start { name, empty: true } if local_name(name) == "params" => {}
+        Token::End { .. } => {
             ev.expect_eof()?;
             return Ok(MethodCall { method, params });
         }

@@ -1,4 +1,5 @@
-//! Decoding: a serde `Deserializer` straight over quick-xml events.
+//! Decoding: a serde `Deserializer` straight over the tokens of the crate's lexer
+//! (module `lex`).
 //!
 //! No tree is built: a typed struct is filled member by member as the events arrive, and strings
 //! without escapes are lent from the input. The decoder refuses DOCTYPE declarations and any
@@ -9,9 +10,9 @@
 //! are integers; a namespaced `<ex:nil/>` is nil; an integer field accepts a string of digits and
 //! a string field accepts an integer.
 
+use crate::lex::{Lexer, Token};
 use crate::value::DATETIME_TOKEN;
 use base64::Engine;
-use quick_xml::events::{BytesStart, Event};
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use std::borrow::Cow;
 use std::fmt;
@@ -102,41 +103,13 @@ impl de::Error for DecodeError {
 
 type Result<T, E = DecodeError> = std::result::Result<T, E>;
 
-pub(crate) fn local<'a>(e: &'a BytesStart<'_>) -> &'a str {
-    let name: &str = e;
-    let name = name
-        .split(|c: char| c.is_ascii_whitespace())
-        .next()
-        .unwrap_or(name);
-    name.rsplit(':').next().unwrap_or(name)
-}
-
-pub(crate) fn end_local(name: &str) -> &str {
-    name.trim_end().rsplit(':').next().unwrap_or(name)
-}
-
-/// A start tag's local name: the name itself when it has no prefix (all of XML-RPC in
-/// practice), else quick-xml's split of the prefix. No allocation.
+/// A tag's local name: the part after its prefix, if it has one.
 #[inline]
-fn tag_name<'a>(e: &'a BytesStart<'_>) -> &'a str {
-    let full = e.name().0;
-    if full.contains(':') {
-        e.local_name().into_inner()
-    } else {
-        full
+pub(crate) fn local_name(name: &str) -> &str {
+    match name.bytes().rposition(|b| b == b':') {
+        Some(i) => &name[i + 1..],
+        None => name,
     }
-}
-
-/// Whether a start tag's local name is `name`.
-#[inline]
-pub(crate) fn is_start(e: &BytesStart<'_>, name: &str) -> bool {
-    tag_name(e) == name
-}
-
-/// Whether an end tag's local name is `name`.
-#[inline]
-pub(crate) fn is_end(e: &quick_xml::events::BytesEnd<'_>, name: &str) -> bool {
-    e.local_name().as_ref() == name
 }
 
 /// The value types of XML-RPC (and the `nil` extension), told from a tag's local name by one
@@ -156,8 +129,8 @@ enum ValueType {
 
 impl ValueType {
     /// The type a tag names; `None` for a tag that is not a value type.
-    fn of(e: &BytesStart<'_>) -> Option<ValueType> {
-        Some(match tag_name(e) {
+    fn of(name: &str) -> Option<ValueType> {
+        Some(match local_name(name) {
             "string" => ValueType::String,
             "int" | "i4" | "i8" => ValueType::Int,
             "boolean" => ValueType::Boolean,
@@ -176,77 +149,72 @@ fn is_ws(s: &str) -> bool {
     s.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
 }
 
-fn describe(e: &Event<'_>) -> String {
-    match e {
-        Event::Start(s) => format!("<{}>", local(s)),
-        Event::Empty(s) => format!("<{}/>", local(s)),
-        Event::End(s) => format!("</{}>", end_local(s)),
-        Event::Text(t) => format!("text {:?}", crate::codec::excerpt(t, 40)),
-        Event::CData(_) => "CDATA".into(),
-        Event::GeneralRef(r) => format!("&{};", &**r),
-        Event::Eof => "the end of the body".into(),
-        _ => "markup".into(),
+fn describe(t: &Token<'_>) -> String {
+    let short = |s: &str| crate::codec::excerpt(s, 40);
+    match t {
+        Token::Start { name, empty: false } => format!("<{}>", short(local_name(name))),
+        Token::Start { name, empty: true } => format!("<{}/>", short(local_name(name))),
+        Token::End { name } => format!("</{}>", short(local_name(name))),
+        Token::Text(t) => format!("text {:?}", short(t)),
+        Token::CData(_) => "CDATA".into(),
+        Token::Ref(r) => format!("&{};", short(r)),
+        Token::Eof => "the end of the body".into(),
     }
 }
 
-/// The event stream.
+/// Replaces XML's line ends (`\r\n`, a lone `\r`) with `\n`, as an XML processor must.
+#[inline]
+fn normalize_eols(t: &str) -> Cow<'_, str> {
+    if memchr::memchr(b'\r', t.as_bytes()).is_none() {
+        return Cow::Borrowed(t);
+    }
+    Cow::Owned(t.replace("\r\n", "\n").replace('\r', "\n"))
+}
+
+/// The token stream, with the decoder's depth limit.
 ///
-/// quick-xml checks that every end tag closes the element opened last (`check_end_names`), so
-/// where the decoder knows which element is open, any end tag is that element's end and its
-/// name need not be compared again.
+/// The lexer checks that every end tag closes the element opened last, so where the decoder
+/// knows which element is open, any end tag is that element's end and its name need not be
+/// compared again.
 pub(crate) struct Events<'de> {
-    xml: quick_xml::Reader<&'de [u8]>,
+    lex: Lexer<'de>,
     depth: usize,
     max_depth: usize,
 }
 
 impl<'de> Events<'de> {
     pub(crate) fn new(text: &'de str, limits: &Limits) -> Self {
-        let mut xml = quick_xml::Reader::from_str(text);
-        let cfg = xml.config_mut();
-        cfg.check_end_names = true;
-        cfg.expand_empty_elements = false;
-        cfg.trim_text(false);
         Events {
-            xml,
+            lex: Lexer::new(text),
             depth: 0,
             max_depth: limits.max_depth,
         }
     }
 
     pub(crate) fn pos(&self) -> usize {
-        self.xml.buffer_position() as usize
+        self.lex.pos()
     }
 
     pub(crate) fn err(&self, msg: impl Into<String>) -> DecodeError {
         DecodeError::new(msg, self.pos())
     }
 
-    fn unexpected(&self, found: &Event<'_>, wanted: &str) -> DecodeError {
+    fn unexpected(&self, found: &Token<'_>, wanted: &str) -> DecodeError {
         self.err(format!("expected {wanted}, found {}", describe(found)))
     }
 
     #[inline]
-    pub(crate) fn next(&mut self) -> Result<Event<'de>> {
-        loop {
-            match self.xml.read_event() {
-                Ok(Event::Comment(_) | Event::PI(_) | Event::Decl(_)) => continue,
-                Ok(Event::DocType(_)) => {
-                    return Err(self.err("DOCTYPE declarations are refused"));
-                }
-                Ok(other) => return Ok(other),
-                Err(e) => return Err(self.err(format!("malformed XML: {e}"))),
-            }
-        }
+    pub(crate) fn next(&mut self) -> Result<Token<'de>> {
+        self.lex.next_token()
     }
 
-    /// The next event that is not whitespace.
+    /// The next token that is not whitespace.
     #[inline]
-    pub(crate) fn next_tag(&mut self) -> Result<Event<'de>> {
+    pub(crate) fn next_tag(&mut self) -> Result<Token<'de>> {
         loop {
             match self.next()? {
-                Event::Text(t) if is_ws(&t) => continue,
-                e => return Ok(e),
+                Token::Text(t) if is_ws(t) => continue,
+                t => return Ok(t),
             }
         }
     }
@@ -254,8 +222,7 @@ impl<'de> Events<'de> {
     /// Reads the start tag `name`; `true` when it is empty (`<name/>`).
     pub(crate) fn expect_start(&mut self, name: &str) -> Result<bool> {
         match self.next_tag()? {
-            Event::Start(e) if is_start(&e, name) => Ok(false),
-            Event::Empty(e) if is_start(&e, name) => Ok(true),
+            Token::Start { name: n, empty } if local_name(n) == name => Ok(empty),
             other => Err(self.unexpected(&other, &format!("<{name}>"))),
         }
     }
@@ -263,42 +230,42 @@ impl<'de> Events<'de> {
     /// Reads the end tag of the element open now, `name` (see the type's note on end tags).
     pub(crate) fn expect_end(&mut self, name: &str) -> Result<()> {
         match self.next_tag()? {
-            Event::End(_) => Ok(()),
+            Token::End { .. } => Ok(()),
             other => Err(self.unexpected(&other, &format!("</{name}>"))),
         }
     }
 
     pub(crate) fn expect_eof(&mut self) -> Result<()> {
         match self.next_tag()? {
-            Event::Eof => Ok(()),
+            Token::Eof => Ok(()),
             other => Err(self.unexpected(&other, "the end of the body")),
         }
     }
 
-    fn resolve_ref(&self, r: &quick_xml::events::BytesRef<'_>) -> Result<Cow<'static, str>> {
-        match r.resolve_char_ref() {
-            Ok(Some('\0')) | Err(_) => {
-                Err(self.err(format!("invalid character reference &{};", &**r)))
-            }
+    fn resolve_ref(&self, r: &str) -> Result<Cow<'static, str>> {
+        match quick_xml::events::BytesRef::new(r).resolve_char_ref() {
+            Ok(Some('\0')) | Err(_) => Err(self.err(format!(
+                "invalid character reference &{};",
+                crate::codec::excerpt(r, 40)
+            ))),
             Ok(Some(c)) => Ok(Cow::Owned(c.to_string())),
             Ok(None) => quick_xml::escape::resolve_xml_entity(r)
                 .map(Cow::Borrowed)
                 .ok_or_else(|| {
                     self.err(format!(
                         "entity &{}; is not defined (entity declarations are refused)",
-                        &**r
+                        crate::codec::excerpt(r, 40)
                     ))
                 }),
         }
     }
 
-    /// Adds a piece of character data to `acc`; `false` for an event that is not one.
+    /// Adds a piece of character data to `acc`; `false` for a token that is not one.
     #[inline]
-    fn text_piece(&self, acc: &mut Option<Cow<'de, str>>, e: &Event<'de>) -> Result<bool> {
-        match e {
-            Event::Text(t) => push(acc, t.xml10_content()),
-            Event::CData(c) => push(acc, c.xml10_content()),
-            Event::GeneralRef(r) => push(acc, self.resolve_ref(r)?),
+    fn text_piece(&self, acc: &mut Option<Cow<'de, str>>, t: &Token<'de>) -> Result<bool> {
+        match *t {
+            Token::Text(t) | Token::CData(t) => push(acc, normalize_eols(t)),
+            Token::Ref(r) => push(acc, self.resolve_ref(r)?),
             _ => return Ok(false),
         }
         Ok(true)
@@ -308,12 +275,12 @@ impl<'de> Events<'de> {
     pub(crate) fn text_until_end(&mut self, name: &str) -> Result<Cow<'de, str>> {
         let mut acc: Option<Cow<'de, str>> = None;
         loop {
-            let e = self.next()?;
-            if self.text_piece(&mut acc, &e)? {
+            let t = self.next()?;
+            if self.text_piece(&mut acc, &t)? {
                 continue;
             }
-            return match e {
-                Event::End(_) => Ok(acc.unwrap_or(Cow::Borrowed(""))),
+            return match t {
+                Token::End { .. } => Ok(acc.unwrap_or(Cow::Borrowed(""))),
                 other => Err(self.unexpected(&other, &format!("text or </{name}>"))),
             };
         }
@@ -392,9 +359,10 @@ impl<'a, 'de> ValueDe<'a, 'de> {
             Progress::Ready(body) => return Ok(body),
             Progress::Opened => {}
             Progress::Fresh => match ev.next_tag()? {
-                Event::Start(e) if is_start(&e, "value") => {}
-                Event::Empty(e) if is_start(&e, "value") => {
-                    return Ok(Body::Text(Cow::Borrowed("")));
+                Token::Start { name, empty } if local_name(name) == "value" => {
+                    if empty {
+                        return Ok(Body::Text(Cow::Borrowed("")));
+                    }
                 }
                 other => return Err(ev.unexpected(&other, "<value>")),
             },
@@ -405,17 +373,20 @@ impl<'a, 'de> ValueDe<'a, 'de> {
             if ev.text_piece(&mut text, &e)? {
                 continue;
             }
-            let (start, empty) = match &e {
-                Event::End(_) => return Ok(Body::Text(text.unwrap_or(Cow::Borrowed("")))),
-                Event::Start(s) => (s, false),
-                Event::Empty(s) => (s, true),
-                other => return Err(ev.unexpected(other, "a value")),
+            let (name, empty) = match e {
+                Token::End { .. } => return Ok(Body::Text(text.unwrap_or(Cow::Borrowed("")))),
+                Token::Start { name, empty } => (name, empty),
+                other => return Err(ev.unexpected(&other, "a value")),
             };
             if !text.as_deref().is_none_or(is_ws) {
                 return Err(ev.err("text mixed with a typed value"));
             }
-            let ty = ValueType::of(start)
-                .ok_or_else(|| ev.err(format!("unknown value type <{}>", local(start))))?;
+            let ty = ValueType::of(name).ok_or_else(|| {
+                ev.err(format!(
+                    "unknown value type <{}>",
+                    crate::codec::excerpt(local_name(name), 40)
+                ))
+            })?;
             return Ok(Body::Typed { ty, empty });
         }
     }
@@ -605,11 +576,11 @@ impl<'de> MapAccess<'de> for StructAccess<'_, 'de> {
             return Ok(None);
         }
         match self.ev.next_tag()? {
-            Event::End(_) => {
+            Token::End { .. } => {
                 self.done = true;
                 return Ok(None);
             }
-            Event::Start(e) if is_start(&e, "member") => {}
+            Token::Start { name, empty: false } if local_name(name) == "member" => {}
             other => return Err(self.ev.unexpected(&other, "<member> or </struct>")),
         }
         let name_empty = self.ev.expect_start("name")?;
@@ -657,13 +628,16 @@ impl<'de> SeqAccess<'de> for ArrayAccess<'_, 'de> {
             return Ok(None);
         }
         let progress = match self.ev.next_tag()? {
-            Event::End(_) => {
+            Token::End { .. } => {
                 self.done = true;
                 return Ok(None);
             }
-            Event::Start(s) if is_start(&s, "value") => Progress::Opened,
-            Event::Empty(s) if is_start(&s, "value") => {
-                Progress::Ready(Body::Text(Cow::Borrowed("")))
+            Token::Start { name, empty } if local_name(name) == "value" => {
+                if empty {
+                    Progress::Ready(Body::Text(Cow::Borrowed("")))
+                } else {
+                    Progress::Opened
+                }
             }
             other => return Err(self.ev.unexpected(&other, "<value> or </data>")),
         };

@@ -1,6 +1,7 @@
 //! The Gandi XML-RPC API v3 adapter for regops.
 //!
-//! - [`codec`], [`de`], [`ser`], [`value`], [`date`]: an XML-RPC codec of its own on quick-xml.
+//! - [`codec`], [`de`], [`ser`], [`value`], [`date`]: an XML-RPC codec of its own: a lexer over
+//!   the body (quick-xml finds where tags with attributes end and knows the entities).
 //!   Responses are decoded straight into typed structs with serde, without building a tree;
 //!   unknown struct members are kept in each struct's `extra`.
 //! - [`generated`]: every option table, return struct, enumeration and error identifier of the
@@ -33,6 +34,7 @@ pub mod convert;
 pub mod date;
 pub mod de;
 pub mod generated;
+mod lex;
 pub mod ser;
 pub mod value;
 
