@@ -162,7 +162,7 @@ pub fn regops_ops(format: Format, body: &str) -> Result<Vec<Operation>, String> 
         }
         Format::AutoDnsJson => {
             let envelope: regops_rest::wire::Envelope<regops_rest::generated::Job> =
-                serde_json::from_slice(bytes).map_err(|e| e.to_string())?;
+                regops_rest::decode_envelope(bytes).map_err(|e| e.to_string())?;
             envelope
                 .data
                 .into_iter()

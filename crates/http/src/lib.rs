@@ -19,7 +19,7 @@ mod json;
 mod settings;
 pub mod xml;
 
-pub use json::json_value;
+pub use json::{decode_json, json_value};
 pub use settings::ClientSettings;
 
 use regops_core::{Error, ErrorKind, Result};

@@ -270,10 +270,11 @@ impl AutoDnsClient {
                 .body(body.clone());
         }
         let (status, retry_after, bytes) = self.send(request, r.call).await?;
-        let envelope: Option<Envelope<T>> = serde_json::from_slice(&bytes).ok();
+        let envelope = decode_envelope::<T>(&bytes);
         let failed = !(200..300).contains(&status)
             || envelope
                 .as_ref()
+                .ok()
                 .and_then(|e| e.status.as_ref())
                 .and_then(|s| s.r#type.as_ref())
                 .is_some_and(|t| *t == crate::generated::StatusType::Error);
@@ -288,20 +289,7 @@ impl AutoDnsClient {
                     .with_call(r.call),
             );
         }
-        match envelope {
-            Some(e) => Ok(e),
-            None => {
-                let detail = serde_json::from_slice::<Envelope<T>>(&bytes)
-                    .err()
-                    .map(|e| e.to_string())
-                    .unwrap_or_default();
-                Err(
-                    Error::protocol(format!("undecodable answer: {detail}"), &bytes)
-                        .with_provider(PROVIDER)
-                        .with_call(r.call),
-                )
-            }
-        }
+        envelope.map_err(|e| e.with_call(r.call))
     }
 
     async fn json<T: DeserializeOwned>(
@@ -619,6 +607,14 @@ fn job_segment(id: &str) -> Result<&str> {
     } else {
         Err(Error::invalid_input(format!("`{id}` is not a job id")).with_provider(PROVIDER))
     }
+}
+
+/// Decodes an answer of the JSON API into its envelope, as the client does (also for
+/// benchmarks and tools that read saved answers).
+pub fn decode_envelope<T: DeserializeOwned>(bytes: &[u8]) -> Result<Envelope<T>> {
+    regops_http::decode_json(bytes).map_err(|e| {
+        Error::protocol(format!("undecodable answer: {e}"), bytes).with_provider(PROVIDER)
+    })
 }
 
 #[cfg(test)]

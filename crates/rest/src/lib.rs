@@ -39,7 +39,7 @@ pub mod generated;
 pub mod wire;
 
 pub use backend::AutoDnsBackend;
-pub use client::{AutoDnsClient, AutoDnsClientBuilder, Protocol};
+pub use client::{AutoDnsClient, AutoDnsClientBuilder, Protocol, decode_envelope};
 
 /// The provider's name in the core model.
 pub const PROVIDER: &str = "autodns";

@@ -435,7 +435,7 @@ fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T> {
     } else {
         bytes
     };
-    serde_json::from_slice(body).map_err(|e| {
+    regops_http::decode_json(body).map_err(|e| {
         Error::protocol(format!("undecodable answer: {e}"), bytes).with_provider(PROVIDER)
     })
 }
