@@ -280,7 +280,7 @@ impl AutoDnsClient {
                 .is_some_and(|t| *t == crate::generated::StatusType::Error);
         if failed {
             // The envelope of an error may not decode as `T`: read its status on its own.
-            let any: Option<Envelope<serde_json::Value>> = serde_json::from_slice(&bytes).ok();
+            let any: Option<Envelope<serde_json::Value>> = regops_http::decode_json(&bytes).ok();
             let (st, msgs) = any
                 .map(|e| (e.status, e.messages))
                 .unwrap_or((None, Vec::new()));

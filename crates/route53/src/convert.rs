@@ -204,7 +204,7 @@ pub fn error(
     body: &[u8],
 ) -> Error {
     let parsed: Option<serde_json::Map<String, serde_json::Value>> =
-        serde_json::from_slice(body).ok();
+        regops_http::decode_json(body).ok();
     let field = |names: &[&str]| {
         parsed.as_ref().and_then(|m| {
             names

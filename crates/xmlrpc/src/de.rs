@@ -146,7 +146,7 @@ impl ValueType {
 }
 
 fn is_ws(s: &str) -> bool {
-    s.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+    s.bytes().all(crate::lex::is_xml_ws)
 }
 
 fn describe(t: &Token<'_>) -> String {

@@ -5,9 +5,10 @@
 //! quick-xml's `Reader` (0.42) checks UTF-8 again for every event and copies every open tag's name
 //! into a buffer of its own; decoding Gandi's 1,000-operation `operation.list` answer on it took
 //! 202 million instructions (callgrind), on this lexer 108 million, the quick-xml event scan alone
-//! 123 million (`docs/benchmarks.md` has the times). What this lexer still takes from quick-xml is the grammar
-//! where it is subtle: where a tag ends (quotes in attribute values; [`ElementParser`]) and which
-//! entities exist (the five predefined ones and character references).
+//! 123 million (`docs/benchmarks.md` has the times). What this lexer still takes from quick-xml
+//! is the grammar where it is subtle: where a tag ends (quotes in attribute values;
+//! [`ElementParser`]) and which entities exist (the five predefined ones and character
+//! references).
 //!
 //! The lexer is at least as strict as quick-xml's `Reader` with `check_end_names`, which the
 //! decoder used before (the property test `reads_as_quick_xml_does` below holds it to that on
