@@ -63,7 +63,10 @@ pub use certificate::{
 pub use error::{Error, ErrorKind, Result};
 pub use filter::{OperationFilter, Sort, SortField, SortOrder, TargetMatch};
 pub use id::{CertificateId, OperationId};
-pub use journal::{Journal, JournalEntry, JournalRecord, MemoryJournal};
+pub use journal::{
+    Attempt, Cursor, Delivery, DeliveryState, Event, EventBounds, EventKind, Journal, JournalEntry,
+    JournalRecord, MemoryJournal, OperationQuery, Subscription,
+};
 pub use operation::{Operation, OperationError};
 pub use page::{Page, PageStream, PageToken};
 pub use rate::RateLimiter;
@@ -71,6 +74,6 @@ pub use retry::{Idempotency, RetryPolicy};
 pub use secret::{Redactor, Secret};
 pub use status::{ErrorClass, OperationStatus};
 pub use time::ServerTimeZone;
-pub use tracker::{Tracker, TrackerEvent, TrackerOptions};
+pub use tracker::{Tracker, TrackerEvent, TrackerHandle, TrackerOptions};
 pub use value::{Extra, Value};
 pub use wait::{WaitEvent, WaitOptions, wait};

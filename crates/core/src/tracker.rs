@@ -40,6 +40,10 @@ pub struct TrackerOptions {
     pub max_consecutive_errors: u32,
     /// Stop following after this long (what is left is reported as timed out).
     pub deadline: Option<Duration>,
+    /// Keep each account's sweep running when it follows nothing, waiting for operations
+    /// added through a [`TrackerHandle`] (a service); otherwise the tracker ends when
+    /// everything has ended.
+    pub keep_running: bool,
 }
 
 impl Default for TrackerOptions {
@@ -50,6 +54,7 @@ impl Default for TrackerOptions {
             backoff_factor: 1.5,
             max_consecutive_errors: 10,
             deadline: None,
+            keep_running: false,
         }
     }
 }
@@ -70,6 +75,12 @@ impl TrackerOptions {
     /// Sets the deadline.
     pub fn deadline(mut self, deadline: Duration) -> Self {
         self.deadline = Some(deadline);
+        self
+    }
+
+    /// Keeps the sweeps running when they follow nothing (see [`keep_running`](Self::keep_running)).
+    pub fn keep_running(mut self, keep: bool) -> Self {
+        self.keep_running = keep;
         self
     }
 
@@ -116,6 +127,13 @@ pub enum TrackerEvent {
         /// Why.
         error: Error,
     },
+    /// One refresh call was made (whatever its outcome).
+    Swept {
+        /// The account.
+        account: String,
+        /// How many operations it read.
+        operations: usize,
+    },
     /// The deadline passed with this operation still not terminal.
     TimedOut {
         /// The account.
@@ -136,8 +154,14 @@ struct Followed {
 
 struct Account {
     backend: Arc<dyn Backend>,
-    limiter: Option<RateLimiter>,
+    limiter: Option<Arc<RateLimiter>>,
     ops: BTreeMap<OperationId, Followed>,
+}
+
+/// What a [`TrackerHandle`] asks of a running sweep.
+enum Command {
+    Follow(OperationId, Option<Operation>),
+    Leave(OperationId),
 }
 
 /// Follows operations across accounts. Build it, add accounts and operations, then
@@ -186,11 +210,24 @@ impl Tracker {
         backend: Arc<dyn Backend>,
         per_second: Option<f64>,
     ) {
+        let limiter = per_second.map(|r| Arc::new(RateLimiter::new(r, 1)));
+        self.add_account_with_limiter(name, backend, limiter);
+    }
+
+    /// Adds an account whose refresh calls take their slots from `limiter` (none: not paced),
+    /// which other callers of the same account may share, so that the account's rate holds
+    /// over all of them.
+    pub fn add_account_with_limiter(
+        &mut self,
+        name: impl Into<String>,
+        backend: Arc<dyn Backend>,
+        limiter: Option<Arc<RateLimiter>>,
+    ) {
         self.accounts.insert(
             name.into(),
             Account {
                 backend,
-                limiter: per_second.map(|r| RateLimiter::new(r, 1)),
+                limiter,
                 ops: BTreeMap::new(),
             },
         );
@@ -261,12 +298,26 @@ impl Tracker {
     /// Runs the tracker on the current tokio runtime: one task per account. The stream ends when
     /// every operation has ended, was given up, or timed out.
     pub fn run(self) -> BoxStream<'static, TrackerEvent> {
+        self.start().1
+    }
+
+    /// Runs the tracker like [`run`](Self::run), and answers a handle that puts operations under
+    /// tracking (or takes them off) while it runs, and stops it. With
+    /// [`keep_running`](TrackerOptions::keep_running) the stream ends only once
+    /// [`TrackerHandle::stop`] was called (or every handle was dropped and nothing is left).
+    pub fn start(self) -> (TrackerHandle, BoxStream<'static, TrackerEvent>) {
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+        // Every sweep keeps the sender alive too, so that `changed` waits for a real stop.
+        let stop_tx = Arc::new(stop_tx);
         let deadline = self.options.deadline.map(|d| Instant::now() + d);
+        let mut commands = BTreeMap::new();
         for (name, account) in self.accounts {
-            if account.ops.is_empty() {
+            if account.ops.is_empty() && !self.options.keep_running {
                 continue;
             }
+            let (cmd_tx, cmd_rx) = tokio::sync::mpsc::unbounded_channel();
+            commands.insert(name.clone(), cmd_tx);
             let sweep = Sweep {
                 name,
                 account,
@@ -274,14 +325,79 @@ impl Tracker {
                 options: self.options.clone(),
                 deadline,
                 tx: tx.clone(),
+                commands: Some(cmd_rx),
+                stop: stop_rx.clone(),
+                _stop_sender: stop_tx.clone(),
             };
             tokio::spawn(sweep.run());
         }
         drop(tx);
-        futures::stream::unfold(rx, |mut rx| async move {
+        let handle = TrackerHandle {
+            commands: Arc::new(commands),
+            journal: self.journal,
+            stop: stop_tx,
+        };
+        let stream = futures::stream::unfold(rx, |mut rx| async move {
             rx.recv().await.map(|event| (event, rx))
         })
-        .boxed()
+        .boxed();
+        (handle, stream)
+    }
+}
+
+/// Puts operations under tracking while a [`Tracker`] runs, takes them off, and stops it.
+/// Cheap to clone.
+#[derive(Clone)]
+pub struct TrackerHandle {
+    commands: Arc<BTreeMap<String, tokio::sync::mpsc::UnboundedSender<Command>>>,
+    journal: Option<Arc<dyn Journal>>,
+    stop: Arc<tokio::sync::watch::Sender<bool>>,
+}
+
+impl std::fmt::Debug for TrackerHandle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TrackerHandle")
+            .field("accounts", &self.commands.keys().collect::<Vec<_>>())
+            .finish_non_exhaustive()
+    }
+}
+
+impl TrackerHandle {
+    /// Whether the running tracker has a sweep for `account`.
+    pub fn has_account(&self, account: &str) -> bool {
+        self.commands.contains_key(account)
+    }
+
+    /// Follows `id` of `account` (recording it in the journal first), starting from `last`
+    /// when it was just read. Following an operation already followed changes nothing.
+    pub async fn follow(
+        &self,
+        account: &str,
+        id: OperationId,
+        last: Option<Operation>,
+    ) -> crate::Result<()> {
+        let Some(tx) = self.commands.get(account) else {
+            return Err(Error::invalid_input(format!(
+                "the tracker has no account `{account}`"
+            )));
+        };
+        if let Some(journal) = &self.journal {
+            journal.track(account, &id).await?;
+        }
+        tx.send(Command::Follow(id, last))
+            .map_err(|_| Error::invalid_input(format!("the tracker of `{account}` has stopped")))
+    }
+
+    /// Stops following `id` of `account` (the journal keeps it).
+    pub fn leave(&self, account: &str, id: OperationId) {
+        if let Some(tx) = self.commands.get(account) {
+            let _ = tx.send(Command::Leave(id));
+        }
+    }
+
+    /// Stops every sweep after the call it is making, if any; the event stream then ends.
+    pub fn stop(&self) {
+        let _ = self.stop.send(true);
     }
 }
 
@@ -293,6 +409,10 @@ struct Sweep {
     options: TrackerOptions,
     deadline: Option<Instant>,
     tx: tokio::sync::mpsc::UnboundedSender<TrackerEvent>,
+    /// What handles ask; `None` once every handle is gone.
+    commands: Option<tokio::sync::mpsc::UnboundedReceiver<Command>>,
+    stop: tokio::sync::watch::Receiver<bool>,
+    _stop_sender: Arc<tokio::sync::watch::Sender<bool>>,
 }
 
 impl Sweep {
@@ -313,7 +433,13 @@ impl Sweep {
         } else {
             1
         };
-        while !self.account.ops.is_empty() {
+        loop {
+            if *self.stop.borrow() {
+                return;
+            }
+            if self.account.ops.is_empty() && !self.wait_for_work().await {
+                return;
+            }
             let now = Instant::now();
             if self.deadline.is_some_and(|d| now >= d) {
                 for (id, f) in std::mem::take(&mut self.account.ops) {
@@ -345,13 +471,17 @@ impl Sweep {
                     }
                 }
                 let answer = self.account.backend.refresh(chunk).await;
+                self.send(TrackerEvent::Swept {
+                    account: self.name.clone(),
+                    operations: chunk.len(),
+                });
                 match answer {
                     Ok(results) => {
                         for (id, result) in chunk.iter().zip(results) {
                             self.observed(id, result).await;
                         }
                     }
-                    Err(error) => self.failed_read(chunk, error),
+                    Err(error) => self.failed_read(chunk, error).await,
                 }
             }
             let next = self.account.ops.values().map(|f| f.due).min();
@@ -359,12 +489,84 @@ impl Sweep {
             if let Some(d) = self.deadline {
                 wake = wake.min(d);
             }
-            tokio::time::sleep_until(wake).await;
+            self.sleep_until(wake).await;
         }
     }
 
+    /// Sleeps until `wake`, taking in what handles ask meanwhile; returns early on a stop.
+    async fn sleep_until(&mut self, wake: Instant) {
+        loop {
+            let Some(commands) = self.commands.as_mut() else {
+                tokio::select! {
+                    _ = tokio::time::sleep_until(wake) => return,
+                    _ = self.stop.changed() => return,
+                }
+            };
+            tokio::select! {
+                _ = tokio::time::sleep_until(wake) => return,
+                _ = self.stop.changed() => return,
+                cmd = commands.recv() => match cmd {
+                    Some(cmd) => self.apply(cmd),
+                    None => self.commands = None,
+                },
+            }
+        }
+    }
+
+    /// With nothing to follow: waits for an operation to follow (answers `true`), or for the
+    /// end (a stop, or no handle left without [`keep_running`](TrackerOptions::keep_running)).
+    async fn wait_for_work(&mut self) -> bool {
+        while self.account.ops.is_empty() {
+            let Some(commands) = self.commands.as_mut() else {
+                return false;
+            };
+            if !self.options.keep_running && commands.is_empty() {
+                return false;
+            }
+            tokio::select! {
+                _ = self.stop.changed() => return false,
+                cmd = commands.recv() => match cmd {
+                    Some(cmd) => self.apply(cmd),
+                    None => self.commands = None,
+                },
+            }
+        }
+        true
+    }
+
+    fn apply(&mut self, command: Command) {
+        match command {
+            Command::Follow(id, last) => {
+                self.account.ops.entry(id).or_insert(Followed {
+                    last,
+                    due: Instant::now(),
+                    interval: self.options.min_interval,
+                    errors: 0,
+                });
+            }
+            Command::Leave(id) => {
+                self.account.ops.remove(&id);
+            }
+        }
+    }
+
+    /// Gives an operation up: the journal first, then the event.
+    async fn give_up(&mut self, id: OperationId, error: Error) {
+        self.account.ops.remove(&id);
+        if let Some(journal) = &self.journal
+            && let Err(e) = journal.give_up(&self.name, &id, error.message()).await
+        {
+            tracing::warn!(account = %self.name, id = %id, "journal: recording a give-up: {e}");
+        }
+        self.send(TrackerEvent::GaveUp {
+            account: self.name.clone(),
+            id,
+            error,
+        });
+    }
+
     /// A whole refresh call failed: every operation of the chunk is read again later.
-    fn failed_read(&mut self, chunk: &[OperationId], error: Error) {
+    async fn failed_read(&mut self, chunk: &[OperationId], error: Error) {
         let retry_in = error
             .retry_after()
             .unwrap_or(self.options.min_interval)
@@ -385,7 +587,6 @@ impl Sweep {
             limiter.pause(retry_in);
         }
         for id in given_up {
-            self.account.ops.remove(&id);
             let why = Error::new(
                 error.kind().clone(),
                 format!(
@@ -393,11 +594,7 @@ impl Sweep {
                     self.options.max_consecutive_errors
                 ),
             );
-            self.send(TrackerEvent::GaveUp {
-                account: self.name.clone(),
-                id,
-                error: why,
-            });
+            self.give_up(id, why).await;
         }
         self.send(TrackerEvent::Retrying {
             account: self.name.clone(),
@@ -417,12 +614,7 @@ impl Sweep {
                         .get(id)
                         .is_some_and(|f| f.errors + 1 >= self.options.max_consecutive_errors);
                 if give_up {
-                    self.account.ops.remove(id);
-                    self.send(TrackerEvent::GaveUp {
-                        account: self.name.clone(),
-                        id: id.clone(),
-                        error,
-                    });
+                    self.give_up(id.clone(), error).await;
                 } else if let Some(f) = self.account.ops.get_mut(id) {
                     f.errors += 1;
                     f.due = Instant::now() + f.interval;
@@ -431,15 +623,26 @@ impl Sweep {
             }
         };
         // The journal first: an observed state is never announced without being recorded.
+        // A state the journal could not take is not announced: it is read again later, and the
+        // operation given up only after as many failures in a row as a failing read.
         if let Some(journal) = &self.journal
             && let Err(error) = journal.record(&self.name, &op).await
         {
-            self.account.ops.remove(id);
-            self.send(TrackerEvent::GaveUp {
-                account: self.name.clone(),
-                id: id.clone(),
-                error,
+            let retry_in = self.options.min_interval;
+            let give_up = self.account.ops.get_mut(id).is_some_and(|f| {
+                f.errors += 1;
+                f.due = Instant::now() + retry_in;
+                f.errors >= self.options.max_consecutive_errors
             });
+            if give_up {
+                self.give_up(id.clone(), error).await;
+            } else {
+                self.send(TrackerEvent::Retrying {
+                    account: self.name.clone(),
+                    error,
+                    retry_in,
+                });
+            }
             return;
         }
         let Some(f) = self.account.ops.get_mut(id) else {

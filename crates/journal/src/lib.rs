@@ -1,10 +1,13 @@
-//! The durable journal of regops: every operation put under tracking, its last known state and
-//! the history of its changes, in an SQLite database.
+//! The durable journal of regops: every operation put under tracking, its last known state, the
+//! history of its changes, the events that announce them and the webhook outbox, in an SQLite
+//! database.
 //!
 //! [`SqliteJournal`] implements [`regops_core::Journal`]. The database is opened in WAL mode (a
 //! reader never blocks the writer, and a crash loses at most the transaction under way); every
 //! [`record`](regops_core::Journal::record) is one transaction that compares the new state with
-//! the last one and, when it changed, updates the operation and appends to its history. Several
+//! the last one and, when it changed, updates the operation and appends to its history, to the
+//! event sequence and to the outbox. The schema is versioned (`rusqlite_migration`, SQLite's
+//! `user_version`); an older journal is migrated when it is opened. Several
 //! processes may share a file: SQLite serializes their writes (with a busy timeout).
 //!
 //! ```no_run
@@ -20,8 +23,13 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use regops_core::{Error, Journal, JournalEntry, JournalRecord, Operation, OperationId, Result};
+use regops_core::journal::{event_id, submitted_key};
+use regops_core::{
+    Attempt, Delivery, DeliveryState, Error, Event, EventBounds, EventKind, Journal, JournalEntry,
+    JournalRecord, Operation, OperationId, OperationQuery, Result, Subscription,
+};
 use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite_migration::{M, Migrations};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -53,33 +61,79 @@ pub fn default_path_from(lookup: impl Fn(&str) -> Option<std::ffi::OsString>) ->
     Ok(data.join("regops").join("journal.sqlite3"))
 }
 
-const SCHEMA: &str = "
-PRAGMA journal_mode = WAL;
-PRAGMA synchronous = NORMAL;
-CREATE TABLE IF NOT EXISTS operations (
-    account     TEXT NOT NULL,
-    id          TEXT NOT NULL,
-    terminal    INTEGER NOT NULL DEFAULT 0,
-    last        TEXT,
-    tracked_at  TEXT NOT NULL,
-    PRIMARY KEY (account, id)
-);
-CREATE TABLE IF NOT EXISTS history (
-    seq          INTEGER PRIMARY KEY AUTOINCREMENT,
-    account      TEXT NOT NULL,
-    id           TEXT NOT NULL,
-    observed_at  TEXT NOT NULL,
-    operation    TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS history_of ON history (account, id, seq);
-CREATE INDEX IF NOT EXISTS unfinished ON operations (terminal);
-";
+/// The schema, as versioned migrations (SQLite's `user_version` holds how many ran). A journal
+/// written by an older regops is brought up to date when it is opened; never edit a migration
+/// that has shipped, add one.
+fn migrations() -> Migrations<'static> {
+    Migrations::new(vec![
+        M::up(
+            "CREATE TABLE IF NOT EXISTS operations (
+                account     TEXT NOT NULL,
+                id          TEXT NOT NULL,
+                terminal    INTEGER NOT NULL DEFAULT 0,
+                last        TEXT,
+                tracked_at  TEXT NOT NULL,
+                PRIMARY KEY (account, id)
+            );
+            CREATE TABLE IF NOT EXISTS history (
+                seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+                account      TEXT NOT NULL,
+                id           TEXT NOT NULL,
+                observed_at  TEXT NOT NULL,
+                operation    TEXT NOT NULL
+            );
+            CREATE INDEX IF NOT EXISTS history_of ON history (account, id, seq);
+            CREATE INDEX IF NOT EXISTS unfinished ON operations (terminal);",
+        ),
+        // Events, the webhook outbox, and the columns that queries filter and sort on. The
+        // derived columns of rows written before this migration are filled when the journal is
+        // opened (`indexed` = 0).
+        M::up(
+            "ALTER TABLE operations ADD COLUMN given_up INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE operations ADD COLUMN status TEXT NOT NULL DEFAULT 'pending';
+            ALTER TABLE operations ADD COLUMN kind TEXT;
+            ALTER TABLE operations ADD COLUMN target TEXT;
+            ALTER TABLE operations ADD COLUMN submitted TEXT NOT NULL DEFAULT '';
+            ALTER TABLE operations ADD COLUMN indexed INTEGER NOT NULL DEFAULT 0;
+            CREATE INDEX operations_order ON operations (submitted DESC, account DESC, id DESC);
+            CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+            CREATE TABLE events (
+                seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+                id         TEXT NOT NULL UNIQUE,
+                kind       TEXT NOT NULL,
+                at         TEXT NOT NULL,
+                account    TEXT NOT NULL,
+                op_id      TEXT NOT NULL,
+                operation  TEXT,
+                error      TEXT
+            );
+            CREATE INDEX events_at ON events (at);
+            CREATE TABLE deliveries (
+                id               INTEGER PRIMARY KEY AUTOINCREMENT,
+                url              TEXT NOT NULL,
+                event_seq        INTEGER NOT NULL,
+                account          TEXT NOT NULL,
+                op_id            TEXT NOT NULL,
+                state            TEXT NOT NULL,
+                attempts         INTEGER NOT NULL DEFAULT 0,
+                last_error       TEXT,
+                next_attempt_at  TEXT,
+                held_until       TEXT
+            );
+            CREATE INDEX deliveries_due ON deliveries (url, state, event_seq);
+            CREATE INDEX deliveries_of ON deliveries (url, account, op_id, state, event_seq);
+            CREATE INDEX deliveries_event ON deliveries (event_seq);",
+        ),
+    ])
+}
 
 /// The journal in an SQLite file.
 #[derive(Clone)]
 pub struct SqliteJournal {
     conn: Arc<Mutex<Connection>>,
     path: PathBuf,
+    salt: u32,
+    subscriptions: Arc<Mutex<Vec<Subscription>>>,
 }
 
 impl std::fmt::Debug for SqliteJournal {
@@ -98,21 +152,29 @@ fn db_error(what: &str, e: impl std::fmt::Display) -> Error {
 }
 
 impl SqliteJournal {
-    /// Opens (creating it and its folder when needed) the journal at `path`.
+    /// Opens (creating it and its folder when needed) the journal at `path`, bringing its
+    /// schema up to date.
     pub fn open(path: &Path) -> Result<Self> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)
                 .map_err(|e| db_error(&format!("creating {}", dir.display()), e))?;
         }
-        let conn = Connection::open(path)
+        let mut conn = Connection::open(path)
             .map_err(|e| db_error(&format!("opening {}", path.display()), e))?;
         conn.busy_timeout(Duration::from_secs(10))
             .map_err(|e| db_error("setting the busy timeout", e))?;
-        conn.execute_batch(SCHEMA)
-            .map_err(|e| db_error("creating the tables", e))?;
+        conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;")
+            .map_err(|e| db_error("setting WAL mode", e))?;
+        migrations()
+            .to_latest(&mut conn)
+            .map_err(|e| db_error("migrating the schema", e))?;
+        backfill(&mut conn).map_err(|e| db_error("indexing older records", e))?;
+        let salt = salt(&conn).map_err(|e| db_error("reading the journal's salt", e))?;
         Ok(SqliteJournal {
             conn: Arc::new(Mutex::new(conn)),
             path: path.to_owned(),
+            salt,
+            subscriptions: Arc::default(),
         })
     }
 
@@ -135,6 +197,53 @@ impl SqliteJournal {
         .map_err(|e| db_error("the journal thread", e))?
         .map_err(|e| db_error("a statement", e))
     }
+
+    fn subscriptions(&self) -> Vec<Subscription> {
+        self.subscriptions
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+}
+
+/// The journal's event id salt, drawn once when the journal is created.
+fn salt(conn: &Connection) -> rusqlite::Result<u32> {
+    conn.execute(
+        "INSERT OR IGNORE INTO meta (key, value) VALUES ('salt', ?1)",
+        params![regops_core::journal::new_salt().to_string()],
+    )?;
+    let text: String = conn.query_row("SELECT value FROM meta WHERE key = 'salt'", [], |r| {
+        r.get(0)
+    })?;
+    Ok(text.parse().unwrap_or(0))
+}
+
+/// Fills the derived columns of records written before they existed.
+fn backfill(conn: &mut Connection) -> rusqlite::Result<()> {
+    let tx = conn.transaction()?;
+    let rows: Vec<(String, String, String)> = {
+        let mut stmt = tx.prepare(
+            "SELECT account, id, last FROM operations WHERE indexed = 0 AND last IS NOT NULL",
+        )?;
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<rusqlite::Result<_>>()?
+    };
+    for (account, id, last) in rows {
+        let op = decode(&last)?;
+        tx.execute(
+            "UPDATE operations SET status = ?3, kind = ?4, target = ?5, submitted = ?6, indexed = 1
+             WHERE account = ?1 AND id = ?2",
+            params![
+                account,
+                id,
+                op.status.as_str(),
+                op.kind,
+                op.target,
+                submitted_key(Some(&op))
+            ],
+        )?;
+    }
+    tx.commit()
 }
 
 fn encode(op: &Operation) -> rusqlite::Result<String> {
@@ -142,13 +251,108 @@ fn encode(op: &Operation) -> rusqlite::Result<String> {
 }
 
 fn decode(text: &str) -> rusqlite::Result<Operation> {
-    serde_json::from_str(text).map_err(|e| {
-        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
-    })
+    serde_json::from_str(text).map_err(|e| conversion(Box::new(e)))
+}
+
+fn conversion(e: Box<dyn std::error::Error + Send + Sync>) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, e)
+}
+
+fn stamp(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
 }
 
 fn now() -> String {
-    Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
+    stamp(Utc::now())
+}
+
+fn parse_time(text: &str) -> rusqlite::Result<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| conversion(Box::new(e)))
+}
+
+/// Appends an event and its deliveries to the open transaction.
+#[allow(clippy::too_many_arguments)]
+fn announce(
+    tx: &rusqlite::Transaction<'_>,
+    salt: u32,
+    subscriptions: &[Subscription],
+    kind: EventKind,
+    account: &str,
+    op_id: &str,
+    operation: Option<&str>,
+    error: Option<&str>,
+) -> rusqlite::Result<()> {
+    let at = now();
+    // The id needs the sequence number: insert with a placeholder, then name it.
+    tx.execute(
+        "INSERT INTO events (id, kind, at, account, op_id, operation, error)
+         VALUES ('evt_pending_' || hex(randomblob(8)), ?1, ?2, ?3, ?4, ?5, ?6)",
+        params![kind.as_str(), at, account, op_id, operation, error],
+    )?;
+    let seq = tx.last_insert_rowid();
+    tx.execute(
+        "UPDATE events SET id = ?2 WHERE seq = ?1",
+        params![seq, event_id(salt, seq as u64)],
+    )?;
+    for s in subscriptions.iter().filter(|s| s.wants(kind, account)) {
+        tx.execute(
+            "INSERT INTO deliveries (url, event_seq, account, op_id, state, next_attempt_at)
+             VALUES (?1, ?2, ?3, ?4, 'pending', ?5)",
+            params![s.url, seq, account, op_id, at],
+        )?;
+    }
+    Ok(())
+}
+
+const EVENT_COLUMNS: &str = "e.seq, e.id, e.kind, e.at, e.account, e.op_id, e.operation, e.error";
+
+fn event_row(row: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<Event> {
+    let kind: String = row.get(at + 2)?;
+    let operation: Option<String> = row.get(at + 6)?;
+    Ok(Event {
+        seq: row.get::<_, i64>(at)? as u64,
+        id: row.get(at + 1)?,
+        kind: EventKind::parse(&kind)
+            .ok_or_else(|| conversion(format!("unknown event kind {kind}").into()))?,
+        at: parse_time(&row.get::<_, String>(at + 3)?)?,
+        account: row.get(at + 4)?,
+        operation_id: OperationId::new(row.get::<_, String>(at + 5)?),
+        operation: operation.as_deref().map(decode).transpose()?,
+        error: row.get(at + 7)?,
+    })
+}
+
+const DELIVERY_QUERY: &str =
+    "SELECT d.id, d.url, d.state, d.attempts, d.last_error, d.next_attempt_at,
+     e.seq, e.id, e.kind, e.at, e.account, e.op_id, e.operation, e.error
+     FROM deliveries d JOIN events e ON e.seq = d.event_seq";
+
+fn delivery_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Delivery> {
+    let state: String = row.get(2)?;
+    let next: Option<String> = row.get(5)?;
+    Ok(Delivery {
+        id: row.get::<_, i64>(0)? as u64,
+        url: row.get(1)?,
+        event: event_row(row, 6)?,
+        state: DeliveryState::parse(&state)
+            .ok_or_else(|| conversion(format!("unknown delivery state {state}").into()))?,
+        attempts: row.get(3)?,
+        last_error: row.get(4)?,
+        next_attempt_at: next.as_deref().map(parse_time).transpose()?,
+    })
+}
+
+fn record_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<JournalRecord> {
+    let last: Option<String> = row.get(2)?;
+    let given_up: bool = row.get(3)?;
+    Ok(JournalRecord::new(
+        row.get::<_, String>(0)?,
+        OperationId::new(row.get::<_, String>(1)?),
+        last.as_deref().map(decode).transpose()?,
+    )
+    .with_given_up(given_up))
 }
 
 #[async_trait]
@@ -157,9 +361,15 @@ impl Journal for SqliteJournal {
         let (account, id) = (account.to_owned(), id.as_str().to_owned());
         self.with(move |c| {
             let n = c.execute(
-                "INSERT OR IGNORE INTO operations (account, id, tracked_at) VALUES (?1, ?2, ?3)",
+                "INSERT OR IGNORE INTO operations (account, id, tracked_at, indexed) VALUES (?1, ?2, ?3, 1)",
                 params![account, id, now()],
             )?;
+            if n == 0 {
+                c.execute(
+                    "UPDATE operations SET given_up = 0 WHERE account = ?1 AND id = ?2",
+                    params![account, id],
+                )?;
+            }
             Ok(n == 1)
         })
         .await
@@ -168,8 +378,9 @@ impl Journal for SqliteJournal {
     async fn record(&self, account: &str, op: &Operation) -> Result<bool> {
         let account = account.to_owned();
         let op = op.clone();
+        let (salt, subscriptions) = (self.salt, self.subscriptions());
         self.with(move |c| {
-            let tx = c.transaction()?;
+            let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             let id = op.id.as_str().to_owned();
             let last: Option<Option<String>> = tx
                 .query_row(
@@ -184,15 +395,36 @@ impl Journal for SqliteJournal {
             };
             let encoded = encode(&op)?;
             tx.execute(
-                "INSERT INTO operations (account, id, terminal, last, tracked_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5)
-                 ON CONFLICT (account, id) DO UPDATE SET terminal = ?3, last = ?4",
-                params![account, id, op.is_terminal(), encoded, now()],
+                "INSERT INTO operations (account, id, terminal, last, tracked_at, status, kind, target, submitted, indexed)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 1)
+                 ON CONFLICT (account, id) DO UPDATE SET terminal = ?3, last = ?4, status = ?6,
+                     kind = ?7, target = ?8, submitted = ?9, indexed = 1",
+                params![
+                    account,
+                    id,
+                    op.is_terminal(),
+                    encoded,
+                    now(),
+                    op.status.as_str(),
+                    op.kind,
+                    op.target,
+                    submitted_key(Some(&op))
+                ],
             )?;
             if changed {
                 tx.execute(
                     "INSERT INTO history (account, id, observed_at, operation) VALUES (?1, ?2, ?3, ?4)",
                     params![account, id, now(), encoded],
+                )?;
+                announce(
+                    &tx,
+                    salt,
+                    &subscriptions,
+                    EventKind::of_change(&op),
+                    &account,
+                    &id,
+                    Some(&encoded),
+                    None,
                 )?;
             }
             tx.commit()?;
@@ -201,22 +433,47 @@ impl Journal for SqliteJournal {
         .await
     }
 
+    async fn give_up(&self, account: &str, id: &OperationId, reason: &str) -> Result<()> {
+        let (account, id, reason) = (
+            account.to_owned(),
+            id.as_str().to_owned(),
+            reason.to_owned(),
+        );
+        let (salt, subscriptions) = (self.salt, self.subscriptions());
+        self.with(move |c| {
+            let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            tx.execute(
+                "INSERT INTO operations (account, id, tracked_at, given_up, indexed) VALUES (?1, ?2, ?3, 1, 1)
+                 ON CONFLICT (account, id) DO UPDATE SET given_up = 1",
+                params![account, id, now()],
+            )?;
+            let last: Option<String> = tx.query_row(
+                "SELECT last FROM operations WHERE account = ?1 AND id = ?2",
+                params![account, id],
+                |row| row.get(0),
+            )?;
+            announce(
+                &tx,
+                salt,
+                &subscriptions,
+                EventKind::GaveUp,
+                &account,
+                &id,
+                last.as_deref(),
+                Some(&reason),
+            )?;
+            tx.commit()
+        })
+        .await
+    }
+
     async fn unfinished(&self) -> Result<Vec<JournalRecord>> {
         self.with(|c| {
             let mut stmt = c.prepare(
-                "SELECT account, id, last FROM operations WHERE terminal = 0 ORDER BY account, tracked_at, id",
+                "SELECT account, id, last, given_up FROM operations WHERE terminal = 0 AND given_up = 0
+                 ORDER BY account, tracked_at, id",
             )?;
-            let rows = stmt.query_map([], |row| {
-                let last: Option<String> = row.get(2)?;
-                Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, last))
-            })?;
-            let mut out = Vec::new();
-            for row in rows {
-                let (account, id, last) = row?;
-                let last = last.as_deref().map(decode).transpose()?;
-                out.push(JournalRecord::new(account, OperationId::new(id), last));
-            }
-            Ok(out)
+            stmt.query_map([], record_row)?.collect()
         })
         .await
     }
@@ -233,14 +490,290 @@ impl Journal for SqliteJournal {
             let mut out = Vec::new();
             for row in rows {
                 let (at, text) = row?;
-                let at = DateTime::parse_from_rfc3339(&at)
-                    .map(|t| t.with_timezone(&Utc))
-                    .map_err(|e| {
-                        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
-                    })?;
-                out.push(JournalEntry::new(at, decode(&text)?));
+                out.push(JournalEntry::new(parse_time(&at)?, decode(&text)?));
             }
             Ok(out)
+        })
+        .await
+    }
+
+    async fn get(&self, account: &str, id: &OperationId) -> Result<Option<JournalRecord>> {
+        let (account, id) = (account.to_owned(), id.as_str().to_owned());
+        self.with(move |c| {
+            c.query_row(
+                "SELECT account, id, last, given_up FROM operations WHERE account = ?1 AND id = ?2",
+                params![account, id],
+                record_row,
+            )
+            .optional()
+        })
+        .await
+    }
+
+    async fn query(&self, query: &OperationQuery) -> Result<Vec<JournalRecord>> {
+        let q = query.clone();
+        self.with(move |c| {
+            let mut sql =
+                String::from("SELECT account, id, last, given_up FROM operations WHERE 1 = 1");
+            let mut args: Vec<Box<dyn rusqlite::ToSql>> = Vec::new();
+            let mut arg = |sql: &mut String, text: &str, value: Box<dyn rusqlite::ToSql>| {
+                args.push(value);
+                sql.push_str(&text.replace('?', &format!("?{}", args.len())));
+            };
+            if let Some(a) = &q.account {
+                arg(&mut sql, " AND account = ?", Box::new(a.clone()));
+            }
+            for (column, values) in [
+                ("account", &q.accounts),
+                ("status", &q.statuses),
+                ("kind", &q.kinds),
+            ] {
+                if !values.is_empty() {
+                    sql.push_str(&format!(" AND {column} IN ("));
+                    for (i, v) in values.iter().enumerate() {
+                        arg(
+                            &mut sql,
+                            if i == 0 { "?" } else { ", ?" },
+                            Box::new(v.clone()),
+                        );
+                    }
+                    sql.push(')');
+                }
+            }
+            if let Some(t) = &q.target {
+                arg(&mut sql, " AND target = ?", Box::new(t.clone()));
+            }
+            if let Some(since) = q.since {
+                arg(
+                    &mut sql,
+                    " AND submitted <> '' AND submitted >= ?",
+                    Box::new(stamp(since)),
+                );
+            }
+            if let Some(after) = &q.after {
+                arg(
+                    &mut sql,
+                    " AND (submitted, account, id) < (?",
+                    Box::new(after.submitted.clone()),
+                );
+                arg(&mut sql, ", ?", Box::new(after.account.clone()));
+                arg(&mut sql, ", ?)", Box::new(after.id.clone()));
+            }
+            arg(
+                &mut sql,
+                " ORDER BY submitted DESC, account DESC, id DESC LIMIT ?",
+                Box::new(q.limit as i64),
+            );
+            let mut stmt = c.prepare(&sql)?;
+            let params: Vec<&dyn rusqlite::ToSql> = args.iter().map(|b| b.as_ref()).collect();
+            stmt.query_map(params.as_slice(), record_row)?.collect()
+        })
+        .await
+    }
+
+    async fn counts(&self) -> Result<Vec<(String, String, u64)>> {
+        self.with(|c| {
+            let mut stmt = c.prepare(
+                "SELECT account, status, COUNT(*) FROM operations GROUP BY account, status ORDER BY account, status",
+            )?;
+            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get::<_, i64>(2)? as u64)))?
+                .collect()
+        })
+        .await
+    }
+
+    async fn events_after(&self, seq: u64, limit: usize) -> Result<Vec<Event>> {
+        self.with(move |c| {
+            let mut stmt = c.prepare(&format!(
+                "SELECT {EVENT_COLUMNS} FROM events e WHERE e.seq > ?1 ORDER BY e.seq LIMIT ?2"
+            ))?;
+            stmt.query_map(params![seq as i64, limit as i64], |r| event_row(r, 0))?
+                .collect()
+        })
+        .await
+    }
+
+    async fn event_bounds(&self) -> Result<EventBounds> {
+        self.with(|c| {
+            // The sequence's high-water mark survives pruning: sqlite_sequence keeps it.
+            let newest: Option<i64> = c
+                .query_row(
+                    "SELECT seq FROM sqlite_sequence WHERE name = 'events'",
+                    [],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            let pruned: Option<String> = c
+                .query_row(
+                    "SELECT value FROM meta WHERE key = 'pruned_through'",
+                    [],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            Ok(EventBounds::new(
+                newest.unwrap_or(0) as u64,
+                pruned.and_then(|p| p.parse().ok()).unwrap_or(0),
+            ))
+        })
+        .await
+    }
+
+    async fn prune_events(&self, before: DateTime<Utc>) -> Result<u64> {
+        self.with(move |c| {
+            let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            // Everything before the first event that is recent or still needed.
+            let recent: Option<i64> = tx.query_row(
+                "SELECT MIN(seq) FROM events WHERE at >= ?1",
+                params![stamp(before)],
+                |r| r.get(0),
+            )?;
+            let needed: Option<i64> = tx.query_row(
+                "SELECT MIN(event_seq) FROM deliveries WHERE state = 'pending'",
+                [],
+                |r| r.get(0),
+            )?;
+            let newest: Option<i64> =
+                tx.query_row("SELECT MAX(seq) FROM events", [], |r| r.get(0))?;
+            let Some(newest) = newest else {
+                return Ok(0);
+            };
+            let through = [recent, needed]
+                .into_iter()
+                .flatten()
+                .map(|s| s - 1)
+                .chain([newest])
+                .min()
+                .unwrap_or(newest);
+            tx.execute(
+                "DELETE FROM deliveries WHERE event_seq <= ?1",
+                params![through],
+            )?;
+            let removed = tx.execute("DELETE FROM events WHERE seq <= ?1", params![through])?;
+            if removed > 0 {
+                tx.execute(
+                    "INSERT INTO meta (key, value) VALUES ('pruned_through', ?1)
+                     ON CONFLICT (key) DO UPDATE SET value = MAX(CAST(value AS INTEGER), ?1)",
+                    params![through],
+                )?;
+            }
+            tx.commit()?;
+            Ok(removed as u64)
+        })
+        .await
+    }
+
+    fn subscribe(&self, subscriptions: Vec<Subscription>) {
+        *self.subscriptions.lock().unwrap_or_else(|e| e.into_inner()) = subscriptions;
+    }
+
+    async fn claim_deliveries(
+        &self,
+        url: &str,
+        now: DateTime<Utc>,
+        hold: Duration,
+        limit: usize,
+    ) -> Result<Vec<Delivery>> {
+        let url = url.to_owned();
+        let until = now + chrono::Duration::from_std(hold).unwrap_or(chrono::Duration::zero());
+        self.with(move |c| {
+            let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let out: Vec<Delivery> = {
+                let mut stmt = tx.prepare(&format!(
+                    "{DELIVERY_QUERY}
+                     WHERE d.url = ?1 AND d.state = 'pending'
+                       AND d.event_seq = (SELECT MIN(o.event_seq) FROM deliveries o
+                           WHERE o.url = d.url AND o.account = d.account AND o.op_id = d.op_id
+                             AND o.state = 'pending')
+                       AND (d.next_attempt_at IS NULL OR d.next_attempt_at <= ?2)
+                       AND (d.held_until IS NULL OR d.held_until <= ?2)
+                     ORDER BY d.event_seq LIMIT ?3"
+                ))?;
+                stmt.query_map(params![url, stamp(now), limit as i64], delivery_row)?
+                    .collect::<rusqlite::Result<_>>()?
+            };
+            for d in &out {
+                tx.execute(
+                    "UPDATE deliveries SET held_until = ?2 WHERE id = ?1",
+                    params![d.id as i64, stamp(until)],
+                )?;
+            }
+            tx.commit()?;
+            Ok(out)
+        })
+        .await
+    }
+
+    async fn attempted(&self, id: u64, attempt: Attempt) -> Result<()> {
+        self.with(move |c| {
+            let id = id as i64;
+            match attempt {
+                Attempt::Delivered => c.execute(
+                    "UPDATE deliveries SET state = 'delivered', attempts = attempts + 1,
+                         next_attempt_at = NULL, held_until = NULL WHERE id = ?1",
+                    params![id],
+                ),
+                Attempt::Retry { error, at } => c.execute(
+                    "UPDATE deliveries SET attempts = attempts + 1, last_error = ?2,
+                         next_attempt_at = ?3, held_until = NULL WHERE id = ?1",
+                    params![id, error, stamp(at)],
+                ),
+                Attempt::Failed { error } => c.execute(
+                    "UPDATE deliveries SET state = 'failed', attempts = attempts + 1, last_error = ?2,
+                         next_attempt_at = NULL, held_until = NULL WHERE id = ?1",
+                    params![id, error],
+                ),
+            }?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn deliveries(
+        &self,
+        state: Option<DeliveryState>,
+        limit: usize,
+    ) -> Result<Vec<Delivery>> {
+        self.with(move |c| {
+            let mut stmt = c.prepare(&format!(
+                "{DELIVERY_QUERY} WHERE ?1 IS NULL OR d.state = ?1 ORDER BY d.id DESC LIMIT ?2"
+            ))?;
+            stmt.query_map(
+                params![state.map(DeliveryState::as_str), limit as i64],
+                delivery_row,
+            )?
+            .collect()
+        })
+        .await
+    }
+
+    async fn retry_delivery(&self, id: u64) -> Result<Option<Delivery>> {
+        self.with(move |c| {
+            let n = c.execute(
+                "UPDATE deliveries SET state = 'pending', next_attempt_at = ?2, held_until = NULL
+                 WHERE id = ?1",
+                params![id as i64, now()],
+            )?;
+            if n == 0 {
+                return Ok(None);
+            }
+            c.query_row(
+                &format!("{DELIVERY_QUERY} WHERE d.id = ?1"),
+                params![id as i64],
+                delivery_row,
+            )
+            .optional()
+        })
+        .await
+    }
+
+    async fn pending_deliveries(&self) -> Result<u64> {
+        self.with(|c| {
+            c.query_row(
+                "SELECT COUNT(*) FROM deliveries WHERE state = 'pending'",
+                [],
+                |r| r.get::<_, i64>(0),
+            )
+            .map(|n| n as u64)
         })
         .await
     }
@@ -290,6 +823,57 @@ mod tests {
             .unwrap();
         assert_eq!(mode, "wal");
         let _ = std::fs::remove_dir_all(path.parent().unwrap().parent().unwrap());
+    }
+
+    #[tokio::test]
+    async fn a_journal_of_the_first_schema_is_migrated_and_indexed() {
+        let path = scratch("migrate");
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        let mut op = Operation::new("gandi", "7", OperationStatus::Failed, "ERROR");
+        op.target = Some("old.example".into());
+        op.kind = Some("domain_renew".into());
+        {
+            // What regops wrote before events existed: the first migration's tables, no version.
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(migrations_first_sql()).unwrap();
+            conn.execute(
+                "INSERT INTO operations (account, id, terminal, last, tracked_at) VALUES ('g', '7', 1, ?1, '2026-01-01T00:00:00Z')",
+                params![encode(&op).unwrap()],
+            )
+            .unwrap();
+        }
+        let j = SqliteJournal::open(&path).unwrap();
+        let mut q = OperationQuery::new(10);
+        q.statuses = vec!["failed".into()];
+        q.target = Some("old.example".into());
+        let found = j.query(&q).await.unwrap();
+        assert_eq!(
+            found.len(),
+            1,
+            "the old row is indexed by status and target"
+        );
+        assert_eq!(found[0].last.as_ref(), Some(&op));
+        let version: i64 = j
+            .with(|c| c.query_row("PRAGMA user_version", [], |r| r.get(0)))
+            .await
+            .unwrap();
+        assert_eq!(version, 2);
+        // Opening again runs nothing twice.
+        drop(j);
+        SqliteJournal::open(&path).unwrap();
+        let _ = std::fs::remove_dir_all(path.parent().unwrap().parent().unwrap());
+    }
+
+    fn migrations_first_sql() -> &'static str {
+        "CREATE TABLE operations (account TEXT NOT NULL, id TEXT NOT NULL, terminal INTEGER NOT NULL DEFAULT 0,
+             last TEXT, tracked_at TEXT NOT NULL, PRIMARY KEY (account, id));
+         CREATE TABLE history (seq INTEGER PRIMARY KEY AUTOINCREMENT, account TEXT NOT NULL, id TEXT NOT NULL,
+             observed_at TEXT NOT NULL, operation TEXT NOT NULL);"
+    }
+
+    #[test]
+    fn the_migrations_are_valid() {
+        migrations().validate().unwrap();
     }
 
     #[test]

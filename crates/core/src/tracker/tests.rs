@@ -216,3 +216,80 @@ async fn unknown_ids_are_given_up_and_failures_retried() {
     assert_eq!(finished(&events).len(), 1);
     assert!(events.iter().any(|e| matches!(e, TrackerEvent::GaveUp { id, error, .. } if id.as_str() == "nope" && error.is_not_found())));
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_running_tracker_takes_new_operations_and_stops_when_told() {
+    let backend = Arc::new(ScriptedBackend::batched());
+    for id in ["1", "2"] {
+        backend.script(id, vec![op(id, Pending, "WAIT"), op(id, Succeeded, "DONE")]);
+    }
+    let journal = Arc::new(MemoryJournal::new());
+    let mut t = Tracker::new(options().keep_running(true))
+        .with_journal(journal.clone() as Arc<dyn Journal>);
+    t.add_account("a", backend.clone());
+    let (handle, mut events) = t.start();
+    assert!(handle.has_account("a") && !handle.has_account("b"));
+    assert!(
+        handle
+            .follow("b", OperationId::new("1"), None)
+            .await
+            .is_err()
+    );
+
+    // Nothing followed: the sweep waits instead of ending.
+    tokio::time::sleep(ms(5_000)).await;
+    assert_eq!(
+        backend.calls("refresh"),
+        0,
+        "no call while nothing is followed"
+    );
+    handle
+        .follow("a", OperationId::new("1"), None)
+        .await
+        .unwrap();
+    let mut done = Vec::new();
+    while done.len() < 1 {
+        if let Some(TrackerEvent::Finished { operation, .. }) = events.next().await {
+            done.push(operation.id.clone());
+        }
+    }
+    handle
+        .follow("a", OperationId::new("2"), None)
+        .await
+        .unwrap();
+    handle
+        .follow("a", OperationId::new("nope"), None)
+        .await
+        .unwrap();
+    let mut gave_up = false;
+    while done.len() < 2 || !gave_up {
+        match events.next().await.expect("still running") {
+            TrackerEvent::Finished { operation, .. } => done.push(operation.id.clone()),
+            TrackerEvent::GaveUp { id, .. } => gave_up = id.as_str() == "nope",
+            _ => {}
+        }
+    }
+    assert_eq!(done, [OperationId::new("1"), OperationId::new("2")]);
+    // The give-up is in the journal, with its event, before it was announced.
+    let record = journal
+        .get("a", &OperationId::new("nope"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(record.given_up);
+    let kinds: Vec<crate::journal::EventKind> = journal
+        .events_after(0, 100)
+        .await
+        .unwrap()
+        .iter()
+        .map(|e| e.kind)
+        .collect();
+    assert!(
+        kinds.contains(&crate::journal::EventKind::GaveUp),
+        "{kinds:?}"
+    );
+    assert!(journal.unfinished().await.unwrap().is_empty());
+
+    handle.stop();
+    while events.next().await.is_some() {}
+}
