@@ -46,6 +46,8 @@ pub enum Command {
     Track(TrackArgs),
     /// The recorded changes of an operation.
     History(HistoryArgs),
+    /// Run the tracking service on every account: HTTP API, events, webhooks, metrics.
+    Serve(ServeArgs),
     /// Run the sandbox registrar; prints each protocol's URL and a configuration for it.
     Sim(SimArgs),
     /// Start the sandbox in-process, submit work, and watch it finish (no account needed).
@@ -78,6 +80,17 @@ pub struct HistoryArgs {
     pub journal: Option<PathBuf>,
 }
 
+/// `regops serve` options.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The address to listen on (default: [serve] listen, else 127.0.0.1:7300).
+    #[arg(long, value_name = "ADDR")]
+    pub listen: Option<String>,
+    /// The journal (sqlite://PATH or a path; default: [serve] journal, else the CLI's journal).
+    #[arg(long, value_name = "URL")]
+    pub journal: Option<String>,
+}
+
 /// `regops sim` options.
 #[derive(Debug, Args)]
 pub struct SimArgs {
@@ -90,6 +103,9 @@ pub struct SimArgs {
     /// How many times faster than real time the sandbox clock runs.
     #[arg(long, default_value_t = 10.0)]
     pub speed: f64,
+    /// Start one operation on each provider this often, as someone else would (e.g. 5s).
+    #[arg(long, value_name = "DURATION")]
+    pub start_every: Option<String>,
 }
 
 /// `regops demo` options.

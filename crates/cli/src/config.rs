@@ -15,6 +15,10 @@ pub struct Config {
     pub default_account: Option<String>,
     /// The accounts by name.
     pub accounts: BTreeMap<String, AccountConfig>,
+    /// The `[serve]` table (read by `regops serve`).
+    pub serve: toml::Table,
+    /// The `[[webhooks]]` tables (read by `regops serve`).
+    pub webhooks: Vec<toml::Table>,
 }
 
 /// One account: its provider and the provider's settings, read by the provider's entry in the
@@ -25,6 +29,9 @@ pub struct AccountConfig {
     pub name: String,
     /// `gandi`, `netim`, `route53` or `autodns`.
     pub provider: String,
+    /// The most calls per second regops makes to the account (`requests_per_second`, which
+    /// every account takes); the provider's documented pace when absent.
+    pub requests_per_second: Option<f64>,
     /// The other settings of the account.
     pub settings: toml::Table,
 }
@@ -35,6 +42,10 @@ struct RawConfig {
     default_account: Option<String>,
     #[serde(default)]
     accounts: BTreeMap<String, toml::Table>,
+    #[serde(default)]
+    serve: toml::Table,
+    #[serde(default)]
+    webhooks: Vec<toml::Table>,
 }
 
 /// Where the configuration is looked for, in order.
@@ -100,11 +111,24 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, CliError> {
                 )));
             }
         };
+        let requests_per_second = match table.remove("requests_per_second") {
+            None => None,
+            Some(v) => match v.as_float().or(v.as_integer().map(|i| i as f64)) {
+                Some(r) if r.is_finite() && r > 0.0 => Some(r),
+                _ => {
+                    return Err(CliError::usage(format!(
+                        "{}: account {name}: requests_per_second must be a positive number",
+                        path.display()
+                    )));
+                }
+            },
+        };
         accounts.insert(
             name.clone(),
             AccountConfig {
                 name,
                 provider,
+                requests_per_second,
                 settings: table,
             },
         );
@@ -113,6 +137,8 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, CliError> {
         path: path.to_path_buf(),
         default_account: raw.default_account,
         accounts,
+        serve: raw.serve,
+        webhooks: raw.webhooks,
     })
 }
 

@@ -48,6 +48,7 @@ async fn run(cli: Cli, out: &mut dyn Write) -> Result<Exit, CliError> {
             return commands::track::history(&config, cli.account.as_deref(), args, cli.json, out)
                 .await;
         }
+        Command::Serve(args) => return commands::serve::serve(&config, args, out).await,
         other => other,
     };
     let account = config.select(cli.account.as_deref())?;
@@ -63,9 +64,13 @@ async fn run(cli: Cli, out: &mut dyn Write) -> Result<Exit, CliError> {
         Command::Ops(cmd) => commands::ops::run(&mut ctx, cmd).await,
         Command::Domain(cmd) => commands::domain::run(&mut ctx, cmd).await,
         Command::Cert(cmd) => commands::cert::run(&mut ctx, cmd).await,
-        Command::Sim(_) | Command::Demo(_) | Command::Track(_) | Command::History(_) => Err(
-            CliError::usage("this command takes no account (it was dispatched above)"),
-        ),
+        Command::Sim(_)
+        | Command::Demo(_)
+        | Command::Track(_)
+        | Command::History(_)
+        | Command::Serve(_) => Err(CliError::usage(
+            "this command takes no account (it was dispatched above)",
+        )),
     }
 }
 

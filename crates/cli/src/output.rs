@@ -3,70 +3,12 @@
 //! Every field of an operation object is always present, `null` where there is no value; times
 //! are RFC 3339 in UTC; ids are strings.
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 use regops_core::{Certificate, Operation};
 use serde::Serialize;
 use std::io::Write;
 
-/// RFC 3339 in UTC with a `Z`, fractional seconds only when the provider gave them.
-pub fn time(t: &Option<DateTime<Utc>>) -> Option<String> {
-    t.map(|t| t.to_rfc3339_opts(SecondsFormat::AutoSi, true))
-}
-
-/// An operation as printed with `--json`.
-#[derive(Debug, Serialize, PartialEq)]
-pub struct OperationJson<'a> {
-    account: &'a str,
-    provider: &'a str,
-    id: &'a str,
-    status: &'a str,
-    raw_status: &'a str,
-    #[serde(rename = "type")]
-    kind: Option<&'a str>,
-    target: Option<&'a str>,
-    submitted_at: Option<String>,
-    started_at: Option<String>,
-    updated_at: Option<String>,
-    scheduled_at: Option<String>,
-    eta_seconds: Option<u64>,
-    message: Option<&'a str>,
-    error: Option<ErrorJson<'a>>,
-    action_required: Option<&'a str>,
-}
-
-#[derive(Debug, Serialize, PartialEq)]
-struct ErrorJson<'a> {
-    class: &'a str,
-    code: Option<&'a str>,
-    message: Option<&'a str>,
-}
-
-impl<'a> OperationJson<'a> {
-    /// The JSON view of `op` at `account`.
-    pub fn new(account: &'a str, op: &'a Operation) -> Self {
-        OperationJson {
-            account,
-            provider: &op.provider,
-            id: op.id.as_str(),
-            status: op.status.as_str(),
-            raw_status: &op.raw_status,
-            kind: op.kind.as_deref(),
-            target: op.target.as_deref(),
-            submitted_at: time(&op.submitted_at),
-            started_at: time(&op.started_at),
-            updated_at: time(&op.updated_at),
-            scheduled_at: time(&op.scheduled_at),
-            eta_seconds: op.eta.map(|d| d.as_secs()).filter(|s| *s > 0),
-            message: op.message.as_deref(),
-            error: op.error.as_ref().map(|e| ErrorJson {
-                class: e.class.as_str(),
-                code: e.code.as_deref(),
-                message: e.message.as_deref(),
-            }),
-            action_required: op.action_required.as_deref(),
-        }
-    }
-}
+pub use regops_serve::json::{OperationJson, time};
 
 /// A certificate as printed with `--json`.
 #[derive(Debug, Serialize, PartialEq)]
@@ -200,15 +142,15 @@ pub fn operation_lines(out: &mut dyn Write, account: &str, op: &Operation) -> st
         ("provider", j.provider.to_owned()),
         ("id", j.id.to_owned()),
         ("status", j.status.to_owned()),
-        ("raw_status", cell(Some(j.raw_status))),
-        ("type", cell(j.kind)),
-        ("target", cell(j.target)),
+        ("raw_status", cell(Some(&j.raw_status))),
+        ("type", cell(j.kind.as_deref())),
+        ("target", cell(j.target.as_deref())),
         ("submitted_at", opt(j.submitted_at)),
         ("started_at", opt(j.started_at)),
         ("updated_at", opt(j.updated_at)),
         ("scheduled_at", opt(j.scheduled_at)),
         ("eta_seconds", opt(j.eta_seconds.map(|s| s.to_string()))),
-        ("message", cell(j.message)),
+        ("message", cell(j.message.as_deref())),
         (
             "error",
             j.error
@@ -218,13 +160,13 @@ pub fn operation_lines(out: &mut dyn Write, account: &str, op: &Operation) -> st
                         s.push_str(&format!(" [{c}]"));
                     }
                     if let Some(m) = e.message {
-                        s.push_str(&format!(": {}", cell(Some(m))));
+                        s.push_str(&format!(": {}", cell(Some(&m))));
                     }
                     s
                 })
                 .unwrap_or_else(|| "-".into()),
         ),
-        ("action_required", cell(j.action_required)),
+        ("action_required", cell(j.action_required.as_deref())),
     ];
     for (k, v) in lines {
         writeln!(out, "{k}: {v}")?;

@@ -97,6 +97,50 @@ pub trait Backend: Send + Sync {
     fn domain_cancel_backend(&self) -> Option<&dyn DomainCancelBackend> {
         None
     }
+
+    /// The provider's queue of notifications about operations, when it has one (AutoDNS's poll
+    /// queue).
+    fn notification_queue(&self) -> Option<&dyn NotificationQueue> {
+        None
+    }
+}
+
+/// One notification of a provider's queue.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Notification {
+    /// Its id, to acknowledge it with.
+    pub id: String,
+    /// The operation it is about, when it names one.
+    pub operation: Option<OperationId>,
+    /// The provider's text.
+    pub text: Option<String>,
+}
+
+impl Notification {
+    /// A notification `id` about `operation`.
+    pub fn new(
+        id: impl Into<String>,
+        operation: Option<OperationId>,
+        text: Option<String>,
+    ) -> Self {
+        Notification {
+            id: id.into(),
+            operation,
+            text,
+        }
+    }
+}
+
+/// A provider's queue of notifications about operations: read the oldest, then acknowledge it
+/// (only once what it says was recorded), which takes it off the queue.
+#[async_trait]
+pub trait NotificationQueue: Send + Sync {
+    /// The oldest notification not acknowledged yet, if any.
+    async fn next_notification(&self) -> Result<Option<Notification>>;
+
+    /// Takes notification `id` off the queue. Acknowledging twice is harmless.
+    async fn acknowledge(&self, id: &str) -> Result<()>;
 }
 
 /// Counts the operations matching `filter` by reading the checked listing: the default of

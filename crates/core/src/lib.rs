@@ -39,6 +39,7 @@ pub mod id;
 pub mod journal;
 pub mod operation;
 pub mod page;
+pub mod parse;
 pub mod rate;
 pub mod retry;
 pub mod secret;
@@ -53,7 +54,8 @@ pub mod wait;
 
 pub use backend::{
     Backend, CancelKind, CancelRequest, CertificateBackend, DomainCancelBackend, Execution,
-    RelaunchParams, collect_operations, count_listing, unsupported,
+    Notification, NotificationQueue, RelaunchParams, collect_operations, count_listing,
+    unsupported,
 };
 pub use capabilities::{Capabilities, FilterSupport, Pagination};
 pub use certificate::{

@@ -160,7 +160,7 @@ struct Account {
 
 /// What a [`TrackerHandle`] asks of a running sweep.
 enum Command {
-    Follow(OperationId, Option<Operation>),
+    Follow(OperationId, Option<Box<Operation>>),
     Leave(OperationId),
 }
 
@@ -384,7 +384,7 @@ impl TrackerHandle {
         if let Some(journal) = &self.journal {
             journal.track(account, &id).await?;
         }
-        tx.send(Command::Follow(id, last))
+        tx.send(Command::Follow(id, last.map(Box::new)))
             .map_err(|_| Error::invalid_input(format!("the tracker of `{account}` has stopped")))
     }
 
@@ -538,7 +538,7 @@ impl Sweep {
         match command {
             Command::Follow(id, last) => {
                 self.account.ops.entry(id).or_insert(Followed {
-                    last,
+                    last: last.map(|b| *b),
                     due: Instant::now(),
                     interval: self.options.min_interval,
                     errors: 0,

@@ -6,8 +6,8 @@ use crate::convert::{self, CancelationCall, MAX_PAGE_SIZE};
 use async_trait::async_trait;
 use regops_core::page::{Page, PageToken};
 use regops_core::{
-    Backend, CancelRequest, Capabilities, DomainCancelBackend, Error, FilterSupport, Operation,
-    OperationFilter, OperationId, Pagination, Result,
+    Backend, CancelRequest, Capabilities, DomainCancelBackend, Error, FilterSupport, Notification,
+    NotificationQueue, Operation, OperationFilter, OperationId, Pagination, Result,
 };
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -211,6 +211,27 @@ impl Backend for AutoDnsBackend {
 
     fn domain_cancel_backend(&self) -> Option<&dyn DomainCancelBackend> {
         Some(self)
+    }
+
+    fn notification_queue(&self) -> Option<&dyn NotificationQueue> {
+        // The poll queue is a JSON API route; the gateway has none.
+        (self.client.protocol() == Protocol::Json).then_some(self as &dyn NotificationQueue)
+    }
+}
+
+#[async_trait]
+impl NotificationQueue for AutoDnsBackend {
+    async fn next_notification(&self) -> Result<Option<Notification>> {
+        Ok(self
+            .client
+            .poll()
+            .await?
+            .as_ref()
+            .and_then(convert::notification))
+    }
+
+    async fn acknowledge(&self, id: &str) -> Result<()> {
+        self.client.poll_ack(id).await
     }
 }
 

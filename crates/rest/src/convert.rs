@@ -598,3 +598,18 @@ fn query(filters: Vec<QueryFilter>, page_size: Option<u32>, page: u32) -> Query 
         orders: Some(vec![QueryOrder::new("created".into(), "DESC".into())]),
     }
 }
+
+/// A poll queue message as a core notification: its id, and the job it is about. A message
+/// without an id cannot be acknowledged, so it is not one.
+pub fn notification(message: &crate::generated::PollMessage) -> Option<regops_core::Notification> {
+    let id = message.id.as_ref()?.as_str().to_owned();
+    let job = message
+        .job
+        .as_ref()
+        .map(|j| regops_core::OperationId::new(j.as_str()));
+    Some(regops_core::Notification::new(
+        id,
+        job,
+        message.notify.clone(),
+    ))
+}

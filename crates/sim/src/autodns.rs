@@ -63,6 +63,9 @@ struct State {
     next_log: u64,
     next_stid: u64,
     rng: Rng,
+    /// The poll queue: notifications not acknowledged yet, oldest first (id, job id).
+    poll: std::collections::VecDeque<(u64, u64)>,
+    next_poll: u64,
 }
 
 /// The AutoDNS side of the sandbox.
@@ -90,6 +93,8 @@ impl AutoDnsSim {
                 next_log: 245_000,
                 next_stid: 1,
                 rng: Rng::new(seed ^ 0xa0d5),
+                poll: std::collections::VecDeque::new(),
+                next_poll: 700_000,
             }),
         }
     }
@@ -205,7 +210,77 @@ impl AutoDnsSim {
                 cancelled: None,
             },
         );
+        // Every job is announced on the poll queue, as AutoDNS notifies of the tasks it runs.
+        st.next_poll += 1;
+        let message = st.next_poll;
+        st.poll.push_back((message, id));
         id
+    }
+
+    /// How many notifications wait in the poll queue.
+    pub fn poll_queue_len(&self) -> usize {
+        self.lock().poll.len()
+    }
+
+    /// `GET /poll`: the oldest notification not acknowledged, or no data.
+    fn poll_info(&self) -> Answer {
+        let now = self.clock.now();
+        let first = self.lock().poll.front().copied();
+        let data = match first {
+            Some((message, job)) => {
+                let status = self.lock().jobs.get(&job).map(|j| j.at(now).0);
+                vec![json!({
+                    "id": message,
+                    "job": job,
+                    "notify": format!("job {job} {}", status.unwrap_or("WAIT")),
+                    "object": {"type": "Job", "value": job.to_string()},
+                    "created": self.time(now),
+                })]
+            }
+            None => Vec::new(),
+        };
+        let (code, text) = ("S0905", "Poll message information was read successfully.");
+        (
+            200,
+            self.envelope(code, text, "SUCCESS", json!({"type": "Poll"}), data),
+        )
+    }
+
+    /// `PUT /poll/{id}`: takes a notification off the queue.
+    fn poll_confirm(&self, id: &str) -> Answer {
+        let Ok(id) = id.parse::<u64>() else {
+            return self.error(
+                400,
+                "E0906",
+                "Poll message could not be confirmed.",
+                "EF00906",
+                "The id is not a number.",
+            );
+        };
+        let mut st = self.lock();
+        let before = st.poll.len();
+        st.poll.retain(|(m, _)| *m != id);
+        let found = st.poll.len() < before;
+        drop(st);
+        if !found {
+            return self.error(
+                404,
+                "E0906",
+                "Poll message could not be confirmed.",
+                "EF00404",
+                "No such poll message.",
+            );
+        }
+        (
+            200,
+            self.envelope(
+                "S0906",
+                "Poll message was confirmed successfully.",
+                "SUCCESS",
+                json!({"type": "Poll", "value": id.to_string()}),
+                Vec::new(),
+            ),
+        )
     }
 
     /// Serves one request of the JSON API.
@@ -245,6 +320,8 @@ impl AutoDnsSim {
             ("POST", ["job", "_search"]) => self.search_jobs(body),
             ("GET", ["job", id]) => self.job(id),
             ("PUT", ["job", id, "_cancel"]) => self.cancel_job(id),
+            ("GET", ["poll"]) => self.poll_info(),
+            ("PUT", ["poll", id]) => self.poll_confirm(id),
             _ => self.error(
                 404,
                 "E0404",

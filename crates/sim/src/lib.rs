@@ -10,7 +10,14 @@
 //! AutoDNS's JSON API at `/autodns/v1/` and XML gateway at `/autodns/gateway`.
 //!
 //! Admin endpoints: `GET /admin/calls` (the call counts as JSON), `POST /admin/faults` (a
-//! [`FaultRule`] as JSON), `DELETE /admin/faults`.
+//! [`FaultRule`] as JSON), `DELETE /admin/faults`, and `POST /admin/start` (`{"provider":
+//! "gandi", "count": 3}`; without a provider, on each) which starts operations at the sandbox
+//! itself, as a registrar's web panel or another program would, and answers them as
+//! `[{"provider", "id", "type", "target"}]`. [`SimConfig::start_every`] does the same on a
+//! timer.
+//!
+//! The clock starts at the real time of the start (so dates read naturally beside today's),
+//! or at [`SimConfig::origin`] when it is set.
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
@@ -78,6 +85,10 @@ pub struct SimConfig {
     pub autodns_login: (String, String),
     /// Faults in force from the start.
     pub faults: Vec<FaultRule>,
+    /// Start one operation on each provider this often (real time), as if someone else did.
+    pub start_every: Option<Duration>,
+    /// Where the sandbox clock starts (the real time of the start when `None`).
+    pub origin: Option<chrono::DateTime<Utc>>,
 }
 
 impl Default for SimConfig {
@@ -100,6 +111,8 @@ impl Default for SimConfig {
                 autodns::DEFAULT_PASSWORD.to_owned(),
             ),
             faults: Vec::new(),
+            start_every: None,
+            origin: None,
         }
     }
 }
@@ -180,6 +193,18 @@ impl SimConfig {
         self
     }
 
+    /// Starts one operation on each provider every `every` (see [`SimConfig::start_every`]).
+    pub fn start_every(mut self, every: Duration) -> Self {
+        self.start_every = Some(every);
+        self
+    }
+
+    /// Starts the sandbox clock at `origin`.
+    pub fn origin(mut self, origin: chrono::DateTime<Utc>) -> Self {
+        self.origin = Some(origin);
+        self
+    }
+
     /// Adds a fault in force from the start.
     pub fn fault(mut self, rule: FaultRule) -> Self {
         self.faults.push(rule);
@@ -194,6 +219,7 @@ struct Shared {
     autodns: autodns::AutoDnsSim,
     faults: Faults,
     calls: CallLog,
+    started: std::sync::atomic::AtomicU64,
 }
 
 /// A running sandbox. Dropping it stops the server.
@@ -215,11 +241,13 @@ impl std::fmt::Debug for Sim {
 impl Sim {
     /// Starts the sandbox on the current tokio runtime.
     pub async fn start(config: SimConfig) -> std::io::Result<Sim> {
-        // The sandbox clock starts at a fixed date so that a seeded run is repeatable.
-        let origin = Utc
-            .with_ymd_and_hms(2026, 1, 5, 9, 0, 0)
-            .single()
-            .unwrap_or_else(Utc::now);
+        // Outcomes are seeded; dates start from today unless the configuration fixes them.
+        let origin = config.origin.unwrap_or_else(|| {
+            let now = Utc::now();
+            Utc.timestamp_opt(now.timestamp(), 0)
+                .single()
+                .unwrap_or(now)
+        });
         let clock = SimClock::new(origin, config.speed);
         let shared = Arc::new(Shared {
             gandi: gandi::GandiSim::new(config.gandi_api_key.clone(), clock.clone(), config.seed),
@@ -243,6 +271,7 @@ impl Sim {
             ),
             faults: Faults::seeded(config.seed),
             calls: CallLog::default(),
+            started: std::sync::atomic::AtomicU64::new(0),
         });
         for rule in &config.faults {
             shared.faults.add(rule.clone());
@@ -262,10 +291,25 @@ impl Sim {
                 "/admin/faults",
                 post(admin_add_fault).delete(admin_clear_faults),
             )
+            .route("/admin/start", post(admin_start))
             .with_state(shared.clone());
         let listener = tokio::net::TcpListener::bind(config.listen).await?;
         let addr = listener.local_addr()?;
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        if let Some(every) = config.start_every {
+            let weak = Arc::downgrade(&shared);
+            tokio::spawn(async move {
+                let mut tick = tokio::time::interval(every.max(Duration::from_millis(10)));
+                tick.tick().await;
+                loop {
+                    tick.tick().await;
+                    let Some(shared) = weak.upgrade() else { return };
+                    for provider in PROVIDERS {
+                        shared.start(provider);
+                    }
+                }
+            });
+        }
         tokio::spawn(async move {
             let server = axum::serve(listener, app).with_graceful_shutdown(async move {
                 let _ = stopped.await;
@@ -409,6 +453,14 @@ impl Sim {
         &self.shared.autodns
     }
 
+    /// Starts `count` operations at `provider` (`gandi`, `netim`, `route53`, `autodns`) as
+    /// someone else would (not through a regops client), and answers them.
+    pub fn start_operations(&self, provider: &str, count: usize) -> Vec<Started> {
+        (0..count)
+            .filter_map(|_| self.shared.start(provider))
+            .collect()
+    }
+
     /// The Gandi API key the sandbox accepts.
     pub fn gandi_api_key(&self) -> &str {
         &self.config.gandi_api_key
@@ -460,6 +512,110 @@ impl Drop for Sim {
             let _ = stop.send(());
         }
     }
+}
+
+/// The providers the sandbox speaks, by the names the configuration uses.
+pub const PROVIDERS: [&str; 4] = ["gandi", "netim", "route53", "autodns"];
+
+/// An operation the sandbox started by itself.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
+pub struct Started {
+    /// The provider.
+    pub provider: String,
+    /// Its id as the provider's API names it.
+    pub id: String,
+    /// Its type, as the provider's API spells it.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The domain it is about.
+    pub target: String,
+}
+
+impl Shared {
+    /// Starts one operation at `provider`, of a type that provider has.
+    fn start(&self, provider: &str) -> Option<Started> {
+        let n = self
+            .started
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let target = format!("panel-{n}-{provider}.example");
+        let (kind, id) = match provider {
+            "gandi" => {
+                let kind = ["domain_renew", "domain_create", "domain_transfer_in"][n as usize % 3];
+                (kind, self.gandi.submit(kind, &target).to_string())
+            }
+            "netim" => {
+                let kind = ["domainRenew", "domainCreate"][n as usize % 2];
+                (kind, self.netim.submit(kind, &target).to_string())
+            }
+            "route53" => (
+                "REGISTER_DOMAIN",
+                self.route53.submit("REGISTER_DOMAIN", &target),
+            ),
+            "autodns" => (
+                "DomainCancelation",
+                self.autodns.start_job(&target).to_string(),
+            ),
+            _ => return None,
+        };
+        Some(Started {
+            provider: provider.to_owned(),
+            id,
+            kind: kind.to_owned(),
+            target,
+        })
+    }
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StartRequest {
+    provider: Option<String>,
+    #[serde(default = "one")]
+    count: usize,
+}
+
+fn one() -> usize {
+    1
+}
+
+async fn admin_start(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
+    let request = if body.is_empty() {
+        StartRequest {
+            provider: None,
+            count: 1,
+        }
+    } else {
+        match serde_json::from_slice::<StartRequest>(&body) {
+            Ok(r) => r,
+            Err(e) => {
+                return (
+                    StatusCode::BAD_REQUEST,
+                    format!("not a start request: {e}\n"),
+                )
+                    .into_response();
+            }
+        }
+    };
+    let providers: Vec<&str> = match &request.provider {
+        Some(p) if PROVIDERS.contains(&p.as_str()) => vec![p.as_str()],
+        Some(p) => {
+            return (
+                StatusCode::BAD_REQUEST,
+                format!("unknown provider `{p}` (gandi, netim, route53 or autodns)\n"),
+            )
+                .into_response();
+        }
+        None => PROVIDERS.to_vec(),
+    };
+    if request.count > 10_000 {
+        return (StatusCode::BAD_REQUEST, "count is at most 10000\n").into_response();
+    }
+    let started: Vec<Started> = providers
+        .iter()
+        .flat_map(|p| (0..request.count).filter_map(|_| shared.start(p)))
+        .collect();
+    axum::Json(started).into_response()
 }
 
 const XML: &str = "text/xml";

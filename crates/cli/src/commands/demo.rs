@@ -308,7 +308,7 @@ pub async fn demo(args: DemoArgs, json: bool, out: &mut dyn Write) -> Result<Exi
         .filter_map(|(t, _, _, p)| p.as_ref().map(|p| format!("{} {}: {p}", t.account, t.id)))
         .collect();
     if json {
-        let ops: Vec<OperationJson<'_>> = results
+        let ops: Vec<OperationJson> = results
             .iter()
             .filter_map(|(t, op, _, _)| op.as_ref().map(|op| OperationJson::new(t.account, op)))
             .collect();
@@ -371,7 +371,13 @@ pub async fn sim(args: SimArgs, out: &mut dyn Write) -> Result<Exit, CliError> {
         .listen
         .parse()
         .map_err(|e| CliError::usage(format!("--listen {:?}: {e}", args.listen)))?;
-    let sim = Sim::start(sim_config(args.seed, args.speed).listen(listen))
+    let mut config = sim_config(args.seed, args.speed).listen(listen);
+    if let Some(every) = &args.start_every {
+        let every = crate::parse::duration(every)
+            .map_err(|e| CliError::usage(format!("--start-every: {e}")))?;
+        config = config.start_every(every);
+    }
+    let sim = Sim::start(config)
         .await
         .map_err(|e| CliError::api(format!("starting the sandbox on {}: {e}", args.listen)))?;
     writeln!(
@@ -387,9 +393,8 @@ pub async fn sim(args: SimArgs, out: &mut dyn Write) -> Result<Exit, CliError> {
     }
     writeln!(
         out,
-        "  admin    {}calls, {}faults",
+        "  admin    {0}calls, {0}faults, {0}start",
         sim.url("admin"),
-        sim.url("admin")
     )
     .map_err(io)?;
     writeln!(

@@ -4,6 +4,7 @@ pub mod cert;
 pub mod demo;
 pub mod domain;
 pub mod ops;
+pub mod serve;
 pub mod track;
 
 use crate::exit::CliError;

@@ -295,9 +295,9 @@ pub async fn history(
     }
     if json {
         #[derive(serde::Serialize)]
-        struct Entry<'a> {
+        struct Entry {
             observed_at: String,
-            operation: OperationJson<'a>,
+            operation: OperationJson,
         }
         let v: Vec<Entry> = entries
             .iter()

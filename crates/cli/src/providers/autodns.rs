@@ -28,7 +28,6 @@ struct Settings {
     password: SecretSetting,
     context: Option<u32>,
     timezone: Option<String>,
-    requests_per_second: Option<f64>,
     timeout: Option<String>,
 }
 
@@ -44,13 +43,7 @@ pub fn connect(account: &AccountConfig) -> Result<Box<dyn Backend>, CliError> {
     if s.timezone.is_some() {
         b = b.timezone(server_zone(account, s.timezone.as_deref())?);
     }
-    if let Some(rate) = s.requests_per_second {
-        if !(rate.is_finite() && rate > 0.0) {
-            return Err(CliError::usage(format!(
-                "account {}: requests_per_second must be a positive number",
-                account.name
-            )));
-        }
+    if let Some(rate) = account.requests_per_second {
         b = b.rate_limit(rate, 1);
     }
     if let Some(t) = timeout_setting(account, s.timeout.as_deref())? {

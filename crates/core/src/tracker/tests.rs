@@ -248,7 +248,7 @@ async fn a_running_tracker_takes_new_operations_and_stops_when_told() {
         .await
         .unwrap();
     let mut done = Vec::new();
-    while done.len() < 1 {
+    while done.is_empty() {
         if let Some(TrackerEvent::Finished { operation, .. }) = events.next().await {
             done.push(operation.id.clone());
         }
