@@ -171,6 +171,43 @@ pub fn venv_python() -> Option<PathBuf> {
     ok.then_some(py)
 }
 
+/// The python of the peers' venv when it can import every module of `modules` (comma separated).
+pub fn venv_python_with(modules: &str) -> Option<PathBuf> {
+    let py = venv_python()?;
+    let ok = Command::new(&py)
+        .args(["-c", &format!("import {modules}")])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    ok.then_some(py)
+}
+
+/// The webhook receiver (`tests/peers/webhook_receiver.py`, which verifies signatures with the
+/// `standardwebhooks` package), answering 500 for the first `fail_for` seconds; `None` (after
+/// the skip notice) when the venv lacks the package.
+pub fn webhook_receiver(test: &str, secret: &str, fail_for: f64) -> Option<PeerServer> {
+    let Some(py) = venv_python_with("standardwebhooks") else {
+        missing_peer(test, "python standardwebhooks", "the peers' venv lacks it");
+        return None;
+    };
+    let script = peer_script("webhook_receiver.py");
+    let fail = fail_for.to_string();
+    match PeerServer::start(
+        &py,
+        &[
+            &script.to_string_lossy(),
+            "--secret",
+            secret,
+            "--fail-for",
+            &fail,
+        ],
+    ) {
+        Ok(server) => Some(server),
+        Err(e) => panic!("{test}: the webhook receiver did not start: {e}"),
+    }
+}
+
 /// moto in server mode (the Route 53 Domains peer), or `None` (after the skip notice) when the
 /// venv is missing. With `recording`, moto appends every request it receives to that file (one
 /// JSON object per line: method, url, headers, body).

@@ -10,9 +10,18 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// moto 5.0.3 is the first with route53domains operations; pinned so that runs are repeatable.
-const PIP_PACKAGES: &[&str] = &["moto[server]==5.2.5", "boto3==1.44.8"];
+/// standardwebhooks verifies the service's webhook signatures, prometheus_client parses its
+/// metrics, openapi-spec-validator checks its OpenAPI document.
+const PIP_PACKAGES: &[&str] = &[
+    "moto[server]==5.2.5",
+    "boto3==1.44.8",
+    "standardwebhooks==1.1.0",
+    "prometheus-client==0.26.0",
+    "openapi-spec-validator==0.9.0",
+];
 /// Checked after installing: the modules the tests import.
-const PY_CHECK: &str = "import moto, boto3, flask; from moto.server import ThreadedMotoServer";
+const PY_CHECK: &str = "import moto, boto3, flask, standardwebhooks, prometheus_client, \
+     openapi_spec_validator; from moto.server import ThreadedMotoServer";
 
 /// Debian packages and what proves each is there.
 const DEBIAN: &[(&str, &str)] = &[("php-cli", "php"), ("php-soap", "php-soap")];
@@ -33,8 +42,8 @@ const PEERS: &[Peer] = &[
         install: |_| Err("python3 is required on the machine".into()),
     },
     Peer {
-        name: "python venv with moto[server] and boto3",
-        needed_by: "regops-route53 tests",
+        name: "python venv with moto[server], boto3, standardwebhooks, prometheus_client, openapi-spec-validator",
+        needed_by: "regops-route53 and regops serve tests",
         ready: |dir| run_ok(&venv_python(dir).to_string_lossy(), &["-c", PY_CHECK]),
         install: install_venv,
     },

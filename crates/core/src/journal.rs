@@ -447,6 +447,12 @@ pub trait Journal: Send + Sync {
 
     /// How many deliveries are pending.
     async fn pending_deliveries(&self) -> Result<u64>;
+
+    /// When discovery last listed `account` completely, if it ever did.
+    async fn discovered_at(&self, account: &str) -> Result<Option<DateTime<Utc>>>;
+
+    /// Records that discovery listed `account` completely as of `at`.
+    async fn set_discovered_at(&self, account: &str, at: DateTime<Utc>) -> Result<()>;
 }
 
 /// The status word a record counts under in [`Journal::counts`].

@@ -777,6 +777,32 @@ impl Journal for SqliteJournal {
         })
         .await
     }
+
+    async fn discovered_at(&self, account: &str) -> Result<Option<DateTime<Utc>>> {
+        let key = format!("discovered:{account}");
+        self.with(move |c| {
+            let text: Option<String> = c
+                .query_row("SELECT value FROM meta WHERE key = ?1", params![key], |r| {
+                    r.get(0)
+                })
+                .optional()?;
+            text.as_deref().map(parse_time).transpose()
+        })
+        .await
+    }
+
+    async fn set_discovered_at(&self, account: &str, at: DateTime<Utc>) -> Result<()> {
+        let key = format!("discovered:{account}");
+        self.with(move |c| {
+            c.execute(
+                "INSERT INTO meta (key, value) VALUES (?1, ?2)
+                 ON CONFLICT (key) DO UPDATE SET value = ?2",
+                params![key, stamp(at)],
+            )?;
+            Ok(())
+        })
+        .await
+    }
 }
 
 #[cfg(test)]

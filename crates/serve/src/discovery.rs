@@ -1,11 +1,13 @@
 //! Discovery: finding the operations of an account that regops did not start.
 //!
-//! Every interval the account is listed for operations submitted since the last listing (minus
-//! a margin, for servers whose clocks or listings lag), with the provider's own filters where it
-//! has them; every operation the journal does not know is recorded and, when not ended,
-//! followed. The first listing after a start looks `discover_since` back and takes only what
-//! has not ended, so that a first start does not announce days of history; later listings also
-//! record operations that started and ended between two listings, so that none goes unseen.
+//! Every interval the account is listed for operations submitted since the last complete
+//! listing (minus a margin, for servers whose clocks or listings lag), with the provider's own
+//! filters where it has them; every operation the journal does not know is recorded and, when
+//! not ended, followed. The time of the last complete listing is kept in the journal, so a
+//! restart goes on from there. The very first listing of an account looks `discover_since` back
+//! and takes only what has not ended, so that a first start does not announce days of history;
+//! every later listing (after a restart too) also records operations that started and ended
+//! between two listings, so that none goes unseen.
 //! Where the provider has a notification queue (AutoDNS's poll queue), each notification's
 //! operation is read, recorded, followed, and only then is the notification acknowledged.
 //! Every call takes its slot from the account's rate limiter, shared with the sweeps and the
@@ -32,7 +34,15 @@ pub(crate) async fn run(state: Arc<AppState>, name: String, every: Duration, sin
     let mut stop = state.stop.clone();
     let margin = chrono::Duration::from_std(every.max(Duration::from_secs(60)))
         .unwrap_or(chrono::Duration::hours(1));
-    let mut last: Option<DateTime<Utc>> = None;
+    // The last complete listing survives restarts, so that what started and ended while regops
+    // was down is found too.
+    let mut last: Option<DateTime<Utc>> = match state.journal.discovered_at(&name).await {
+        Ok(at) => at,
+        Err(e) => {
+            tracing::warn!(account = %name, "reading the discovery checkpoint: {e}");
+            None
+        }
+    };
     let mut queue_missing = false;
     loop {
         let started = Utc::now();
@@ -43,11 +53,13 @@ pub(crate) async fn run(state: Arc<AppState>, name: String, every: Duration, sin
             }
         };
         let first = last.is_none();
+        let mut listed = true;
         if account.backend.capabilities().list {
             match list(&state, &name, account, from, first).await {
                 Ok(n) if n > 0 => tracing::info!(account = %name, "discovered {n} operations"),
                 Ok(_) => {}
                 Err(e) => {
+                    listed = false;
                     pause_on_rate_limit(account, &e);
                     tracing::warn!(account = %name, "discovery listing failed: {e}");
                 }
@@ -66,7 +78,13 @@ pub(crate) async fn run(state: Arc<AppState>, name: String, every: Duration, sin
                 }
             }
         }
-        last = Some(started);
+        // A listing that failed is taken again from the same point.
+        if listed {
+            last = Some(started);
+            if let Err(e) = state.journal.set_discovered_at(&name, started).await {
+                tracing::warn!(account = %name, "recording the discovery checkpoint: {e}");
+            }
+        }
         tokio::select! {
             _ = tokio::time::sleep(every) => {}
             _ = stop.changed() => return,

@@ -245,4 +245,10 @@ impl Journal for TimedJournal {
     async fn pending_deliveries(&self) -> Result<u64> {
         self.timed(self.inner.pending_deliveries()).await
     }
+    async fn discovered_at(&self, account: &str) -> Result<Option<DateTime<Utc>>> {
+        self.timed(self.inner.discovered_at(account)).await
+    }
+    async fn set_discovered_at(&self, account: &str, at: DateTime<Utc>) -> Result<()> {
+        self.timed(self.inner.set_discovered_at(account, at)).await
+    }
 }

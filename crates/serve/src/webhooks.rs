@@ -23,8 +23,9 @@ use std::time::Duration;
 /// How long a receiver has to answer.
 pub const ANSWER_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// How long a claimed delivery is held before another sender may claim it.
-pub const HOLD: Duration = Duration::from_secs(30);
+/// How long a claimed delivery is held before another sender may claim it: longer than a
+/// receiver has to answer, so that a live sender is never overtaken.
+pub const HOLD: Duration = Duration::from_secs(15);
 
 /// How many deliveries one receiver's loop sends at once (each of a different operation).
 const IN_FLIGHT: usize = 32;

@@ -6,6 +6,7 @@ mod gandi;
 mod netim;
 mod route53;
 mod secrets;
+mod serve;
 
 use std::path::Path;
 use std::process::{Command, Output};

@@ -25,6 +25,27 @@ pub async fn check(journal: &dyn Journal) {
     queries(journal).await;
     outbox(journal).await;
     pruning(journal).await;
+    discovery_checkpoints(journal).await;
+}
+
+async fn discovery_checkpoints(journal: &dyn Journal) {
+    assert_eq!(journal.discovered_at("d").await.unwrap(), None);
+    let at = DateTime::parse_from_rfc3339("2026-05-01T12:00:00.250Z")
+        .unwrap()
+        .with_timezone(&Utc);
+    journal.set_discovered_at("d", at).await.unwrap();
+    journal
+        .set_discovered_at("e", at + chrono::Duration::hours(1))
+        .await
+        .unwrap();
+    assert_eq!(journal.discovered_at("d").await.unwrap(), Some(at));
+    let later = at + chrono::Duration::minutes(5);
+    journal.set_discovered_at("d", later).await.unwrap();
+    assert_eq!(journal.discovered_at("d").await.unwrap(), Some(later));
+    assert_eq!(
+        journal.discovered_at("e").await.unwrap(),
+        Some(at + chrono::Duration::hours(1))
+    );
 }
 
 async fn records_and_history(journal: &dyn Journal) {

@@ -28,6 +28,7 @@ struct Memory {
     next_delivery: u64,
     /// When each claimed delivery may be handed out again.
     held_until: BTreeMap<u64, DateTime<Utc>>,
+    discovered: BTreeMap<String, DateTime<Utc>>,
 }
 
 impl Memory {
@@ -361,6 +362,15 @@ impl Journal for MemoryJournal {
             .values()
             .filter(|d| d.state == DeliveryState::Pending)
             .count() as u64)
+    }
+
+    async fn discovered_at(&self, account: &str) -> Result<Option<DateTime<Utc>>> {
+        Ok(self.lock().discovered.get(account).copied())
+    }
+
+    async fn set_discovered_at(&self, account: &str, at: DateTime<Utc>) -> Result<()> {
+        self.lock().discovered.insert(account.to_owned(), at);
+        Ok(())
     }
 }
 
