@@ -111,6 +111,20 @@ pub struct SimArgs {
 /// `regops demo` options.
 #[derive(Debug, Args)]
 pub struct DemoArgs {
+    /// Run the tracking service on the sandbox instead, with a webhook receiver, until Ctrl-C.
+    #[arg(long)]
+    pub serve: bool,
+    /// With --serve: the service's address.
+    #[arg(
+        long,
+        default_value = "127.0.0.1:7300",
+        value_name = "ADDR",
+        requires = "serve"
+    )]
+    pub listen: String,
+    /// With --serve: stop after this long (e.g. 30s) instead of waiting for Ctrl-C.
+    #[arg(long = "for", value_name = "DURATION", requires = "serve")]
+    pub run_for: Option<String>,
     /// The seed of the sandbox's random draws (same seed, same outcomes).
     #[arg(long, default_value_t = 2015)]
     pub seed: u64,

@@ -40,14 +40,15 @@ struct Tracked {
 }
 
 /// The backends of the demo's four accounts, all at the sandbox.
-struct Accounts {
-    gandi: Arc<GandiBackend>,
-    netim: Arc<NetimBackend>,
-    route53: Arc<Route53Backend>,
-    autodns: Arc<AutoDnsBackend>,
+pub(crate) struct Accounts {
+    pub gandi: Arc<GandiBackend>,
+    pub netim: Arc<NetimBackend>,
+    pub route53: Arc<Route53Backend>,
+    pub autodns: Arc<AutoDnsBackend>,
 }
 
-fn accounts(sim: &Sim) -> Result<Accounts, CliError> {
+/// One backend per provider on the sandbox.
+pub(crate) fn accounts(sim: &Sim) -> Result<Accounts, CliError> {
     let built = |what: &str, e: regops_core::Error| CliError::api(format!("{what}: {e}"));
     let gandi = sim.gandi_client().build().map_err(|e| built("gandi", e))?;
     let netim = sim.netim_client().build().map_err(|e| built("netim", e))?;
@@ -237,6 +238,9 @@ fn changes(sim: &Sim) -> u64 {
 
 /// Runs the demo.
 pub async fn demo(args: DemoArgs, json: bool, out: &mut dyn Write) -> Result<Exit, CliError> {
+    if args.serve {
+        return crate::commands::demo_serve::demo_serve(args, out).await;
+    }
     let sim = Sim::start(sim_config(args.seed, args.speed))
         .await
         .map_err(|e| CliError::api(format!("starting the sandbox: {e}")))?;

@@ -2,6 +2,7 @@
 
 pub mod cert;
 pub mod demo;
+pub mod demo_serve;
 pub mod domain;
 pub mod ops;
 pub mod serve;

@@ -32,6 +32,17 @@ impl Drop for Serve {
 impl Serve {
     /// Starts `regops serve` on a free port and waits for its `listening on` line.
     fn start(dir: &Path, config: &Path, envs: &[(&'static str, String)]) -> Serve {
+        Self::start_logging(dir, config, envs, "warn", Stdio::inherit())
+    }
+
+    /// [`Serve::start`] with `RUST_LOG=log` and stderr to `stderr`.
+    fn start_logging(
+        dir: &Path,
+        config: &Path,
+        envs: &[(&'static str, String)],
+        log: &str,
+        stderr: Stdio,
+    ) -> Serve {
         let mut child = command(dir)
             .args([
                 "--config",
@@ -41,9 +52,9 @@ impl Serve {
                 "127.0.0.1:0",
             ])
             .envs(envs.iter().map(|(k, v)| (*k, v.as_str())))
-            .env("RUST_LOG", "warn")
+            .env("RUST_LOG", log)
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(stderr)
             .spawn()
             .expect("start regops serve");
         let stdout = child.stdout.take().unwrap();
@@ -532,4 +543,94 @@ fn serve_refuses_a_reachable_address_without_a_token() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(error_line(&out).contains("HOST:PORT"));
+}
+
+#[test]
+fn serve_shows_no_secret_even_at_trace_level() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let sim = rt
+        .block_on(Sim::start(SimConfig::default().speed(20.0)))
+        .unwrap();
+    let scratch = Scratch::new("serve_shows_no_secret");
+    let dir = scratch.path();
+    let token = "tok-7d1e93b0c4a25f68e1";
+    // The receiver does not exist: deliveries fail, and their errors are logged.
+    let cfg = config(dir, &sim, "http://127.0.0.1:9");
+    let mut text = std::fs::read_to_string(&cfg).unwrap();
+    text = text.replace(
+        "[serve]\n",
+        "[serve]\ntoken = { env = \"TEST_SERVE_TOKEN\" }\n",
+    );
+    std::fs::write(&cfg, text).unwrap();
+    let mut env = envs(&sim);
+    env.push(("TEST_SERVE_TOKEN", token.to_owned()));
+    let log = std::fs::File::create(dir.join("serve.log")).unwrap();
+    let serve = Serve::start_logging(dir, &cfg, &env, "trace", Stdio::from(log));
+    let started = start_everywhere(&sim, 1);
+    let client = reqwest::Client::new();
+    let mut answers = String::new();
+    let call = |method: reqwest::Method, path: String, with_token: bool| {
+        rt.block_on(async {
+            let mut r = client.request(method, format!("{}{path}", serve.base));
+            if with_token {
+                r = r.bearer_auth(token);
+            }
+            let a = r.send().await.unwrap();
+            format!("{} {}", a.status(), a.text().await.unwrap())
+        })
+    };
+    std::thread::sleep(Duration::from_secs(3));
+    for (account, id) in &started {
+        answers += &call(
+            reqwest::Method::GET,
+            format!("/v1/accounts/{account}/operations/{id}"),
+            true,
+        );
+        answers += &call(
+            reqwest::Method::POST,
+            format!("/v1/accounts/{account}/operations/{id}/cancel"),
+            true,
+        );
+        answers += &call(
+            reqwest::Method::GET,
+            format!("/v1/accounts/{account}/operations/nope-{id}"),
+            true,
+        );
+    }
+    for path in [
+        "/v1/operations",
+        "/v1/accounts",
+        "/v1/webhooks/deliveries",
+        "/metrics",
+        "/v1/openapi.json",
+    ] {
+        answers += &call(reqwest::Method::GET, path.to_owned(), true);
+        answers += &call(reqwest::Method::GET, path.to_owned(), false);
+    }
+    assert!(serve.terminate().success());
+    let logs = std::fs::read_to_string(dir.join("serve.log")).unwrap();
+    assert!(
+        logs.contains("TRACE") || logs.contains("DEBUG"),
+        "trace logs are on"
+    );
+    assert!(
+        answers.contains("200 OK") && answers.contains("401"),
+        "{answers}"
+    );
+    let mut secrets: Vec<String> = sim.secret_exports().into_iter().map(|(_, v)| v).collect();
+    secrets.retain(|s| s != &sim.config().route53_keys.0);
+    secrets.push(token.to_owned());
+    secrets.push(SECRET.to_owned());
+    secrets.push(SECRET.trim_start_matches("whsec_").to_owned());
+    secrets.extend(sim.netim().issued_sessions());
+    for secret in &secrets {
+        assert!(
+            !logs.contains(secret.as_str()),
+            "the service logged a secret: {secret}"
+        );
+        assert!(
+            !answers.contains(secret.as_str()),
+            "an answer holds a secret: {secret}"
+        );
+    }
 }
