@@ -194,8 +194,23 @@ pub async fn collect_operations(
 }
 
 /// Certificates at one account.
+///
+/// A call carrying an option its provider cannot take is refused before anything is sent
+/// ([`honours`](Self::honours), [`refuse_unhonoured`](crate::certificate::refuse_unhonoured)):
+/// an option is never dropped silently.
 #[async_trait]
 pub trait CertificateBackend: Send + Sync {
+    /// Whether the provider's `call` takes `option` (all of them, unless the backend says
+    /// otherwise).
+    fn honours(
+        &self,
+        call: crate::certificate::CertificateCall,
+        option: crate::certificate::CertificateOption,
+    ) -> bool {
+        let _ = (call, option);
+        true
+    }
+
     /// Reads one certificate.
     async fn certificate(&self, id: &CertificateId) -> Result<Certificate>;
 

@@ -242,3 +242,153 @@ impl CertificateReissue {
         self
     }
 }
+
+/// A certificate call.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CertificateCall {
+    /// Ordering a certificate.
+    Order,
+    /// Renewing one.
+    Renew,
+    /// Reissuing one with a new CSR.
+    Reissue,
+    /// Revoking (deleting) one.
+    Revoke,
+}
+
+impl CertificateCall {
+    /// `order`, `renew`, `reissue`, `revoke`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CertificateCall::Order => "order",
+            CertificateCall::Renew => "renew",
+            CertificateCall::Reissue => "reissue",
+            CertificateCall::Revoke => "revoke",
+        }
+    }
+}
+
+/// An option a certificate call may carry beyond its required parts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CertificateOption {
+    /// A certificate signing request.
+    Csr,
+    /// Alternative names.
+    AltNames,
+    /// The domain control validation method.
+    DcvMethod,
+    /// Why a certificate is revoked.
+    Reason,
+}
+
+impl CertificateOption {
+    /// `csr`, `alt_names`, `dcv_method`, `reason`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CertificateOption::Csr => "csr",
+            CertificateOption::AltNames => "alt_names",
+            CertificateOption::DcvMethod => "dcv_method",
+            CertificateOption::Reason => "reason",
+        }
+    }
+}
+
+impl CertificateOrder {
+    /// The options this order carries.
+    pub fn options(&self) -> Vec<CertificateOption> {
+        let mut out = Vec::new();
+        if self.csr.is_some() {
+            out.push(CertificateOption::Csr);
+        }
+        if !self.alt_names.is_empty() {
+            out.push(CertificateOption::AltNames);
+        }
+        if self.dcv_method.is_some() {
+            out.push(CertificateOption::DcvMethod);
+        }
+        out
+    }
+}
+
+impl CertificateRenewal {
+    /// The options this renewal carries.
+    pub fn options(&self) -> Vec<CertificateOption> {
+        let mut out = Vec::new();
+        if self.csr.is_some() {
+            out.push(CertificateOption::Csr);
+        }
+        if self.dcv_method.is_some() {
+            out.push(CertificateOption::DcvMethod);
+        }
+        out
+    }
+}
+
+impl CertificateReissue {
+    /// The options this reissue carries (its CSR is required, not an option).
+    pub fn options(&self) -> Vec<CertificateOption> {
+        let mut out = Vec::new();
+        if !self.alt_names.is_empty() {
+            out.push(CertificateOption::AltNames);
+        }
+        if self.dcv_method.is_some() {
+            out.push(CertificateOption::DcvMethod);
+        }
+        out
+    }
+}
+
+/// Refuses, before anything is sent, a call that carries an option `honours` says the
+/// provider's call cannot take: an `Unsupported` error naming the option and the provider.
+pub fn refuse_unhonoured(
+    provider: &str,
+    call: CertificateCall,
+    options: &[CertificateOption],
+    honours: impl Fn(CertificateCall, CertificateOption) -> bool,
+) -> crate::Result<()> {
+    match options.iter().find(|o| !honours(call, **o)) {
+        Some(option) => Err(crate::Error::unsupported(format!(
+            "{provider} cannot honour `{}` on a certificate {}; nothing was sent",
+            option.as_str(),
+            call.as_str()
+        ))
+        .with_provider(provider.to_owned())),
+        None => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod honesty_tests {
+    use super::*;
+
+    #[test]
+    fn options_are_what_the_request_carries_and_unhonoured_ones_are_refused() {
+        let renewal = CertificateRenewal::new(1)
+            .csr("PEM")
+            .dcv_method(DcvMethod::Dns);
+        assert_eq!(
+            renewal.options(),
+            [CertificateOption::Csr, CertificateOption::DcvMethod]
+        );
+        assert!(
+            CertificateRenewal::new(2).options().is_empty(),
+            "a duration is no option"
+        );
+        let order = CertificateOrder::new("p", "cn").alt_names(vec!["a.example".into()]);
+        assert_eq!(order.options(), [CertificateOption::AltNames]);
+        let none = |_: CertificateCall, _: CertificateOption| false;
+        let e = refuse_unhonoured("netim", CertificateCall::Renew, &renewal.options(), none)
+            .unwrap_err();
+        assert!(e.is_unsupported(), "{e}");
+        assert!(
+            e.message().contains("`csr`") && e.message().contains("renew"),
+            "{e}"
+        );
+        assert_eq!(e.provider(), Some("netim"));
+        let all = |_: CertificateCall, _: CertificateOption| true;
+        refuse_unhonoured("gandi", CertificateCall::Renew, &renewal.options(), all).unwrap();
+        refuse_unhonoured("netim", CertificateCall::Revoke, &[], none).unwrap();
+    }
+}

@@ -59,8 +59,8 @@ pub use backend::{
 };
 pub use capabilities::{Capabilities, FilterSupport, Pagination};
 pub use certificate::{
-    Certificate, CertificateFilter, CertificateOrder, CertificateReissue, CertificateRenewal,
-    CertificateStatus, DcvMethod,
+    Certificate, CertificateCall, CertificateFilter, CertificateOption, CertificateOrder,
+    CertificateReissue, CertificateRenewal, CertificateStatus, DcvMethod,
 };
 pub use error::{Error, ErrorKind, Result};
 pub use filter::{OperationFilter, Sort, SortField, SortOrder, TargetMatch};

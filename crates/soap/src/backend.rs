@@ -4,10 +4,12 @@ use crate::PROVIDER;
 use crate::client::NetimClient;
 use crate::convert;
 use async_trait::async_trait;
+use regops_core::certificate::refuse_unhonoured;
 use regops_core::page::{Page, PageToken};
 use regops_core::{
-    Backend, Capabilities, Certificate, CertificateBackend, CertificateId, CertificateOrder,
-    CertificateReissue, CertificateRenewal, Operation, OperationFilter, OperationId, Result,
+    Backend, Capabilities, Certificate, CertificateBackend, CertificateCall, CertificateId,
+    CertificateOption, CertificateOrder, CertificateReissue, CertificateRenewal, Operation,
+    OperationFilter, OperationId, Result,
 };
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -140,6 +142,19 @@ impl Backend for NetimBackend {
 
 #[async_trait]
 impl CertificateBackend for NetimBackend {
+    /// Netim's calls, as its reference and its own clients give them: `sslCreate` takes a CSR
+    /// (whose alternative names are the certificate's) and a validation; `sslRenew` only the
+    /// certificate and a duration; `sslReIssue` a CSR and a validation; `sslRevoke` only the
+    /// certificate.
+    fn honours(&self, call: CertificateCall, option: CertificateOption) -> bool {
+        use CertificateCall::*;
+        use CertificateOption::*;
+        matches!(
+            (call, option),
+            (Order, Csr | DcvMethod) | (Reissue, DcvMethod)
+        )
+    }
+
     async fn certificate(&self, id: &CertificateId) -> Result<Certificate> {
         let n = id.integer(PROVIDER)?;
         convert::certificate(self.client.ssl_info(n).await?, self.client.timezone())
@@ -147,6 +162,12 @@ impl CertificateBackend for NetimBackend {
 
     /// `sslCreate` with the order's CSR; the product is the order's package. Sent once.
     async fn order_certificate(&self, order: &CertificateOrder) -> Result<Operation> {
+        refuse_unhonoured(
+            PROVIDER,
+            CertificateCall::Order,
+            &order.options(),
+            |c, o| self.honours(c, o),
+        )?;
         let csr = convert::csr(order.csr.as_deref(), order.cn.as_deref())?;
         let r = self
             .client
@@ -171,6 +192,12 @@ impl CertificateBackend for NetimBackend {
         id: &CertificateId,
         renewal: &CertificateRenewal,
     ) -> Result<Operation> {
+        refuse_unhonoured(
+            PROVIDER,
+            CertificateCall::Renew,
+            &renewal.options(),
+            |c, o| self.honours(c, o),
+        )?;
         let n = id.integer(PROVIDER)?;
         let r = self
             .client
@@ -185,6 +212,12 @@ impl CertificateBackend for NetimBackend {
         id: &CertificateId,
         reissue: &CertificateReissue,
     ) -> Result<Operation> {
+        refuse_unhonoured(
+            PROVIDER,
+            CertificateCall::Reissue,
+            &reissue.options(),
+            |c, o| self.honours(c, o),
+        )?;
         let n = id.integer(PROVIDER)?;
         let csr = convert::csr(reissue.csr.as_deref(), None)?;
         let r = self
@@ -198,8 +231,15 @@ impl CertificateBackend for NetimBackend {
     async fn revoke_certificate(
         &self,
         id: &CertificateId,
-        _reason: Option<&str>,
+        reason: Option<&str>,
     ) -> Result<Operation> {
+        let options: &[CertificateOption] = match reason {
+            Some(_) => &[CertificateOption::Reason],
+            None => &[],
+        };
+        refuse_unhonoured(PROVIDER, CertificateCall::Revoke, options, |c, o| {
+            self.honours(c, o)
+        })?;
         let n = id.integer(PROVIDER)?;
         self.answered(self.client.ssl_revoke(n).await?)
     }

@@ -6,8 +6,8 @@ use crate::exit::{CliError, Exit};
 use crate::output::{self, CertificateJson, OperationJson};
 use futures::TryStreamExt;
 use regops_core::{
-    CertificateBackend, CertificateFilter, CertificateId, CertificateOrder, CertificateReissue,
-    CertificateRenewal, DcvMethod, Operation, page,
+    CertificateBackend, CertificateCall, CertificateFilter, CertificateId, CertificateOption,
+    CertificateOrder, CertificateReissue, CertificateRenewal, DcvMethod, Operation, page,
 };
 use std::path::Path;
 
@@ -30,6 +30,29 @@ fn dcv(method: Option<String>) -> Result<Option<DcvMethod>, CliError> {
             known => Ok(known),
         })
         .transpose()
+}
+
+/// Refuses, before any file is read or anything sent, a flag that the provider's `call` cannot
+/// honour: each given flag is (present, the option it sets, its name).
+fn honoured(
+    provider: &str,
+    certs: &dyn CertificateBackend,
+    call: CertificateCall,
+    given: &[(bool, CertificateOption, &str)],
+) -> Result<(), CliError> {
+    match given
+        .iter()
+        .find(|(present, option, _)| *present && !certs.honours(call, *option))
+    {
+        Some((_, _, flag)) => Err(CliError::usage(format!(
+            "{flag} is not honoured by {provider} on cert {}: its call has no such option; nothing was sent",
+            match call {
+                CertificateCall::Order => "create",
+                other => other.as_str(),
+            }
+        ))),
+        None => Ok(()),
+    }
 }
 
 fn print_op(ctx: &mut Ctx<'_>, op: &Operation) -> Result<(), CliError> {
@@ -75,6 +98,24 @@ pub async fn run(ctx: &mut Ctx<'_>, cmd: CertCommand) -> Result<Exit, CliError> 
             }
         }
         CertCommand::Create(a) => {
+            honoured(
+                backend.provider(),
+                certs,
+                CertificateCall::Order,
+                &[
+                    (a.csr.is_some(), CertificateOption::Csr, "--csr"),
+                    (
+                        !a.alt_names.is_empty(),
+                        CertificateOption::AltNames,
+                        "--alt-name",
+                    ),
+                    (
+                        a.dcv_method.is_some(),
+                        CertificateOption::DcvMethod,
+                        "--dcv-method",
+                    ),
+                ],
+            )?;
             let mut order = CertificateOrder::new(a.package, a.cn)
                 .alt_names(a.alt_names)
                 .duration_years(a.duration);
@@ -88,6 +129,19 @@ pub async fn run(ctx: &mut Ctx<'_>, cmd: CertCommand) -> Result<Exit, CliError> 
             print_op(ctx, &op)?;
         }
         CertCommand::Renew(a) => {
+            honoured(
+                backend.provider(),
+                certs,
+                CertificateCall::Renew,
+                &[
+                    (a.csr.is_some(), CertificateOption::Csr, "--csr"),
+                    (
+                        a.dcv_method.is_some(),
+                        CertificateOption::DcvMethod,
+                        "--dcv-method",
+                    ),
+                ],
+            )?;
             let mut renewal = CertificateRenewal::new(a.duration);
             if let Some(p) = &a.csr {
                 renewal = renewal.csr(read_csr(p)?);
@@ -101,6 +155,23 @@ pub async fn run(ctx: &mut Ctx<'_>, cmd: CertCommand) -> Result<Exit, CliError> 
             print_op(ctx, &op)?;
         }
         CertCommand::Reissue(a) => {
+            honoured(
+                backend.provider(),
+                certs,
+                CertificateCall::Reissue,
+                &[
+                    (
+                        !a.alt_names.is_empty(),
+                        CertificateOption::AltNames,
+                        "--alt-name",
+                    ),
+                    (
+                        a.dcv_method.is_some(),
+                        CertificateOption::DcvMethod,
+                        "--dcv-method",
+                    ),
+                ],
+            )?;
             let mut reissue = CertificateReissue::new(read_csr(&a.csr)?).alt_names(a.alt_names);
             if let Some(m) = dcv(a.dcv_method)? {
                 reissue = reissue.dcv_method(m);
@@ -111,6 +182,12 @@ pub async fn run(ctx: &mut Ctx<'_>, cmd: CertCommand) -> Result<Exit, CliError> 
             print_op(ctx, &op)?;
         }
         CertCommand::Revoke { id, reason } => {
+            honoured(
+                backend.provider(),
+                certs,
+                CertificateCall::Revoke,
+                &[(reason.is_some(), CertificateOption::Reason, "--reason")],
+            )?;
             let op = certs
                 .revoke_certificate(&CertificateId::new(id), reason.as_deref())
                 .await?;

@@ -2,6 +2,7 @@
 //! and end-to-end runs against the independent peers (DESIGN section 7).
 
 mod autodns;
+mod flags;
 mod gandi;
 mod netim;
 mod route53;
