@@ -36,6 +36,8 @@ pub struct Results {
     pub tracker: Option<serde_json::Value>,
     /// The end-to-end harness's output.
     pub end_to_end: Option<serde_json::Value>,
+    /// The `regops serve` harness's output.
+    pub serve: Option<serde_json::Value>,
 }
 
 impl Results {
@@ -127,6 +129,7 @@ pub fn load(criterion: &Path, results: &Path) -> Result<Results, String> {
     for (file, slot) in [
         ("tracker.json", &mut out.tracker),
         ("end_to_end.json", &mut out.end_to_end),
+        ("serve.json", &mut out.serve),
     ] {
         let path = results.join(file);
         if path.exists() {
@@ -377,6 +380,7 @@ pub fn markdown(r: &Results, machine: &Machine, chart_file: &str) -> String {
     }
     end_to_end(&mut out, r);
     tracker(&mut out, r);
+    serve(&mut out, r);
     out
 }
 
@@ -462,6 +466,47 @@ fn tracker(out: &mut String, r: &Results) {
         t["client_cpu_s"].as_f64().unwrap_or(0.0) * 1e6 / checks.max(1) as f64,
         t["peak_mib"].as_f64().unwrap_or(0.0),
     );
+}
+
+fn serve(out: &mut String, r: &Results) {
+    let Some(s) = &r.serve else { return };
+    let _ = writeln!(
+        out,
+        "\n\n## `regops serve` at scale\n\n\
+         `cargo bench -p regops --bench serve` (`-- COUNT... SPEED=S`): the sandbox runs as its own \
+         process and starts the operations itself, a quarter per provider, in bulk; one `regops \
+         serve` process (SQLite journal, discovery every second, every account paced at 1,000 \
+         calls/s since the sandbox has no quota) discovers them, follows them to their end and \
+         delivers every change to a webhook receiver on loopback. Figures are of the service's \
+         process: peak memory (VmHWM), CPU (user + system) per status check, its own metrics for \
+         calls and checks (a status check is one operation read once), the latency of `GET \
+         /v1/accounts/gandi/operations/{{id}}` sampled 20 times a second while it sweeps, and \
+         deliveries per second while a backlog drains (the receiver answers 503 until following \
+         has ended, then takes everything). *Discovered* \
+         counts what the journal came to hold: Netim lists only pending operations, so one that \
+         ends between two listings is not seen; following ends when everything discovered has \
+         ended and nothing new came for 5 s.\n\n\
+         | operations | discovered | followed in | peak RSS | CPU per status check | provider calls per status check | refresh calls per status check | GET p50 | GET p99 | webhook deliveries/s |\n\
+         |---|---|---|---|---|---|---|---|---|---|"
+    );
+    for run in s["runs"].as_array().into_iter().flatten() {
+        let f = |k: &str| run[k].as_f64().unwrap_or(0.0);
+        let _ = writeln!(
+            out,
+            "| {} | {} | {:.1} s | {:.1} MiB | {:.1} µs | {:.3} | {:.3} | {:.2} ms | {:.2} ms | {} ({} in all) |",
+            thousands(f("operations")),
+            thousands(f("journaled")),
+            f("followed_s"),
+            f("peak_mib"),
+            f("cpu_s") * 1e6 / f("checks").max(1.0),
+            f("calls") / f("checks").max(1.0),
+            f("refresh_calls") / f("checks").max(1.0),
+            f("p50_ms"),
+            f("p99_ms"),
+            thousands(f("deliveries_per_s")),
+            thousands(f("deliveries")),
+        );
+    }
 }
 
 /// Draws the chart: the headline input's decode times, and each input's regops time against

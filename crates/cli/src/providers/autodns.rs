@@ -8,7 +8,7 @@
 //! password = { env = "AUTODNS_PASSWORD" }
 //! context = 4                               # optional
 //! timezone = "Europe/Berlin"                # optional: the gateway's local times
-//! requests_per_second = 3                   # optional: the client-side pace
+//! requests_per_second = 3                   # optional (every provider): the client-side pace
 //! timeout = "30s"                           # optional
 //! ```
 

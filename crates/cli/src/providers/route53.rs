@@ -42,6 +42,9 @@ pub fn connect(account: &AccountConfig) -> Result<Box<dyn Backend>, CliError> {
     if let Some(t) = timeout_setting(account, s.timeout.as_deref())? {
         b = b.timeout(t);
     }
+    if let Some(rate) = account.requests_per_second {
+        b = b.rate_limit(rate, 1);
+    }
     let client = b.build().map_err(|e| build_error(account, e))?;
     Ok(Box::new(Route53Backend::new(client)))
 }
