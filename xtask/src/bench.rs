@@ -59,6 +59,7 @@ pub fn run(root: &Path) -> Result<(), String> {
         &env,
     )?;
     cargo(root, &["bench", "-p", "regops", "--bench", "tracker"], &env)?;
+    cargo(root, &["bench", "-p", "regops", "--bench", "serve"], &env)?;
 
     let (md, svg) = (
         root.join("docs/benchmarks.md"),
