@@ -189,7 +189,7 @@ impl EventJson {
 pub struct DeliveryJson {
     /// Its id (for `POST /v1/webhooks/deliveries/{id}/retry`).
     pub id: String,
-    /// The receiver.
+    /// The receiver (without credentials: no user, password or query).
     pub url: String,
     /// The event it carries.
     pub event_id: String,
@@ -208,7 +208,7 @@ impl DeliveryJson {
     pub fn new(d: &Delivery) -> Self {
         DeliveryJson {
             id: d.id.to_string(),
-            url: d.url.clone(),
+            url: crate::webhooks::shown_url(&d.url),
             event_id: d.event.id.clone(),
             state: d.state.as_str().to_owned(),
             attempts: d.attempts,

@@ -34,7 +34,7 @@ mod pump;
 mod webhooks;
 
 pub use openapi::openapi_json;
-pub use webhooks::WebhookConfig;
+pub use webhooks::{WebhookConfig, shown_url};
 
 use metered::{AccountStats, MeteredBackend, TimedJournal};
 use metrics::Metrics;
@@ -252,7 +252,11 @@ impl Service {
             .iter()
             .map(|a| (a.name.clone(), a.backend.provider().to_owned()))
             .collect();
-        let urls: Vec<String> = config.webhooks.iter().map(|w| w.url.clone()).collect();
+        let urls: Vec<String> = config
+            .webhooks
+            .iter()
+            .map(|w| webhooks::shown_url(&w.url))
+            .collect();
         let metrics = Arc::new(Metrics::new(&names, &urls));
         let journal: Arc<dyn Journal> = Arc::new(TimedJournal::new(journal, metrics.clone()));
         journal.subscribe(

@@ -59,7 +59,7 @@ pub struct WebhookConfig {
 impl std::fmt::Debug for WebhookConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("WebhookConfig")
-            .field("url", &self.url)
+            .field("url", &shown_url(&self.url))
             .field("secret", &self.secret)
             .field("kinds", &self.kinds)
             .field("accounts", &self.accounts)
@@ -73,22 +73,23 @@ impl WebhookConfig {
     /// schedule. Refuses a secret that is not `whsec_` and the base64 of 24 to 64 bytes.
     pub fn new(url: impl Into<String>, secret: Secret) -> Result<Self, String> {
         let url = url.into();
+        let shown = shown_url(&url);
         if !(url.starts_with("http://") || url.starts_with("https://")) {
             return Err(format!(
-                "webhook {url}: the url must start with http:// or https://"
+                "webhook {shown}: the url must start with http:// or https://"
             ));
         }
         let key = secret
             .expose()
             .strip_prefix("whsec_")
-            .ok_or_else(|| format!("webhook {url}: the secret must start with whsec_"))?;
+            .ok_or_else(|| format!("webhook {shown}: the secret must start with whsec_"))?;
         use base64::Engine;
         let bytes = base64::engine::general_purpose::STANDARD
             .decode(key)
-            .map_err(|_| format!("webhook {url}: the secret after whsec_ is not base64"))?;
+            .map_err(|_| format!("webhook {shown}: the secret after whsec_ is not base64"))?;
         if !(24..=64).contains(&bytes.len()) {
             return Err(format!(
-                "webhook {url}: the secret's key has {} bytes; Standard Webhooks keys have 24 to 64",
+                "webhook {shown}: the secret's key has {} bytes; Standard Webhooks keys have 24 to 64",
                 bytes.len()
             ));
         }
@@ -120,6 +121,21 @@ impl WebhookConfig {
     }
 }
 
+/// A receiver's URL as it may be shown (metrics labels, logs, API answers): without a user, a
+/// password, a query or a fragment, which may carry credentials.
+pub fn shown_url(url: &str) -> String {
+    match reqwest::Url::parse(url) {
+        Ok(mut u) => {
+            let _ = u.set_username("");
+            let _ = u.set_password(None);
+            u.set_query(None);
+            u.set_fragment(None);
+            u.to_string()
+        }
+        Err(_) => "(a webhook URL that does not parse)".to_owned(),
+    }
+}
+
 /// The signer, which holds the key (never shown).
 struct Signer(standardwebhooks::Webhook);
 
@@ -145,11 +161,9 @@ pub fn next_delay(retry: &[Duration], attempts: u32) -> Option<Duration> {
 
 /// The loop of one receiver.
 pub(crate) async fn deliver(state: Arc<AppState>, hook: WebhookConfig) {
+    let shown = shown_url(&hook.url);
     let Some(signer) = Signer::new(&hook.secret) else {
-        tracing::error!(
-            "webhook {}: the secret is not usable; nothing is sent",
-            hook.url
-        );
+        tracing::error!("webhook {shown}: the secret is not usable; nothing is sent");
         return;
     };
     let client = match reqwest::Client::builder()
@@ -159,7 +173,7 @@ pub(crate) async fn deliver(state: Arc<AppState>, hook: WebhookConfig) {
     {
         Ok(c) => c,
         Err(e) => {
-            tracing::error!("webhook {}: cannot build an HTTP client: {e}", hook.url);
+            tracing::error!("webhook {shown}: cannot build an HTTP client: {e}");
             return;
         }
     };
@@ -176,7 +190,7 @@ pub(crate) async fn deliver(state: Arc<AppState>, hook: WebhookConfig) {
         {
             Ok(c) => c,
             Err(e) => {
-                tracing::warn!("webhook {}: reading the outbox: {e}", hook.url);
+                tracing::warn!("webhook {shown}: reading the outbox: {e}");
                 Vec::new()
             }
         };
@@ -188,7 +202,7 @@ pub(crate) async fn deliver(state: Arc<AppState>, hook: WebhookConfig) {
             continue;
         }
         futures::stream::iter(claimed)
-            .map(|d| send(&state, &client, &signer, &hook, d))
+            .map(|d| send(&state, &client, &signer, &hook, &shown, d))
             .buffer_unordered(IN_FLIGHT)
             .collect::<Vec<()>>()
             .await;
@@ -201,22 +215,19 @@ async fn send(
     client: &reqwest::Client,
     signer: &Signer,
     hook: &WebhookConfig,
+    shown: &str,
     delivery: Delivery,
 ) {
     let body = match serde_json::to_vec(&EventJson::new(&delivery.event)) {
         Ok(b) => b,
         Err(e) => {
-            tracing::error!(
-                "webhook {}: encoding event {}: {e}",
-                hook.url,
-                delivery.event.id
-            );
+            tracing::error!("webhook {shown}: encoding event {}: {e}", delivery.event.id);
             return;
         }
     };
     let timestamp = Utc::now().timestamp();
     let Some(signature) = signer.sign(&delivery.event.id, timestamp, &body) else {
-        tracing::error!("webhook {}: signing event {}", hook.url, delivery.event.id);
+        tracing::error!("webhook {shown}: signing event {}", delivery.event.id);
         return;
     };
     let answer = client
@@ -251,22 +262,17 @@ async fn send(
             }
             None => {
                 tracing::warn!(
-                    "webhook {}: event {} failed after {attempts} attempts: {error}",
-                    hook.url,
+                    "webhook {shown}: event {} failed after {attempts} attempts: {error}",
                     delivery.event.id
                 );
                 (Attempt::Failed { error }, DeliveryOutcome::Failed)
             }
         },
     };
-    state.metrics.delivery(&hook.url, outcome);
+    state.metrics.delivery(shown, outcome);
     if let Err(e) = state.journal.attempted(delivery.id, attempt).await {
         // Not recorded: the hold runs out and it is sent again (at least once).
-        tracing::warn!(
-            "webhook {}: recording delivery {}: {e}",
-            hook.url,
-            delivery.id
-        );
+        tracing::warn!("webhook {shown}: recording delivery {}: {e}", delivery.id);
     }
 }
 
@@ -285,6 +291,16 @@ mod tests {
         }
         assert_eq!(next_delay(&retry, 3), None, "spent");
         assert_eq!(next_delay(&[], 1), None);
+    }
+
+    #[test]
+    fn urls_are_shown_without_credentials() {
+        assert_eq!(
+            shown_url("https://ops:hunter2@hooks.example:8443/in?token=abc#x"),
+            "https://hooks.example:8443/in"
+        );
+        assert_eq!(shown_url("http://127.0.0.1:9/h"), "http://127.0.0.1:9/h");
+        assert!(!shown_url("nonsense").contains("nonsense"));
     }
 
     #[test]

@@ -58,7 +58,7 @@ fn journal_path(url: &str) -> Result<std::path::PathBuf, CliError> {
 fn webhook(config: &Config, i: usize, table: &toml::Table) -> Result<WebhookConfig, CliError> {
     let w = WebhookSettings::deserialize(table.clone())
         .map_err(|e| CliError::usage(format!("[[webhooks]] #{}: {}", i + 1, e.message().trim())))?;
-    let what = format!("webhook {}", w.url);
+    let what = format!("webhook {}", regops_serve::shown_url(&w.url));
     let secret = w.secret.resolve(&what, "secret")?;
     let mut hook = WebhookConfig::new(w.url.clone(), secret).map_err(CliError::usage)?;
     if let Some(events) = w.events {

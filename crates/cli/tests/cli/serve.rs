@@ -554,8 +554,13 @@ fn serve_shows_no_secret_even_at_trace_level() {
     let scratch = Scratch::new("serve_shows_no_secret");
     let dir = scratch.path();
     let token = "tok-7d1e93b0c4a25f68e1";
-    // The receiver does not exist: deliveries fail, and their errors are logged.
-    let cfg = config(dir, &sim, "http://127.0.0.1:9");
+    // The receiver does not exist: deliveries fail, and their errors are logged. Its URL carries
+    // credentials, which must not show either.
+    let cfg = config(dir, &sim, "http://hookuser:hookpass-5e1f@127.0.0.1:9");
+    let text = std::fs::read_to_string(&cfg)
+        .unwrap()
+        .replace("/hook\"", "/hook?token=qs-token-93ab\"");
+    std::fs::write(&cfg, text).unwrap();
     let mut text = std::fs::read_to_string(&cfg).unwrap();
     text = text.replace(
         "[serve]\n",
@@ -620,6 +625,8 @@ fn serve_shows_no_secret_even_at_trace_level() {
     let mut secrets: Vec<String> = sim.secret_exports().into_iter().map(|(_, v)| v).collect();
     secrets.retain(|s| s != &sim.config().route53_keys.0);
     secrets.push(token.to_owned());
+    secrets.push("hookpass-5e1f".to_owned());
+    secrets.push("qs-token-93ab".to_owned());
     secrets.push(SECRET.to_owned());
     secrets.push(SECRET.trim_start_matches("whsec_").to_owned());
     secrets.extend(sim.netim().issued_sessions());
