@@ -9,7 +9,11 @@
 //! /v1/accounts/{a}/operations/{id}` while it sweeps (p50, p99), and webhook deliveries per
 //! second. With `REGOPS_BENCH_RESULTS=DIR` it writes `DIR/serve.json` for `cargo xtask bench`.
 
+#[path = "support/proc_stat.rs"]
+mod proc_stat;
+
 use axum::http::StatusCode;
+use proc_stat::cpu_of as cpu;
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
@@ -60,19 +64,6 @@ fn status_mib(pid: u32, field: &str) -> f64 {
         .map_or(0.0, |kb| kb / 1024.0)
 }
 
-/// User + system CPU of process `pid`, from `/proc/PID/stat` (USER_HZ = 100).
-fn cpu(pid: u32) -> Duration {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-    let fields: Vec<&str> = stat
-        .rsplit(')')
-        .next()
-        .unwrap_or("")
-        .split_whitespace()
-        .collect();
-    let f = |n: usize| -> u64 { fields.get(n - 3).and_then(|v| v.parse().ok()).unwrap_or(0) };
-    Duration::from_millis((f(14) + f(15)) * 10)
-}
-
 /// The sum of a metric's samples whose labels contain every `want` pair.
 fn metric(text: &str, name: &str, want: &[(&str, &str)]) -> f64 {
     text.lines()
@@ -86,6 +77,12 @@ fn metric(text: &str, name: &str, want: &[(&str, &str)]) -> f64 {
         })
         .filter_map(|l| l.rsplit(' ').next().and_then(|v| v.parse::<f64>().ok()))
         .sum()
+}
+
+/// The service's metrics text.
+async fn metrics_text(http: &reqwest::Client, api: &str) -> String {
+    let answer = http.get(format!("{api}/metrics")).send().await.unwrap();
+    answer.text().await.unwrap()
 }
 
 struct Run {
@@ -219,14 +216,7 @@ async fn one(total: usize, speed: f64) -> Run {
     let mut last = (0.0, Instant::now());
     let mut progress = Instant::now();
     let (ended, journaled) = loop {
-        let text = http
-            .get(format!("{api}/metrics"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let text = metrics_text(&http, &api).await;
         let done: f64 = ["succeeded", "failed", "cancelled"]
             .iter()
             .map(|s| metric(&text, "regops_operations", &[("status", s)]))
@@ -267,14 +257,7 @@ async fn one(total: usize, speed: f64) -> Run {
     open.store(true, Ordering::Relaxed);
     let deadline = Instant::now() + Duration::from_secs(1800);
     let text = loop {
-        let text = http
-            .get(format!("{api}/metrics"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let text = metrics_text(&http, &api).await;
         if metric(&text, "regops_webhook_pending", &[]) == 0.0 || Instant::now() > deadline {
             break text;
         }

@@ -5,7 +5,12 @@ use std::time::Duration;
 /// The sum of fields `first` and `first + 1` of `/proc/self/stat` (counted from 1 as in
 /// proc(5)), which are clock ticks of USER_HZ (100 on Linux).
 fn ticks(first: usize) -> Duration {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    ticks_of("self", first)
+}
+
+/// [`ticks`] of process `pid` (`self` for this one).
+fn ticks_of(pid: &str, first: usize) -> Duration {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
     // Fields after the command name, which may hold spaces, start at field 3.
     let fields: Vec<&str> = stat
         .rsplit(')')
@@ -27,4 +32,10 @@ pub fn process_cpu() -> Duration {
 #[allow(dead_code)]
 pub fn children_cpu() -> Duration {
     ticks(16)
+}
+
+/// User + system CPU time of process `pid`.
+#[allow(dead_code)]
+pub fn cpu_of(pid: u32) -> Duration {
+    ticks_of(&pid.to_string(), 14)
 }

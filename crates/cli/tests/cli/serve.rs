@@ -193,6 +193,22 @@ fn wait_all_ended(
     }
 }
 
+/// Waits until no webhook delivery is pending (fails after `limit`).
+fn wait_no_pending(rt: &tokio::runtime::Runtime, base: &str, limit: Duration) {
+    let deadline = Instant::now() + limit;
+    loop {
+        let pending = get_json(rt, &format!("{base}/v1/webhooks/deliveries?state=pending"));
+        if pending["deliveries"].as_array().unwrap().is_empty() {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "deliveries still pending: {pending}"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
 /// What the receiver got: (webhook id, answered status, event) of every verified request.
 fn received(rt: &tokio::runtime::Runtime, receiver: &PeerServer) -> Vec<(String, u64, Value)> {
     let all = get_json(rt, &format!("{}/received", receiver.url()));
@@ -322,21 +338,7 @@ fn serve_discovers_follows_and_delivers_signed_webhooks_through_a_failing_receiv
     );
     wait_all_ended(&rt, &serve.base, &started, Duration::from_secs(90));
     // Every delivery ends delivered: nothing pending, nothing failed.
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        let pending = get_json(
-            &rt,
-            &format!("{}/v1/webhooks/deliveries?state=pending", serve.base),
-        );
-        if pending["deliveries"].as_array().unwrap().is_empty() {
-            break;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "deliveries still pending: {pending}"
-        );
-        std::thread::sleep(Duration::from_millis(200));
-    }
+    wait_no_pending(&rt, &serve.base, Duration::from_secs(60));
     let failed = get_json(
         &rt,
         &format!("{}/v1/webhooks/deliveries?state=failed", serve.base),
@@ -467,21 +469,7 @@ fn serve_killed_at_random_points_loses_no_change_and_no_webhook() {
     }
     let serve = Serve::start(dir, &cfg, &envs(&sim));
     wait_all_ended(&rt, &serve.base, &started, Duration::from_secs(120));
-    let deadline = Instant::now() + Duration::from_secs(90);
-    loop {
-        let pending = get_json(
-            &rt,
-            &format!("{}/v1/webhooks/deliveries?state=pending", serve.base),
-        );
-        if pending["deliveries"].as_array().unwrap().is_empty() {
-            break;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "deliveries still pending after the restarts"
-        );
-        std::thread::sleep(Duration::from_millis(250));
-    }
+    wait_no_pending(&rt, &serve.base, Duration::from_secs(90));
     let got = received(&rt, &receiver);
     every_event_delivered_in_order(&rt, &dir.join("journal.sqlite3"), &got);
     // Each change of each operation is one event: the journal never announced a state twice.
