@@ -607,11 +607,7 @@ async fn metrics(State(state): Shared) -> Result<Response, ApiError> {
         .await
         .map_err(|e| ApiError::journal(&e))?;
     for (name, account) in &state.accounts {
-        for status in OperationStatus::KNOWN
-            .iter()
-            .map(OperationStatus::as_str)
-            .chain(["unknown"])
-        {
+        for status in crate::metrics::status_words() {
             let n = counts
                 .iter()
                 .filter(|(a, s, _)| a == name && s == status)

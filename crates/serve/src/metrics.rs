@@ -53,6 +53,14 @@ struct TypeLabel {
     r#type: String,
 }
 
+/// Every status word an operation can have, `unknown` included: the `status` label's values.
+pub fn status_words() -> impl Iterator<Item = &'static str> {
+    OperationStatus::KNOWN
+        .iter()
+        .map(OperationStatus::as_str)
+        .chain(["unknown"])
+}
+
 type HistogramFamily<L> = Family<L, Histogram, fn() -> Histogram>;
 
 fn seconds_histogram() -> Histogram {
@@ -174,11 +182,7 @@ impl Metrics {
             journal_seconds,
         };
         for (account, provider) in accounts {
-            for status in OperationStatus::KNOWN
-                .iter()
-                .map(OperationStatus::as_str)
-                .chain(["unknown"])
-            {
+            for status in status_words() {
                 m.set_operations(account, provider, status, 0);
             }
             let _ = m.calls.get_or_create(&CallLabels {

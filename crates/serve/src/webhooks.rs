@@ -194,9 +194,6 @@ pub(crate) async fn deliver(state: Arc<AppState>, hook: WebhookConfig) {
                 Vec::new()
             }
         };
-        if let Ok(n) = state.journal.pending_deliveries().await {
-            state.metrics.set_pending(n);
-        }
         if claimed.is_empty() {
             wait_for_news(&state, seen, crate::pump::POLL).await;
             continue;
