@@ -147,6 +147,8 @@ pub enum TrackerEvent {
 
 struct Followed {
     last: Option<Operation>,
+    /// Whether `last` is what the journal holds, so that seeing it again needs no write.
+    journaled: bool,
     due: Instant,
     interval: Duration,
     errors: u32,
@@ -267,8 +269,10 @@ impl Tracker {
         if let Some(journal) = &self.journal {
             journal.track(account, &id).await?;
         }
+        // `last` is the journal's own (a resume) or none.
         acct.ops.entry(id).or_insert(Followed {
             last,
+            journaled: true,
             due: Instant::now(),
             interval: self.options.min_interval,
             errors: 0,
@@ -539,6 +543,7 @@ impl Sweep {
             Command::Follow(id, last) => {
                 self.account.ops.entry(id).or_insert(Followed {
                     last: last.map(|b| *b),
+                    journaled: false,
                     due: Instant::now(),
                     interval: self.options.min_interval,
                     errors: 0,
@@ -625,7 +630,15 @@ impl Sweep {
         // The journal first: an observed state is never announced without being recorded.
         // A state the journal could not take is not announced: it is read again later, and the
         // operation given up only after as many failures in a row as a failing read.
+        // An observation identical to the last one recorded is not written again: most checks
+        // see nothing new, and they cost no write.
+        let same = self
+            .account
+            .ops
+            .get(id)
+            .is_some_and(|f| f.journaled && f.last.as_ref() == Some(&op));
         if let Some(journal) = &self.journal
+            && !same
             && let Err(error) = journal.record(&self.name, &op).await
         {
             let retry_in = self.options.min_interval;
@@ -677,6 +690,7 @@ impl Sweep {
         };
         f.due = Instant::now() + wait;
         f.last = Some(op.clone());
+        f.journaled = true;
         if changed {
             self.send(TrackerEvent::Changed {
                 account: self.name.clone(),

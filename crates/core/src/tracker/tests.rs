@@ -293,3 +293,153 @@ async fn a_running_tracker_takes_new_operations_and_stops_when_told() {
     handle.stop();
     while events.next().await.is_some() {}
 }
+
+/// A journal that counts the writes of observations it is given.
+struct CountingJournal {
+    inner: MemoryJournal,
+    records: std::sync::atomic::AtomicUsize,
+}
+
+#[async_trait::async_trait]
+impl Journal for CountingJournal {
+    async fn track(&self, account: &str, id: &OperationId) -> crate::Result<bool> {
+        self.inner.track(account, id).await
+    }
+    async fn record(&self, account: &str, op: &Operation) -> crate::Result<bool> {
+        self.records
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.inner.record(account, op).await
+    }
+    async fn give_up(&self, account: &str, id: &OperationId, reason: &str) -> crate::Result<()> {
+        self.inner.give_up(account, id, reason).await
+    }
+    async fn unfinished(&self) -> crate::Result<Vec<crate::journal::JournalRecord>> {
+        self.inner.unfinished().await
+    }
+    async fn history(
+        &self,
+        account: &str,
+        id: &OperationId,
+    ) -> crate::Result<Vec<crate::journal::JournalEntry>> {
+        self.inner.history(account, id).await
+    }
+    async fn get(
+        &self,
+        account: &str,
+        id: &OperationId,
+    ) -> crate::Result<Option<crate::journal::JournalRecord>> {
+        self.inner.get(account, id).await
+    }
+    async fn query(
+        &self,
+        query: &crate::journal::OperationQuery,
+    ) -> crate::Result<Vec<crate::journal::JournalRecord>> {
+        self.inner.query(query).await
+    }
+    async fn counts(&self) -> crate::Result<Vec<(String, String, u64)>> {
+        self.inner.counts().await
+    }
+    async fn events_after(
+        &self,
+        seq: u64,
+        limit: usize,
+    ) -> crate::Result<Vec<crate::journal::Event>> {
+        self.inner.events_after(seq, limit).await
+    }
+    async fn event_bounds(&self) -> crate::Result<crate::journal::EventBounds> {
+        self.inner.event_bounds().await
+    }
+    async fn prune_events(&self, before: chrono::DateTime<chrono::Utc>) -> crate::Result<u64> {
+        self.inner.prune_events(before).await
+    }
+    fn subscribe(&self, subscriptions: Vec<crate::journal::Subscription>) {
+        self.inner.subscribe(subscriptions)
+    }
+    async fn claim_deliveries(
+        &self,
+        url: &str,
+        now: chrono::DateTime<chrono::Utc>,
+        hold: Duration,
+        limit: usize,
+    ) -> crate::Result<Vec<crate::journal::Delivery>> {
+        self.inner.claim_deliveries(url, now, hold, limit).await
+    }
+    async fn attempted(&self, id: u64, attempt: crate::journal::Attempt) -> crate::Result<()> {
+        self.inner.attempted(id, attempt).await
+    }
+    async fn deliveries(
+        &self,
+        state: Option<crate::journal::DeliveryState>,
+        limit: usize,
+    ) -> crate::Result<Vec<crate::journal::Delivery>> {
+        self.inner.deliveries(state, limit).await
+    }
+    async fn retry_delivery(&self, id: u64) -> crate::Result<Option<crate::journal::Delivery>> {
+        self.inner.retry_delivery(id).await
+    }
+    async fn pending_deliveries(&self) -> crate::Result<u64> {
+        self.inner.pending_deliveries().await
+    }
+    async fn discovered_at(
+        &self,
+        account: &str,
+    ) -> crate::Result<Option<chrono::DateTime<chrono::Utc>>> {
+        self.inner.discovered_at(account).await
+    }
+    async fn set_discovered_at(
+        &self,
+        account: &str,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> crate::Result<()> {
+        self.inner.set_discovered_at(account, at).await
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn checks_that_see_nothing_new_write_nothing() {
+    let backend = Arc::new(ScriptedBackend::batched());
+    // Ten identical sightings, one with new details but the same status, then the end.
+    let mut steps: Vec<Step> = (0..10).map(|_| op("1", Pending, "WAIT")).collect();
+    steps.push(crate::testing::op_eta("1", Pending, "WAIT", ms(60_000)));
+    steps.push(op("1", Succeeded, "DONE"));
+    backend.script("1", steps);
+    // Followed from a sighting the journal never saw: the first check must still write it.
+    backend.script("2", vec![op("2", Pending, "WAIT"), op("2", Failed, "ERR")]);
+    let journal = Arc::new(CountingJournal {
+        inner: MemoryJournal::new(),
+        records: Default::default(),
+    });
+    let mut t = Tracker::new(options().keep_running(true))
+        .with_journal(journal.clone() as Arc<dyn Journal>);
+    t.add_account("a", backend.clone());
+    t.track("a", OperationId::new("1")).await.unwrap();
+    let (handle, mut events) = t.start();
+    let Step::Op(seen) = op("2", Pending, "WAIT") else {
+        unreachable!()
+    };
+    handle
+        .follow("a", OperationId::new("2"), Some(*seen))
+        .await
+        .unwrap();
+    let mut done = 0;
+    while done < 2 {
+        if let Some(TrackerEvent::Finished { .. }) = events.next().await {
+            done += 1;
+        }
+    }
+    handle.stop();
+    while events.next().await.is_some() {}
+    assert!(backend.calls("refresh") >= 12, "every sighting was read");
+    // "1": the first sighting, the one with an eta (which `changed_from` ignores but the
+    // journal keeps), the end. "2": its first sighting and its end.
+    assert_eq!(
+        journal.records.load(std::sync::atomic::Ordering::Relaxed),
+        5
+    );
+    let last = journal
+        .get("a", &OperationId::new("2"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(last.last.unwrap().status, Failed);
+}
