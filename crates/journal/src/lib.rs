@@ -131,6 +131,7 @@ fn migrations() -> Migrations<'static> {
 #[derive(Clone)]
 pub struct SqliteJournal {
     conn: Arc<Mutex<Connection>>,
+    reader: Arc<Mutex<Connection>>,
     path: PathBuf,
     salt: u32,
     subscriptions: Arc<Mutex<Vec<Subscription>>>,
@@ -170,8 +171,22 @@ impl SqliteJournal {
             .map_err(|e| db_error("migrating the schema", e))?;
         backfill(&mut conn).map_err(|e| db_error("indexing older records", e))?;
         let salt = salt(&conn).map_err(|e| db_error("reading the journal's salt", e))?;
+        // Reads go through a connection of their own: in WAL mode they see every committed
+        // write and never wait behind one, so the API stays quick while the tracker writes.
+        let reader = Connection::open_with_flags(
+            path,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| db_error(&format!("opening {} to read", path.display()), e))?;
+        reader
+            .busy_timeout(Duration::from_secs(10))
+            .map_err(|e| db_error("setting the busy timeout", e))?;
+        for c in [&conn, &reader] {
+            c.set_prepared_statement_cache_capacity(64);
+        }
         Ok(SqliteJournal {
             conn: Arc::new(Mutex::new(conn)),
+            reader: Arc::new(Mutex::new(reader)),
             path: path.to_owned(),
             salt,
             subscriptions: Arc::default(),
@@ -183,38 +198,51 @@ impl SqliteJournal {
         &self.path
     }
 
-    /// Runs `f` on the connection on a blocking thread.
-    async fn with<T: Send + 'static>(
-        &self,
-        f: impl FnOnce(&mut Connection) -> rusqlite::Result<T> + Send + 'static,
-    ) -> Result<T> {
-        let conn = self.conn.clone();
-        tokio::task::spawn_blocking(move || {
-            let mut guard = conn.lock().unwrap_or_else(|e| e.into_inner());
-            f(&mut guard)
-        })
-        .await
-        .map_err(|e| db_error("the journal thread", e))?
-        .map_err(|e| db_error("a statement", e))
-    }
-
     fn subscriptions(&self) -> Vec<Subscription> {
         self.subscriptions
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .clone()
     }
+
+    /// Runs `f` on the writing connection on a blocking thread.
+    async fn with<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Connection) -> rusqlite::Result<T> + Send + 'static,
+    ) -> Result<T> {
+        on(self.conn.clone(), f).await
+    }
+
+    /// Runs `f`, which only reads, on the reading connection on a blocking thread.
+    async fn read<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Connection) -> rusqlite::Result<T> + Send + 'static,
+    ) -> Result<T> {
+        on(self.reader.clone(), f).await
+    }
+}
+
+/// Runs `f` on `conn` on a blocking thread.
+async fn on<T: Send + 'static>(
+    conn: Arc<Mutex<Connection>>,
+    f: impl FnOnce(&mut Connection) -> rusqlite::Result<T> + Send + 'static,
+) -> Result<T> {
+    tokio::task::spawn_blocking(move || {
+        let mut guard = conn.lock().unwrap_or_else(|e| e.into_inner());
+        f(&mut guard)
+    })
+    .await
+    .map_err(|e| db_error("the journal thread", e))?
+    .map_err(|e| db_error("a statement", e))
 }
 
 /// The journal's event id salt, drawn once when the journal is created.
 fn salt(conn: &Connection) -> rusqlite::Result<u32> {
-    conn.execute(
-        "INSERT OR IGNORE INTO meta (key, value) VALUES ('salt', ?1)",
-        params![regops_core::journal::new_salt().to_string()],
-    )?;
-    let text: String = conn.query_row("SELECT value FROM meta WHERE key = 'salt'", [], |r| {
-        r.get(0)
-    })?;
+    conn.prepare_cached("INSERT OR IGNORE INTO meta (key, value) VALUES ('salt', ?1)")?
+        .execute(params![regops_core::journal::new_salt().to_string()])?;
+    let text: String = conn
+        .prepare_cached("SELECT value FROM meta WHERE key = 'salt'")?
+        .query_row([], |r| r.get(0))?;
     Ok(text.parse().unwrap_or(0))
 }
 
@@ -222,7 +250,7 @@ fn salt(conn: &Connection) -> rusqlite::Result<u32> {
 fn backfill(conn: &mut Connection) -> rusqlite::Result<()> {
     let tx = conn.transaction()?;
     let rows: Vec<(String, String, String)> = {
-        let mut stmt = tx.prepare(
+        let mut stmt = tx.prepare_cached(
             "SELECT account, id, last FROM operations WHERE indexed = 0 AND last IS NOT NULL",
         )?;
         stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
@@ -230,18 +258,18 @@ fn backfill(conn: &mut Connection) -> rusqlite::Result<()> {
     };
     for (account, id, last) in rows {
         let op = decode(&last)?;
-        tx.execute(
+        tx.prepare_cached(
             "UPDATE operations SET status = ?3, kind = ?4, target = ?5, submitted = ?6, indexed = 1
              WHERE account = ?1 AND id = ?2",
-            params![
-                account,
-                id,
-                op.status.as_str(),
-                op.kind,
-                op.target,
-                submitted_key(Some(&op))
-            ],
-        )?;
+        )?
+        .execute(params![
+            account,
+            id,
+            op.status.as_str(),
+            op.kind,
+            op.target,
+            submitted_key(Some(&op))
+        ])?;
     }
     tx.commit()
 }
@@ -286,22 +314,20 @@ fn announce(
 ) -> rusqlite::Result<()> {
     let at = now();
     // The id needs the sequence number: insert with a placeholder, then name it.
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO events (id, kind, at, account, op_id, operation, error)
          VALUES ('evt_pending_' || hex(randomblob(8)), ?1, ?2, ?3, ?4, ?5, ?6)",
-        params![kind.as_str(), at, account, op_id, operation, error],
-    )?;
+    )?
+    .execute(params![kind.as_str(), at, account, op_id, operation, error])?;
     let seq = tx.last_insert_rowid();
-    tx.execute(
-        "UPDATE events SET id = ?2 WHERE seq = ?1",
-        params![seq, event_id(salt, seq as u64)],
-    )?;
+    tx.prepare_cached("UPDATE events SET id = ?2 WHERE seq = ?1")?
+        .execute(params![seq, event_id(salt, seq as u64)])?;
     for s in subscriptions.iter().filter(|s| s.wants(kind, account)) {
-        tx.execute(
+        tx.prepare_cached(
             "INSERT INTO deliveries (url, event_seq, account, op_id, state, next_attempt_at)
              VALUES (?1, ?2, ?3, ?4, 'pending', ?5)",
-            params![s.url, seq, account, op_id, at],
-        )?;
+        )?
+        .execute(params![s.url, seq, account, op_id, at])?;
     }
     Ok(())
 }
@@ -360,13 +386,11 @@ impl Journal for SqliteJournal {
     async fn track(&self, account: &str, id: &OperationId) -> Result<bool> {
         let (account, id) = (account.to_owned(), id.as_str().to_owned());
         self.with(move |c| {
-            let n = c.execute(
-                "INSERT OR IGNORE INTO operations (account, id, tracked_at, indexed) VALUES (?1, ?2, ?3, 1)",
+            let n = c.prepare_cached("INSERT OR IGNORE INTO operations (account, id, tracked_at, indexed) VALUES (?1, ?2, ?3, 1)")?.execute(
                 params![account, id, now()],
             )?;
             if n == 0 {
-                c.execute(
-                    "UPDATE operations SET given_up = 0 WHERE account = ?1 AND id = ?2",
+                c.prepare_cached("UPDATE operations SET given_up = 0 WHERE account = ?1 AND id = ?2")?.execute(
                     params![account, id],
                 )?;
             }
@@ -394,11 +418,10 @@ impl Journal for SqliteJournal {
                 None => true,
             };
             let encoded = encode(&op)?;
-            tx.execute(
-                "INSERT INTO operations (account, id, terminal, last, tracked_at, status, kind, target, submitted, indexed)
+            tx.prepare_cached("INSERT INTO operations (account, id, terminal, last, tracked_at, status, kind, target, submitted, indexed)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 1)
                  ON CONFLICT (account, id) DO UPDATE SET terminal = ?3, last = ?4, status = ?6,
-                     kind = ?7, target = ?8, submitted = ?9, indexed = 1",
+                     kind = ?7, target = ?8, submitted = ?9, indexed = 1")?.execute(
                 params![
                     account,
                     id,
@@ -412,8 +435,7 @@ impl Journal for SqliteJournal {
                 ],
             )?;
             if changed {
-                tx.execute(
-                    "INSERT INTO history (account, id, observed_at, operation) VALUES (?1, ?2, ?3, ?4)",
+                tx.prepare_cached("INSERT INTO history (account, id, observed_at, operation) VALUES (?1, ?2, ?3, ?4)")?.execute(
                     params![account, id, now(), encoded],
                 )?;
                 announce(
@@ -442,13 +464,11 @@ impl Journal for SqliteJournal {
         let (salt, subscriptions) = (self.salt, self.subscriptions());
         self.with(move |c| {
             let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            tx.execute(
-                "INSERT INTO operations (account, id, tracked_at, given_up, indexed) VALUES (?1, ?2, ?3, 1, 1)
-                 ON CONFLICT (account, id) DO UPDATE SET given_up = 1",
+            tx.prepare_cached("INSERT INTO operations (account, id, tracked_at, given_up, indexed) VALUES (?1, ?2, ?3, 1, 1)
+                 ON CONFLICT (account, id) DO UPDATE SET given_up = 1")?.execute(
                 params![account, id, now()],
             )?;
-            let last: Option<String> = tx.query_row(
-                "SELECT last FROM operations WHERE account = ?1 AND id = ?2",
+            let last: Option<String> = tx.prepare_cached("SELECT last FROM operations WHERE account = ?1 AND id = ?2")?.query_row(
                 params![account, id],
                 |row| row.get(0),
             )?;
@@ -468,8 +488,8 @@ impl Journal for SqliteJournal {
     }
 
     async fn unfinished(&self) -> Result<Vec<JournalRecord>> {
-        self.with(|c| {
-            let mut stmt = c.prepare(
+        self.read(|c| {
+            let mut stmt = c.prepare_cached(
                 "SELECT account, id, last, given_up FROM operations WHERE terminal = 0 AND given_up = 0
                  ORDER BY account, tracked_at, id",
             )?;
@@ -480,8 +500,8 @@ impl Journal for SqliteJournal {
 
     async fn history(&self, account: &str, id: &OperationId) -> Result<Vec<JournalEntry>> {
         let (account, id) = (account.to_owned(), id.as_str().to_owned());
-        self.with(move |c| {
-            let mut stmt = c.prepare(
+        self.read(move |c| {
+            let mut stmt = c.prepare_cached(
                 "SELECT observed_at, operation FROM history WHERE account = ?1 AND id = ?2 ORDER BY seq",
             )?;
             let rows = stmt.query_map(params![account, id], |row| {
@@ -499,12 +519,11 @@ impl Journal for SqliteJournal {
 
     async fn get(&self, account: &str, id: &OperationId) -> Result<Option<JournalRecord>> {
         let (account, id) = (account.to_owned(), id.as_str().to_owned());
-        self.with(move |c| {
-            c.query_row(
+        self.read(move |c| {
+            c.prepare_cached(
                 "SELECT account, id, last, given_up FROM operations WHERE account = ?1 AND id = ?2",
-                params![account, id],
-                record_row,
-            )
+            )?
+            .query_row(params![account, id], record_row)
             .optional()
         })
         .await
@@ -512,7 +531,7 @@ impl Journal for SqliteJournal {
 
     async fn query(&self, query: &OperationQuery) -> Result<Vec<JournalRecord>> {
         let q = query.clone();
-        self.with(move |c| {
+        self.read(move |c| {
             let mut sql =
                 String::from("SELECT account, id, last, given_up FROM operations WHERE 1 = 1");
             let mut args: Vec<Box<dyn rusqlite::ToSql>> = Vec::new();
@@ -564,7 +583,7 @@ impl Journal for SqliteJournal {
                 " ORDER BY submitted DESC, account DESC, id DESC LIMIT ?",
                 Box::new(q.limit as i64),
             );
-            let mut stmt = c.prepare(&sql)?;
+            let mut stmt = c.prepare_cached(&sql)?;
             let params: Vec<&dyn rusqlite::ToSql> = args.iter().map(|b| b.as_ref()).collect();
             stmt.query_map(params.as_slice(), record_row)?.collect()
         })
@@ -572,8 +591,8 @@ impl Journal for SqliteJournal {
     }
 
     async fn counts(&self) -> Result<Vec<(String, String, u64)>> {
-        self.with(|c| {
-            let mut stmt = c.prepare(
+        self.read(|c| {
+            let mut stmt = c.prepare_cached(
                 "SELECT account, status, COUNT(*) FROM operations GROUP BY account, status ORDER BY account, status",
             )?;
             stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get::<_, i64>(2)? as u64)))?
@@ -583,8 +602,8 @@ impl Journal for SqliteJournal {
     }
 
     async fn events_after(&self, seq: u64, limit: usize) -> Result<Vec<Event>> {
-        self.with(move |c| {
-            let mut stmt = c.prepare(&format!(
+        self.read(move |c| {
+            let mut stmt = c.prepare_cached(&format!(
                 "SELECT {EVENT_COLUMNS} FROM events e WHERE e.seq > ?1 ORDER BY e.seq LIMIT ?2"
             ))?;
             stmt.query_map(params![seq as i64, limit as i64], |r| event_row(r, 0))?
@@ -594,7 +613,7 @@ impl Journal for SqliteJournal {
     }
 
     async fn event_bounds(&self) -> Result<EventBounds> {
-        self.with(|c| {
+        self.read(|c| {
             // The sequence's high-water mark survives pruning: sqlite_sequence keeps it.
             let newest: Option<i64> = c
                 .query_row(
@@ -622,18 +641,15 @@ impl Journal for SqliteJournal {
         self.with(move |c| {
             let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             // Everything before the first event that is recent or still needed.
-            let recent: Option<i64> = tx.query_row(
-                "SELECT MIN(seq) FROM events WHERE at >= ?1",
-                params![stamp(before)],
-                |r| r.get(0),
-            )?;
-            let needed: Option<i64> = tx.query_row(
-                "SELECT MIN(event_seq) FROM deliveries WHERE state = 'pending'",
-                [],
-                |r| r.get(0),
-            )?;
-            let newest: Option<i64> =
-                tx.query_row("SELECT MAX(seq) FROM events", [], |r| r.get(0))?;
+            let recent: Option<i64> = tx
+                .prepare_cached("SELECT MIN(seq) FROM events WHERE at >= ?1")?
+                .query_row(params![stamp(before)], |r| r.get(0))?;
+            let needed: Option<i64> = tx
+                .prepare_cached("SELECT MIN(event_seq) FROM deliveries WHERE state = 'pending'")?
+                .query_row([], |r| r.get(0))?;
+            let newest: Option<i64> = tx
+                .prepare_cached("SELECT MAX(seq) FROM events")?
+                .query_row([], |r| r.get(0))?;
             let Some(newest) = newest else {
                 return Ok(0);
             };
@@ -644,17 +660,17 @@ impl Journal for SqliteJournal {
                 .chain([newest])
                 .min()
                 .unwrap_or(newest);
-            tx.execute(
-                "DELETE FROM deliveries WHERE event_seq <= ?1",
-                params![through],
-            )?;
-            let removed = tx.execute("DELETE FROM events WHERE seq <= ?1", params![through])?;
+            tx.prepare_cached("DELETE FROM deliveries WHERE event_seq <= ?1")?
+                .execute(params![through])?;
+            let removed = tx
+                .prepare_cached("DELETE FROM events WHERE seq <= ?1")?
+                .execute(params![through])?;
             if removed > 0 {
-                tx.execute(
+                tx.prepare_cached(
                     "INSERT INTO meta (key, value) VALUES ('pruned_through', ?1)
                      ON CONFLICT (key) DO UPDATE SET value = MAX(CAST(value AS INTEGER), ?1)",
-                    params![through],
-                )?;
+                )?
+                .execute(params![through])?;
             }
             tx.commit()?;
             Ok(removed as u64)
@@ -678,7 +694,7 @@ impl Journal for SqliteJournal {
         self.with(move |c| {
             let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             let out: Vec<Delivery> = {
-                let mut stmt = tx.prepare(&format!(
+                let mut stmt = tx.prepare_cached(&format!(
                     "{DELIVERY_QUERY}
                      WHERE d.url = ?1 AND d.state = 'pending'
                        AND d.event_seq = (SELECT MIN(o.event_seq) FROM deliveries o
@@ -692,10 +708,8 @@ impl Journal for SqliteJournal {
                     .collect::<rusqlite::Result<_>>()?
             };
             for d in &out {
-                tx.execute(
-                    "UPDATE deliveries SET held_until = ?2 WHERE id = ?1",
-                    params![d.id as i64, stamp(until)],
-                )?;
+                tx.prepare_cached("UPDATE deliveries SET held_until = ?2 WHERE id = ?1")?
+                    .execute(params![d.id as i64, stamp(until)])?;
             }
             tx.commit()?;
             Ok(out)
@@ -707,19 +721,16 @@ impl Journal for SqliteJournal {
         self.with(move |c| {
             let id = id as i64;
             match attempt {
-                Attempt::Delivered => c.execute(
-                    "UPDATE deliveries SET state = 'delivered', attempts = attempts + 1,
-                         next_attempt_at = NULL, held_until = NULL WHERE id = ?1",
+                Attempt::Delivered => c.prepare_cached("UPDATE deliveries SET state = 'delivered', attempts = attempts + 1,
+                         next_attempt_at = NULL, held_until = NULL WHERE id = ?1")?.execute(
                     params![id],
                 ),
-                Attempt::Retry { error, at } => c.execute(
-                    "UPDATE deliveries SET attempts = attempts + 1, last_error = ?2,
-                         next_attempt_at = ?3, held_until = NULL WHERE id = ?1",
+                Attempt::Retry { error, at } => c.prepare_cached("UPDATE deliveries SET attempts = attempts + 1, last_error = ?2,
+                         next_attempt_at = ?3, held_until = NULL WHERE id = ?1")?.execute(
                     params![id, error, stamp(at)],
                 ),
-                Attempt::Failed { error } => c.execute(
-                    "UPDATE deliveries SET state = 'failed', attempts = attempts + 1, last_error = ?2,
-                         next_attempt_at = NULL, held_until = NULL WHERE id = ?1",
+                Attempt::Failed { error } => c.prepare_cached("UPDATE deliveries SET state = 'failed', attempts = attempts + 1, last_error = ?2,
+                         next_attempt_at = NULL, held_until = NULL WHERE id = ?1")?.execute(
                     params![id, error],
                 ),
             }?;
@@ -733,8 +744,8 @@ impl Journal for SqliteJournal {
         state: Option<DeliveryState>,
         limit: usize,
     ) -> Result<Vec<Delivery>> {
-        self.with(move |c| {
-            let mut stmt = c.prepare(&format!(
+        self.read(move |c| {
+            let mut stmt = c.prepare_cached(&format!(
                 "{DELIVERY_QUERY} WHERE ?1 IS NULL OR d.state = ?1 ORDER BY d.id DESC LIMIT ?2"
             ))?;
             stmt.query_map(
@@ -748,9 +759,8 @@ impl Journal for SqliteJournal {
 
     async fn retry_delivery(&self, id: u64) -> Result<Option<Delivery>> {
         self.with(move |c| {
-            let n = c.execute(
-                "UPDATE deliveries SET state = 'pending', next_attempt_at = ?2, held_until = NULL
-                 WHERE id = ?1",
+            let n = c.prepare_cached("UPDATE deliveries SET state = 'pending', next_attempt_at = ?2, held_until = NULL
+                 WHERE id = ?1")?.execute(
                 params![id as i64, now()],
             )?;
             if n == 0 {
@@ -767,20 +777,17 @@ impl Journal for SqliteJournal {
     }
 
     async fn pending_deliveries(&self) -> Result<u64> {
-        self.with(|c| {
-            c.query_row(
-                "SELECT COUNT(*) FROM deliveries WHERE state = 'pending'",
-                [],
-                |r| r.get::<_, i64>(0),
-            )
-            .map(|n| n as u64)
+        self.read(|c| {
+            c.prepare_cached("SELECT COUNT(*) FROM deliveries WHERE state = 'pending'")?
+                .query_row([], |r| r.get::<_, i64>(0))
+                .map(|n| n as u64)
         })
         .await
     }
 
     async fn discovered_at(&self, account: &str) -> Result<Option<DateTime<Utc>>> {
         let key = format!("discovered:{account}");
-        self.with(move |c| {
+        self.read(move |c| {
             let text: Option<String> = c
                 .query_row("SELECT value FROM meta WHERE key = ?1", params![key], |r| {
                     r.get(0)
@@ -794,11 +801,11 @@ impl Journal for SqliteJournal {
     async fn set_discovered_at(&self, account: &str, at: DateTime<Utc>) -> Result<()> {
         let key = format!("discovered:{account}");
         self.with(move |c| {
-            c.execute(
+            c.prepare_cached(
                 "INSERT INTO meta (key, value) VALUES (?1, ?2)
                  ON CONFLICT (key) DO UPDATE SET value = ?2",
-                params![key, stamp(at)],
-            )?;
+            )?
+            .execute(params![key, stamp(at)])?;
             Ok(())
         })
         .await
@@ -844,7 +851,10 @@ mod tests {
             Some("example.com")
         );
         let mode: String = j
-            .with(|c| c.query_row("PRAGMA journal_mode", [], |r| r.get(0)))
+            .with(|c| {
+                c.prepare_cached("PRAGMA journal_mode")?
+                    .query_row([], |r| r.get(0))
+            })
             .await
             .unwrap();
         assert_eq!(mode, "wal");
@@ -863,7 +873,8 @@ mod tests {
             let conn = Connection::open(&path).unwrap();
             conn.execute_batch(migrations_first_sql()).unwrap();
             conn.execute(
-                "INSERT INTO operations (account, id, terminal, last, tracked_at) VALUES ('g', '7', 1, ?1, '2026-01-01T00:00:00Z')",
+                "INSERT INTO operations (account, id, terminal, last, tracked_at)
+                 VALUES ('g', '7', 1, ?1, '2026-01-01T00:00:00Z')",
                 params![encode(&op).unwrap()],
             )
             .unwrap();
@@ -880,7 +891,10 @@ mod tests {
         );
         assert_eq!(found[0].last.as_ref(), Some(&op));
         let version: i64 = j
-            .with(|c| c.query_row("PRAGMA user_version", [], |r| r.get(0)))
+            .with(|c| {
+                c.prepare_cached("PRAGMA user_version")?
+                    .query_row([], |r| r.get(0))
+            })
             .await
             .unwrap();
         assert_eq!(version, 2);
