@@ -2,6 +2,7 @@
 
 mod autodns_replay;
 mod chaos;
+mod exchange;
 mod fuzz_corpus;
 mod netim_php;
 mod route53_client;

@@ -64,6 +64,8 @@ pub struct Seen {
     pub headers: Vec<(String, String)>,
     /// The body.
     pub body: Vec<u8>,
+    /// When it arrived.
+    pub at: std::time::Instant,
 }
 
 impl Seen {
@@ -164,6 +166,7 @@ async fn answer(
     body: Bytes,
 ) -> Response {
     script.seen.lock().expect("not poisoned").push(Seen {
+        at: std::time::Instant::now(),
         method: method.to_string(),
         uri: uri.to_string(),
         headers: headers

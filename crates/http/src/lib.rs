@@ -2,7 +2,10 @@
 //!
 //! Each adapter speaks its own wire format; what happens around the bytes is the same for all
 //! of them and lives here, once:
-//! - [`client`] builds a reqwest client with rustls, a User-Agent and both timeouts;
+//! - [`Exchange::send`] is the one HTTP exchange of every client: rate limiter, request,
+//!   `Retry-After` pausing the limiter, redirects refused, bounded body;
+//! - [`client`] builds a reqwest client with rustls, a User-Agent, both timeouts and redirects
+//!   off;
 //! - [`endpoint`] checks an endpoint URL;
 //! - [`read_limited`] reads an answer without ever buffering more than a limit;
 //! - [`transport_error`] turns a reqwest failure into a [`regops_core::Error`] that says whether
@@ -15,17 +18,20 @@
 //! - [`ClientSettings`] and [`client_settings_setters!`] give every client builder the same
 //!   retry, timeout and pacing settings.
 
+mod exchange;
 mod json;
 mod settings;
 pub mod xml;
 
+pub use exchange::{Answer, Exchange};
 pub use json::{decode_json, json_value};
 pub use settings::ClientSettings;
 
 use regops_core::{Error, ErrorKind, Result};
 use std::time::Duration;
 
-/// Builds a reqwest client with a User-Agent, a whole-request timeout and a connect timeout.
+/// Builds a reqwest client with a User-Agent, a whole-request timeout and a connect timeout,
+/// which never follows a redirect (see [`Exchange`]).
 pub fn client(
     user_agent: &str,
     timeout: Duration,
@@ -35,6 +41,7 @@ pub fn client(
         .timeout(timeout)
         .connect_timeout(connect_timeout)
         .user_agent(user_agent)
+        .redirect(reqwest::redirect::Policy::none())
         .build()
         .map_err(|e| Error::transport(false, format!("building the HTTP client: {e}")))
 }

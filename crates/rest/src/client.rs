@@ -24,7 +24,6 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::fmt;
 use std::sync::Arc;
-use std::time::Duration;
 
 /// The largest answer accepted by default.
 pub const DEFAULT_MAX_BODY_BYTES: usize = 8 << 20;
@@ -223,30 +222,19 @@ impl AutoDnsClient {
         self.inner.zone
     }
 
-    async fn pace(&self) {
-        if let Some(limiter) = &self.inner.limiter {
-            limiter.acquire().await;
-        }
-    }
-
-    /// Sends one request; answers the status, the `Retry-After` and the body.
+    /// Sends one request through the account's exchange (limiter, `Retry-After`, bounded body).
     async fn send(
         &self,
         request: reqwest::RequestBuilder,
         call: &'static str,
-    ) -> Result<(u16, Option<Duration>, Vec<u8>)> {
-        self.pace().await;
-        tracing::debug!(provider = PROVIDER, call, "calling");
-        let response = request
-            .send()
-            .await
-            .map_err(|e| regops_http::transport_error(&e, PROVIDER).with_call(call))?;
-        let status = response.status().as_u16();
-        let retry_after = regops_http::retry_after(response.headers());
-        let bytes = regops_http::read_limited(response, self.inner.max_body_bytes, PROVIDER)
-            .await
-            .map_err(|e| e.with_call(call))?;
-        Ok((status, retry_after, bytes))
+    ) -> Result<regops_http::Answer> {
+        regops_http::Exchange {
+            limiter: self.inner.limiter.as_ref(),
+            max_body_bytes: self.inner.max_body_bytes,
+            provider: PROVIDER,
+        }
+        .send(request, call)
+        .await
     }
 
     async fn json_once<T: DeserializeOwned>(&self, r: &JsonRequest<'_>) -> Result<Envelope<T>> {
@@ -269,7 +257,8 @@ impl AutoDnsClient {
                 .header(reqwest::header::CONTENT_TYPE, "application/json")
                 .body(body.clone());
         }
-        let (status, retry_after, bytes) = self.send(request, r.call).await?;
+        let answer = self.send(request, r.call).await?;
+        let (status, retry_after, bytes) = (answer.status, answer.retry_after, answer.body);
         let envelope = decode_envelope::<T>(&bytes);
         let failed = !(200..300).contains(&status)
             || envelope
@@ -322,18 +311,19 @@ impl AutoDnsClient {
             .post(&inner.endpoint)
             .header(reqwest::header::CONTENT_TYPE, "text/xml; charset=utf-8")
             .body(xml.to_owned());
-        let (status, _retry_after, bytes) = self.send(request, call).await?;
-        let root = match gateway::parse(&bytes) {
+        let answer = self.send(request, call).await?;
+        let (status, bytes) = (answer.status, &answer.body);
+        let root = match gateway::parse(bytes) {
             Ok(root) => root,
-            Err(_) if !(200..300).contains(&status) => {
+            Err(_) if !answer.is_success() => {
                 return Err(
-                    regops_http::status_error(status, _retry_after, &bytes, PROVIDER)
+                    regops_http::status_error(status, answer.retry_after, bytes, PROVIDER)
                         .with_call(call),
                 );
             }
             Err(e) => return Err(e.with_call(call)),
         };
-        convert::gateway_answer(&root, status, &bytes).map_err(|e| e.with_call(call))
+        convert::gateway_answer(&root, status, bytes).map_err(|e| e.with_call(call))
     }
 
     async fn gateway(

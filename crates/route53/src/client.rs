@@ -191,9 +191,6 @@ impl Route53Client {
         body: &[u8],
     ) -> Result<T> {
         let inner = &*self.inner;
-        if let Some(limiter) = &inner.limiter {
-            limiter.acquire().await;
-        }
         let target = format!("{TARGET_PREFIX}{operation}");
         let headers = [
             ("content-type", CONTENT_TYPE),
@@ -203,7 +200,6 @@ impl Route53Client {
             .signer
             .sign("POST", &inner.endpoint, &headers, body, SystemTime::now())
             .map_err(|e| e.with_call(operation))?;
-        tracing::debug!(provider = PROVIDER, operation, "calling");
         let mut request = inner.http.post(&inner.endpoint).body(body.to_vec());
         for (name, value) in headers {
             request = request.header(name, value);
@@ -211,31 +207,26 @@ impl Route53Client {
         for (name, value) in signed {
             request = request.header(name, value);
         }
-        let response = request
-            .send()
-            .await
-            .map_err(|e| regops_http::transport_error(&e, PROVIDER).with_call(operation))?;
-        let status = response.status().as_u16();
-        let retry_after = regops_http::retry_after(response.headers());
-        let error_type = response
-            .headers()
-            .get("x-amzn-errortype")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
-        let bytes = regops_http::read_limited(response, inner.max_body_bytes, PROVIDER)
-            .await
-            .map_err(|e| e.with_call(operation))?;
-        if !(200..300).contains(&status) {
-            let err = convert::error(status, error_type.as_deref(), retry_after, &bytes)
-                .with_call(operation)
-                .with_excerpt(&bytes);
-            if let (Some(limiter), Some(after)) = (&inner.limiter, err.retry_after()) {
-                limiter.pause(after);
-            }
-            return Err(err);
+        let answer = regops_http::Exchange {
+            limiter: inner.limiter.as_ref(),
+            max_body_bytes: inner.max_body_bytes,
+            provider: PROVIDER,
+        }
+        .send(request, operation)
+        .await?;
+        let bytes = &answer.body;
+        if !answer.is_success() {
+            return Err(convert::error(
+                answer.status,
+                answer.header("x-amzn-errortype"),
+                answer.retry_after,
+                bytes,
+            )
+            .with_call(operation)
+            .with_excerpt(bytes));
         }
         // Any content type is accepted on a 200: the body decides.
-        decode(&bytes).map_err(|e| e.with_call(operation))
+        decode(bytes).map_err(|e| e.with_call(operation))
     }
 
     /// `GetOperationDetail`: the current state of one operation.

@@ -168,20 +168,14 @@ impl NetimClient {
     /// Sends one envelope; answers the returned value, or the fault as an error.
     async fn send_once(&self, function: &'static str, xml: &str) -> Result<SoapValue> {
         let inner = &*self.inner;
-        if let Some(limiter) = &inner.limiter {
-            limiter.acquire().await;
+        let answer = regops_http::Exchange {
+            limiter: inner.limiter.as_ref(),
+            max_body_bytes: inner.max_body_bytes,
+            provider: PROVIDER,
         }
-        tracing::debug!(provider = PROVIDER, function, "calling");
-        let response = inner
-            .post(function, xml.to_owned())
-            .send()
-            .await
-            .map_err(|e| regops_http::transport_error(&e, PROVIDER).with_call(function))?;
-        let status = response.status().as_u16();
-        let retry_after = regops_http::retry_after(response.headers());
-        let bytes = regops_http::read_limited(response, inner.max_body_bytes, PROVIDER)
-            .await
-            .map_err(|e| e.with_call(function))?;
+        .send(inner.post(function, xml.to_owned()), function)
+        .await?;
+        let (status, retry_after, bytes) = (answer.status, answer.retry_after, answer.body);
         match encoding::decode_response(&bytes) {
             Ok(Ok(value)) if (200..300).contains(&status) => Ok(value),
             Ok(Ok(_)) => Err(

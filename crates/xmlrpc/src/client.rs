@@ -222,30 +222,27 @@ impl GandiClient {
         body: String,
     ) -> Result<T> {
         let inner = &*self.inner;
-        if let Some(limiter) = &inner.limiter {
-            limiter.acquire().await;
-        }
-        tracing::debug!(provider = PROVIDER, method, "calling");
-        let response = inner
+        let request = inner
             .http
             .post(&inner.endpoint)
             .header(reqwest::header::CONTENT_TYPE, "text/xml")
-            .body(body)
-            .send()
-            .await
-            .map_err(|e| regops_http::transport_error(&e, PROVIDER).with_call(method))?;
-        let status = response.status();
-        let retry_after = regops_http::retry_after(response.headers());
-        let bytes = regops_http::read_limited(response, inner.limits.max_body_bytes, PROVIDER)
-            .await
-            .map_err(|e| e.with_call(method))?;
-        if !status.is_success() {
-            let err = regops_http::status_error(status.as_u16(), retry_after, &bytes, PROVIDER)
-                .with_call(method);
-            if let (Some(limiter), Some(after)) = (&inner.limiter, err.retry_after()) {
-                limiter.pause(after);
-            }
-            return Err(err);
+            .body(body);
+        let answer = regops_http::Exchange {
+            limiter: inner.limiter.as_ref(),
+            max_body_bytes: inner.limits.max_body_bytes,
+            provider: PROVIDER,
+        }
+        .send(request, method)
+        .await?;
+        let bytes = answer.body;
+        if !(200..300).contains(&answer.status) {
+            return Err(regops_http::status_error(
+                answer.status,
+                answer.retry_after,
+                &bytes,
+                PROVIDER,
+            )
+            .with_call(method));
         }
         match decode_response::<T>(&bytes, &inner.limits) {
             Ok(Ok(v)) => Ok(v),
