@@ -1,4 +1,4 @@
-//! Integration tests: each adapter against an independent peer (DESIGN section 7).
+//! Integration tests: each adapter against an independent peer (docs/testing.md).
 
 mod autodns_replay;
 mod chaos;

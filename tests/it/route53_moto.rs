@@ -1,5 +1,5 @@
 //! regops-route53 against moto in server mode, with boto3 as an independent second client
-//! (DESIGN section 7): boto3 starts operations that the adapter lists, reads and refreshes; the
+//! (docs/testing.md): boto3 starts operations that the adapter lists, reads and refreshes; the
 //! adapter starts operations that boto3 reads; botocore checks the adapter's signatures on the
 //! requests moto recorded.
 

@@ -1,5 +1,5 @@
 <?php
-// Netim SOAP API 2.0 peer (DESIGN section 7): PHP's own SoapServer in non-WSDL mode, uri urn:DRS,
+// Netim SOAP API 2.0 peer (docs/testing.md): PHP's own SoapServer in non-WSDL mode, uri urn:DRS,
 // served by `php -S 127.0.0.1:PORT netim_soap_server.php`. Each request runs in a fresh PHP
 // process, so the state (sessions, operations, certificates, the calls received) lives in the
 // JSON file named by the environment variable NETIM_PEER_STATE.

@@ -1,4 +1,4 @@
-"""boto3 as a second, independent Route 53 Domains client (DESIGN section 7).
+"""boto3 as a second, independent Route 53 Domains client (docs/testing.md).
 
     route53_boto3.py ENDPOINT register DOMAIN         registers DOMAIN; prints the operation id
     route53_boto3.py ENDPOINT churn PREFIX COUNT      registers and deletes PREFIX0.com ... (moto

@@ -1,4 +1,4 @@
-"""Route 53 Domains peer: moto in server mode on loopback (DESIGN section 7).
+"""Route 53 Domains peer: moto in server mode on loopback (docs/testing.md).
 
     route53_moto_server.py [RECORDING]
 

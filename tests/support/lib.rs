@@ -1,4 +1,4 @@
-//! Support for the integration tests: starting the independent peers (DESIGN section 7),
+//! Support for the integration tests: starting the independent peers (docs/testing.md),
 //! scratch directories, and skipping loudly when a peer is missing.
 //!
 //! Under `cargo xtask test` (`REGOPS_REQUIRE_PEERS=1`) a missing peer fails the test instead of

@@ -1,5 +1,5 @@
 //! The independent test peers: programs this project did not write that the tests run against
-//! (DESIGN section 7). Each adapter registers here what it needs; `cargo xtask test` prepares them
+//! (docs/testing.md). Each adapter registers here what it needs; `cargo xtask test` prepares them
 //! all (idempotent, quick when already there) and tells the tests to fail rather than skip when
 //! one is missing.
 //!

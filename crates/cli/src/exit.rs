@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-/// The process exit codes (DESIGN section 5).
+/// The process exit codes (docs/cli.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Exit {
     /// Success.

@@ -1,4 +1,4 @@
-//! What the commands print: the JSON contract of DESIGN section 5, tables and `key: value` lines.
+//! What the commands print: the JSON contract of docs/cli.md, tables and `key: value` lines.
 //!
 //! Every field of an operation object is always present, `null` where there is no value; times
 //! are RFC 3339 in UTC; ids are strings.

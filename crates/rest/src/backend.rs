@@ -15,7 +15,7 @@ use std::sync::Mutex;
 /// AutoDNS cancelations and jobs at one account.
 ///
 /// An operation id of digits only is a job; any other id is a domain whose cancelation is meant
-/// (DESIGN section 5). Listing reads cancelations with `_search` (JSON API only); a refresh reads
+/// (docs/cli.md). Listing reads cancelations with `_search` (JSON API only); a refresh reads
 /// the jobs among the ids with one `POST /job/_search` per hundred and the cancelations one
 /// `GET` each. `cancel` cancels a job, or deletes (withdraws) a cancelation.
 ///

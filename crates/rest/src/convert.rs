@@ -22,7 +22,7 @@ mod tests;
 /// The largest page regops asks a `_search` for.
 pub const MAX_PAGE_SIZE: u32 = 100;
 
-/// The normalized status of a job (DESIGN section 3).
+/// The normalized status of a job (docs/status-mapping.md).
 pub fn job_status(status: &JobStatus) -> OperationStatus {
     match status {
         JobStatus::Running => OperationStatus::InProgress,
@@ -127,7 +127,7 @@ pub enum CancelationCall {
     Delete,
 }
 
-/// A cancelation as an operation (DESIGN sections 3 and 5).
+/// A cancelation as an operation (docs/status-mapping.md and docs/cli.md).
 ///
 /// The id is the job's when the answer names one, else the domain. A cancelation waiting for
 /// its date (`EXPIRE`, `DATE`) is pending, with `scheduled_at` = `registryWhen`; one carried out

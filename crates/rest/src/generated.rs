@@ -3,7 +3,7 @@
 
 //! The AutoDNS tables (cancelation and job objects, the envelope's parts, the query, enumerations, constants) generated from `api/autodns.toml`.
 //!
-//! Source: `rest-DomainCancelationCreate.txt, DESIGN section 4`.
+//! Source: `rest-DomainCancelationCreate.txt, docs/providers/autodns.md`.
 
 #![allow(clippy::all, clippy::pedantic)]
 

@@ -22,7 +22,7 @@ pub const MAX_PAGE_SIZE: u32 = 100;
 /// The status word the reference's own sample answers with; it means the work is under way.
 pub const WORKFLOW_IN_PROGRESS: &str = "WORKFLOW_IN_PROGRESS";
 
-/// The normalized status of a `Status` word and its `StatusFlag` (DESIGN section 3).
+/// The normalized status of a `Status` word and its `StatusFlag` (docs/status-mapping.md).
 ///
 /// `SUBMITTED` is pending, `IN_PROGRESS` (and `WORKFLOW_IN_PROGRESS`) in progress, `SUCCESSFUL`
 /// succeeded, `FAILED` and `ERROR` failed. A pending or in-progress operation with a flag waits

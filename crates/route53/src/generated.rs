@@ -3,7 +3,7 @@
 
 //! The Route 53 Domains tables (requests, answers, enumerations, error names) generated from `api/route53.toml`.
 //!
-//! Source: `route53domains-GetOperationDetail.txt, DESIGN section 4`.
+//! Source: `route53domains-GetOperationDetail.txt, docs/providers/route53.md`.
 
 #![allow(clippy::all, clippy::pedantic)]
 

@@ -1,4 +1,4 @@
-//! regops-sim: a sandbox registrar on loopback (DESIGN section 6).
+//! regops-sim: a sandbox registrar on loopback (docs/sandbox.md).
 //!
 //! One HTTP server speaks the providers' protocols at their paths, with operations that move
 //! through the providers' real states on a clock that can run faster than real time, seeded so

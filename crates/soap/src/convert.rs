@@ -17,7 +17,7 @@ use serde::de::DeserializeOwned;
 #[cfg(test)]
 mod tests;
 
-/// The normalized status of a `STATUS` word (DESIGN section 3).
+/// The normalized status of a `STATUS` word (docs/status-mapping.md).
 pub fn status_of(status: &WireStatus) -> OperationStatus {
     match status {
         WireStatus::Pending => OperationStatus::Pending,

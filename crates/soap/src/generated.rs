@@ -3,7 +3,7 @@
 
 //! The Netim SOAP 2.0 tables (structures, operation statuses, fault codes, constants) generated from `api/netim.toml`.
 //!
-//! Source: `soap-2.0-release-notes.txt, DESIGN section 4`.
+//! Source: `soap-2.0-release-notes.txt, docs/providers/netim.md`.
 
 #![allow(clippy::all, clippy::pedantic)]
 

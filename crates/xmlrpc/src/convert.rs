@@ -1,6 +1,6 @@
 //! The whole mapping between Gandi's shapes and regops-core, in one place.
 //!
-//! - steps to [`OperationStatus`] (DESIGN section 3);
+//! - steps to [`OperationStatus`] (docs/status-mapping.md);
 //! - an operation's `errortype` and `last_error` to [`OperationError`];
 //! - a fault's code to an [`Error`] kind, keeping the code and the fault string;
 //! - an [`OperationFilter`] to `OperationListOptions` (what the server can do of it);
@@ -49,7 +49,7 @@ pub fn steps_of(status: &OperationStatus) -> Vec<String> {
     words.iter().map(|w| (*w).to_owned()).collect()
 }
 
-/// The class and code of an `errortype`, by DESIGN section 5: the class from the struct's
+/// The class and code of an `errortype`, by docs/cli.md: the class from the struct's
 /// `type`, or the word itself when it is a class word, or the reference's identifier table; the
 /// code is the identifier (the struct's `name`, or the word when it is not a class word).
 pub fn classify(errortype: &ErrorType) -> (ErrorClass, Option<String>) {

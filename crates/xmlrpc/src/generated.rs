@@ -7,7 +7,7 @@
 
 #![allow(clippy::all, clippy::pedantic)]
 
-/// An operation's `step`, as the operation API writes it (DESIGN section 4).
+/// An operation's `step`, as the operation API writes it (docs/providers/gandi.md).
 ///
 /// Generated: `as_str` gives the wire spelling, `From<&str>` never fails (unknown words
 /// become `Unknown`), and [`Step::KNOWN`] lists every known value.
@@ -769,7 +769,7 @@ pub struct OperationListOptions {
     /// `vm_id` (int).
     #[serde(rename = "vm_id", default, skip_serializing_if = "Option::is_none")]
     pub vm_id: Option<i64>,
-    /// `~domain` (string): domain name pattern (DESIGN section 4)
+    /// `~domain` (string): domain name pattern (docs/providers/gandi.md)
     #[serde(rename = "~domain", default, skip_serializing_if = "Option::is_none")]
     pub domain_like: Option<String>,
 }

@@ -1,6 +1,6 @@
 //! `regops --account A --json domain cancel` and `ops show|cancel` against a loopback server
 //! replaying the AutoDNS reference answers, for a JSON API account and an XML gateway account
-//! (DESIGN section 5).
+//! (docs/cli.md).
 
 use super::{json, stderr};
 use regops_tests::{Answer, Scratch, ScriptedServer, root};

@@ -45,7 +45,7 @@ fn ops_commands_against_python_xmlrpc_server() {
     let dir = scratch.path();
     config(dir, server.url());
 
-    // show: every field of DESIGN section 5, times in UTC from Paris local times.
+    // show: every field of docs/cli.md, times in UTC from Paris local times.
     let out = regops(
         dir,
         &["--account", "paris", "--json", "ops", "show", "104"],

@@ -1,5 +1,5 @@
 //! The binary as a process: help, usage errors and configuration errors with their exit codes,
-//! and end-to-end runs against the independent peers (DESIGN section 7).
+//! and end-to-end runs against the independent peers (docs/testing.md).
 
 mod autodns;
 mod flags;

@@ -1,5 +1,5 @@
 //! `regops --account A --json ops show|list|wait|cancel` against PHP's own SoapServer playing
-//! Netim (DESIGN sections 5 and 7).
+//! Netim (docs/cli.md, docs/testing.md).
 
 use super::{error_line, json, stderr};
 use regops_tests::{Scratch, netim_peer};

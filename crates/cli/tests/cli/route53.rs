@@ -1,5 +1,5 @@
 //! `regops --account A --json ops list|show` and `domain cancel` against moto in server mode,
-//! with boto3 starting the operations (DESIGN sections 5 and 7).
+//! with boto3 starting the operations (docs/cli.md, docs/testing.md).
 
 use super::{error_line, json, stderr};
 use regops_tests::{PeerServer, Scratch, boto3, moto_peer};
@@ -69,7 +69,7 @@ fn ops_and_domain_cancel_against_moto() {
     let churned = boto3(&server, &["churn", "cli", "3"]);
     let kept = boto3_register(&server, "kept.com");
 
-    // list: everything, newest first, the operation objects of DESIGN section 5.
+    // list: everything, newest first, the operation objects of docs/cli.md.
     let out = regops(dir, &["--account", "aws", "--json", "ops", "list"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     no_secrets(&out);
