@@ -1,7 +1,9 @@
 //! Project automation, run as `cargo xtask <command>`:
 //!
-//! - `test`: prepare the independent test peers, then fmt, clippy and `cargo test --workspace`
-//!   (the README's test command, and what `.ci/run` calls);
+//! - `test`: prepare the independent test peers, then fmt, clippy, the architecture's rules
+//!   (`tidy`) and `cargo test --workspace` (the README's test command, and what `.ci/run`
+//!   calls);
+//! - `tidy`: only check the architecture's rules (dependencies between crates, unused ones);
 //! - `peers`: only prepare the peers;
 //! - `codegen [--check]`: generate Rust from the API descriptions in `api/`;
 //! - `bench`: run every benchmark and regenerate `docs/benchmarks.md` and its chart;
@@ -12,6 +14,7 @@ mod codegen;
 mod fuzz;
 mod peers;
 mod test;
+mod tidy;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -27,7 +30,9 @@ pub fn workspace_root() -> PathBuf {
 const USAGE: &str = "usage: cargo xtask <command>
 
 commands:
-  test                 prepare the test peers, then fmt, clippy and cargo test --workspace
+  test                 prepare the test peers, then fmt, clippy, tidy and cargo test --workspace
+  tidy                 check the architecture's rules: what may depend on what, no unused
+                       dependency
   peers                prepare the test peers only (python venv with moto and boto3, php-soap)
   codegen [--check]    generate Rust from api/*.toml (--check: fail when a file is stale)
   bench                run every benchmark (decoders against the alternatives, Python
@@ -41,6 +46,7 @@ fn main() -> ExitCode {
     let root = workspace_root();
     let result = match args.first().map(String::as_str) {
         Some("test") => test::run(&root, &args[1..]),
+        Some("tidy") => tidy::run(&root),
         Some("peers") => peers::prepare_all(&root).map(|_| ()),
         Some("codegen") => codegen::run(&root, args.iter().any(|a| a == "--check")),
         Some("bench") => bench::run(&root),

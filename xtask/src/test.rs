@@ -1,5 +1,5 @@
 //! `cargo xtask test`: the one test command of the README and of `.ci/run`: the peers, fmt,
-//! clippy, `cargo test --workspace`, then every fuzz target briefly.
+//! clippy, the architecture's rules, `cargo test --workspace`, then every fuzz target briefly.
 
 use std::path::Path;
 use std::process::Command;
@@ -43,6 +43,7 @@ pub fn run(root: &Path, extra: &[String]) -> Result<(), String> {
         ],
         &[],
     )?;
+    crate::tidy::run(root)?;
     let mut args = vec!["test", "--workspace"];
     args.extend(extra.iter().map(String::as_str));
     cargo(

@@ -49,8 +49,10 @@ pub enum Command {
     /// Run the tracking service on every account: HTTP API, events, webhooks, metrics.
     Serve(ServeArgs),
     /// Run the sandbox registrar; prints each protocol's URL and a configuration for it.
+    #[cfg(feature = "sandbox")]
     Sim(SimArgs),
     /// Start the sandbox in-process, submit work, and watch it finish (no account needed).
+    #[cfg(feature = "sandbox")]
     Demo(DemoArgs),
 }
 
@@ -92,6 +94,7 @@ pub struct ServeArgs {
 }
 
 /// `regops sim` options.
+#[cfg(feature = "sandbox")]
 #[derive(Debug, Args)]
 pub struct SimArgs {
     /// The address to listen on.
@@ -109,6 +112,7 @@ pub struct SimArgs {
 }
 
 /// `regops demo` options.
+#[cfg(feature = "sandbox")]
 #[derive(Debug, Args)]
 pub struct DemoArgs {
     /// Run the tracking service on the sandbox instead, with a webhook receiver, until Ctrl-C.

@@ -1,5 +1,5 @@
 //! `regops`: track registrar operations to completion across Gandi, Netim, Route 53 Domains and
-//! AutoDNS. See `regops --help` and DESIGN section 5 for the contract.
+//! AutoDNS. See `regops --help` and docs/cli.md for the contract.
 
 mod args;
 mod commands;
@@ -30,28 +30,37 @@ fn init_tracing() {
         .try_init();
 }
 
+/// The commands that work on one account.
+enum OnAccount {
+    Ops(args::OpsCommand),
+    Domain(args::DomainCommand),
+    Cert(args::CertCommand),
+}
+
 async fn run(cli: Cli, out: &mut dyn Write) -> Result<Exit, CliError> {
-    // The sandbox commands need no configuration.
+    let load = || config::load(cli.config.as_deref());
+    let account = cli.account.as_deref();
     let command = match cli.command {
+        // The sandbox commands need no configuration.
+        #[cfg(feature = "sandbox")]
         Command::Demo(args) => return commands::demo::demo(args, cli.json, out).await,
+        #[cfg(feature = "sandbox")]
         Command::Sim(args) => return commands::demo::sim(args, out).await,
-        other => other,
-    };
-    let config = config::load(cli.config.as_deref())?;
-    // The journal commands pick their accounts themselves (`track --resume` may need several).
-    let command = match command {
+        // The journal commands pick their accounts themselves (`track --resume` may need
+        // several), the service takes them all.
         Command::Track(args) => {
-            return commands::track::track(&config, cli.account.as_deref(), args, cli.json, out)
-                .await;
+            return commands::track::track(&load()?, account, args, cli.json, out).await;
         }
         Command::History(args) => {
-            return commands::track::history(&config, cli.account.as_deref(), args, cli.json, out)
-                .await;
+            return commands::track::history(&load()?, account, args, cli.json, out).await;
         }
-        Command::Serve(args) => return commands::serve::serve(&config, args, out).await,
-        other => other,
+        Command::Serve(args) => return commands::serve::serve(&load()?, args, out).await,
+        Command::Ops(cmd) => OnAccount::Ops(cmd),
+        Command::Domain(cmd) => OnAccount::Domain(cmd),
+        Command::Cert(cmd) => OnAccount::Cert(cmd),
     };
-    let account = config.select(cli.account.as_deref())?;
+    let config = load()?;
+    let account = config.select(account)?;
     let backend: std::sync::Arc<dyn regops_core::Backend> = providers::connect(account)?.into();
     let mut ctx = Ctx {
         account: &account.name,
@@ -61,16 +70,9 @@ async fn run(cli: Cli, out: &mut dyn Write) -> Result<Exit, CliError> {
         out,
     };
     match command {
-        Command::Ops(cmd) => commands::ops::run(&mut ctx, cmd).await,
-        Command::Domain(cmd) => commands::domain::run(&mut ctx, cmd).await,
-        Command::Cert(cmd) => commands::cert::run(&mut ctx, cmd).await,
-        Command::Sim(_)
-        | Command::Demo(_)
-        | Command::Track(_)
-        | Command::History(_)
-        | Command::Serve(_) => Err(CliError::usage(
-            "this command takes no account (it was dispatched above)",
-        )),
+        OnAccount::Ops(cmd) => commands::ops::run(&mut ctx, cmd).await,
+        OnAccount::Domain(cmd) => commands::domain::run(&mut ctx, cmd).await,
+        OnAccount::Cert(cmd) => commands::cert::run(&mut ctx, cmd).await,
     }
 }
 

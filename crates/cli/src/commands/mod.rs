@@ -1,7 +1,9 @@
 //! The commands that talk to one account.
 
 pub mod cert;
+#[cfg(feature = "sandbox")]
 pub mod demo;
+#[cfg(feature = "sandbox")]
 pub mod demo_serve;
 pub mod domain;
 pub mod ops;
