@@ -20,8 +20,10 @@ use regops_core::{Backend, Error, Operation, OperationFilter};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-/// How many notifications one pass reads at most.
-const NOTIFICATIONS_PER_PASS: usize = 200;
+/// How many notifications one pass reads at most: the queue is drained (a backlog of
+/// thousands after a bulk order must not take hours of passes), within a bound so that a
+/// queue that never empties still lets the listing and the checkpoint go on.
+const NOTIFICATIONS_PER_PASS: usize = 100_000;
 
 /// How many pages one listing reads at most.
 const PAGES_PER_PASS: usize = 1000;

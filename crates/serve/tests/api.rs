@@ -1,6 +1,7 @@
 //! The HTTP API of the service, in-process, on a scripted backend and a memory journal: every
 //! route's success, bad input, unknown ids, the token rule, provider errors, long polls, SSE
-//! resume, and the OpenAPI document against the router.
+//! resume, the OpenAPI document against the router; and discovery draining a poll-queue backlog
+//! from the sandbox.
 
 use regops_core::testing::{ScriptedBackend, Step, op};
 use regops_core::{Error, Journal, MemoryJournal, OperationStatus::*, TrackerOptions};
@@ -514,4 +515,62 @@ async fn the_openapi_document_covers_every_route_the_router_serves() {
         );
     }
     s.stop().await;
+}
+
+/// A backlog in AutoDNS's poll queue (hundreds of jobs ordered at once) is drained in one
+/// discovery pass, not a few hundred notifications per interval.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_poll_queue_backlog_is_drained_in_one_pass() {
+    // The sandbox's clock crawls: the jobs stay as they were started.
+    let sim = regops_sim::Sim::start(regops_sim::SimConfig::default().speed(0.01))
+        .await
+        .unwrap();
+    let started = sim.start_operations("autodns", 700);
+    assert_eq!(started.len(), 700);
+    let (user, password) = sim.config().autodns_login.clone();
+    let client = regops_rest::AutoDnsClient::builder(user, regops_core::Secret::new(password))
+        .endpoint(sim.url("autodns"))
+        .no_rate_limit()
+        .build()
+        .unwrap();
+    let journal = Arc::new(MemoryJournal::new());
+    // One pass only within the test: the next is an hour away.
+    let config = ServeConfig::default().discover(Some(Duration::from_secs(3600)));
+    let service = Service::new(
+        config,
+        vec![
+            AccountSpec::new(
+                "autodns",
+                Arc::new(regops_rest::AutoDnsBackend::new(client)),
+            )
+            .requests_per_second(Some(10_000.0)),
+        ],
+        journal.clone() as Arc<dyn Journal>,
+    )
+    .await
+    .unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let done = tokio::spawn(service.run(listener, async move {
+        let _ = stopped.await;
+    }));
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let recorded = loop {
+        let n: u64 = journal.counts().await.unwrap().iter().map(|c| c.2).sum();
+        if n >= 700 || Instant::now() > deadline {
+            break n;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert_eq!(recorded, 700, "every queued job recorded by the first pass");
+    for s in &started {
+        let id = regops_core::OperationId::new(s.id.clone());
+        assert!(
+            journal.get("autodns", &id).await.unwrap().is_some(),
+            "{}",
+            s.id
+        );
+    }
+    let _ = stop.send(());
+    done.await.unwrap().unwrap();
 }
