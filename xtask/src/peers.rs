@@ -11,20 +11,27 @@ use std::process::Command;
 
 /// moto 5.0.3 is the first with route53domains operations; pinned so that runs are repeatable.
 /// standardwebhooks verifies the service's webhook signatures, prometheus_client parses its
-/// metrics, openapi-spec-validator checks its OpenAPI document.
+/// metrics, openapi-spec-validator checks its OpenAPI document, playwright drives the system
+/// Chromium through the dashboard (it uses Debian's browser, never downloads its own).
 const PIP_PACKAGES: &[&str] = &[
     "moto[server]==5.2.5",
     "boto3==1.44.8",
     "standardwebhooks==1.1.0",
     "prometheus-client==0.26.0",
     "openapi-spec-validator==0.9.0",
+    "playwright==1.65.2",
 ];
 /// Checked after installing: the modules the tests import.
 const PY_CHECK: &str = "import moto, boto3, flask, standardwebhooks, prometheus_client, \
-     openapi_spec_validator; from moto.server import ThreadedMotoServer";
+     openapi_spec_validator, playwright.sync_api; from moto.server import ThreadedMotoServer";
 
 /// Debian packages and what proves each is there.
-const DEBIAN: &[(&str, &str)] = &[("php-cli", "php"), ("php-soap", "php-soap")];
+const DEBIAN: &[(&str, &str)] = &[
+    ("php-cli", "php"),
+    ("php-soap", "php-soap"),
+    ("chromium", "chromium"),
+    ("fonts-liberation", "fonts"),
+];
 
 /// A peer: what it is for and how to get it.
 struct Peer {
@@ -42,7 +49,7 @@ const PEERS: &[Peer] = &[
         install: |_| Err("python3 is required on the machine".into()),
     },
     Peer {
-        name: "python venv with moto[server], boto3, standardwebhooks, prometheus_client, openapi-spec-validator",
+        name: "python venv with moto[server], boto3, standardwebhooks, prometheus_client, openapi-spec-validator, playwright",
         needed_by: "regops-route53 and regops serve tests",
         ready: |dir| run_ok(&venv_python(dir).to_string_lossy(), &["-c", PY_CHECK]),
         install: install_venv,
@@ -51,6 +58,15 @@ const PEERS: &[Peer] = &[
         name: "php-cli with the soap extension",
         needed_by: "regops-soap tests",
         ready: |_| php_soap_ready(),
+        install: |_| install_debian(),
+    },
+    Peer {
+        name: "chromium (headless) with fonts",
+        needed_by: "the dashboard's browser test",
+        ready: |_| {
+            run_ok("chromium", &["--version"])
+                && Path::new("/usr/share/fonts/truetype/liberation").exists()
+        },
         install: |_| install_debian(),
     },
 ];

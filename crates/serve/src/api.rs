@@ -3,8 +3,8 @@
 
 use crate::error::ApiError;
 use crate::json::{
-    AccountJson, ChangeJson, DeliveriesJson, DeliveryJson, HistoryJson, OperationJson,
-    OperationsPage, time,
+    AccountJson, ChangeJson, CountJson, CountsJson, DeliveriesJson, DeliveryJson, HistoryJson,
+    OperationJson, OperationsPage, time,
 };
 use crate::{Account, AppState, discovery};
 use axum::Router;
@@ -40,6 +40,7 @@ pub(crate) fn documented() -> OpenApiRouter<Arc<AppState>> {
         .routes(routes!(wait_operation))
         .routes(routes!(cancel_operation))
         .routes(routes!(list_accounts))
+        .routes(routes!(operation_counts))
         .routes(routes!(crate::events::events))
         .routes(routes!(list_deliveries))
         .routes(routes!(retry_delivery))
@@ -58,6 +59,7 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
     let (protected, _) = OpenApiRouter::new().merge(documented()).split_for_parts();
     // The token rule applies to everything but the liveness and readiness probes.
     protected
+        .merge(crate::dashboard::routes(state.token.is_some()))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             authorize,
@@ -73,7 +75,8 @@ async fn not_found() -> ApiError {
 /// Requires `Authorization: Bearer TOKEN` on `/v1` and `/metrics` when a token is set.
 async fn authorize(State(state): Shared, request: Request, next: Next) -> Response {
     let path = request.uri().path();
-    let open = matches!(path, "/healthz" | "/readyz");
+    let open =
+        matches!(path, "/healthz" | "/readyz") || crate::dashboard::PUBLIC_PATHS.contains(&path);
     if let (Some(token), false) = (&state.token, open) {
         let given = request
             .headers()
@@ -527,6 +530,34 @@ async fn list_accounts(State(state): Shared) -> ApiResult<Vec<AccountJson>> {
         })
         .collect();
     Ok(axum::Json(out))
+}
+
+/// How many operations the journal holds, by account and status (ended ones included).
+#[utoipa::path(
+    get,
+    path = "/v1/counts",
+    responses((status = 200, body = CountsJson)),
+    security(("bearer" = []))
+)]
+async fn operation_counts(State(state): Shared) -> ApiResult<CountsJson> {
+    let counts = state
+        .journal
+        .counts()
+        .await
+        .map_err(|e| ApiError::journal(&e))?;
+    let counts = counts
+        .into_iter()
+        .filter_map(|(account, status, count)| {
+            let provider = state.accounts.get(&account)?.provider.clone();
+            Some(CountJson {
+                account,
+                provider,
+                status,
+                count,
+            })
+        })
+        .collect();
+    Ok(axum::Json(CountsJson { counts }))
 }
 
 fn is_terminal_word(status: &str) -> bool {

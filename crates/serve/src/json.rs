@@ -139,6 +139,26 @@ pub struct AccountJson {
     pub lease_expires_at: Option<String>,
 }
 
+/// `GET /v1/counts`.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, ToSchema)]
+pub struct CountsJson {
+    /// One entry per account and status that has operations.
+    pub counts: Vec<CountJson>,
+}
+
+/// How many operations of an account have a status.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, ToSchema)]
+pub struct CountJson {
+    /// The account.
+    pub account: String,
+    /// Its provider.
+    pub provider: String,
+    /// The status word.
+    pub status: String,
+    /// How many operations in the journal have it.
+    pub count: u64,
+}
+
 /// What an event carries.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, ToSchema)]
 pub struct EventData {

@@ -23,6 +23,7 @@
 //! ```
 
 mod api;
+mod dashboard;
 mod discovery;
 pub mod error;
 mod events;

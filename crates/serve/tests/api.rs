@@ -270,6 +270,28 @@ async fn every_route_answers_and_refuses_what_it_cannot_do() {
     assert!(v[0]["errors"].as_u64().unwrap() >= 2);
     assert!(v[0]["owner"].is_null());
 
+    // The counts are the journal's, by account and status, with the account's provider.
+    let (st, v) = s.call("GET", "/v1/counts").await;
+    assert_eq!(st, 200);
+    let mut want: Vec<(String, String, u64)> = s.journal.counts().await.unwrap();
+    want.sort();
+    let mut got: Vec<(String, String, u64)> = v["counts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            assert_eq!(c["provider"], "scripted");
+            (
+                c["account"].as_str().unwrap().to_owned(),
+                c["status"].as_str().unwrap().to_owned(),
+                c["count"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    got.sort();
+    assert_eq!(got, want);
+    assert!(got.iter().map(|c| c.2).sum::<u64>() >= 3, "{got:?}");
+
     let (st, v) = s.call("GET", "/v1/webhooks/deliveries?state=failed").await;
     assert_eq!(
         (st, v["deliveries"].as_array().map(Vec::len)),
@@ -309,6 +331,7 @@ async fn the_token_is_required_and_never_shown() {
         "/v1/operations",
         "/metrics",
         "/v1/accounts",
+        "/v1/counts",
         "/v1/openapi.json",
         "/v1/events",
     ] {
@@ -331,9 +354,27 @@ async fn the_token_is_required_and_never_shown() {
         let r = bare.get(format!("{}{path}", s.base)).send().await.unwrap();
         assert_eq!(r.status().as_u16(), 200, "{path} needs no token");
     }
+    // The dashboard's files hold no data: no token for them; the page then asks for it.
+    for (path, kind) in [
+        ("/", "text/html"),
+        ("/dashboard.js", "text/javascript"),
+        ("/dashboard.css", "text/css"),
+        ("/dashboard.json", "application/json"),
+    ] {
+        let r = bare.get(format!("{}{path}", s.base)).send().await.unwrap();
+        assert_eq!(r.status().as_u16(), 200, "{path} needs no token");
+        let ct = r.headers()["content-type"].to_str().unwrap().to_owned();
+        assert!(ct.starts_with(kind), "{path}: {ct}");
+        let body = r.text().await.unwrap();
+        assert!(!body.contains(token));
+        if path == "/dashboard.json" {
+            assert_eq!(body, r#"{"token_required": true}"#);
+        }
+    }
     for path in [
         "/v1/operations",
         "/v1/accounts",
+        "/v1/counts",
         "/metrics",
         "/v1/accounts/a/operations/1",
         "/v1/openapi.json",
@@ -479,6 +520,7 @@ async fn the_openapi_document_covers_every_route_the_router_serves() {
         ("post", "/v1/accounts/{account}/operations/{id}/wait"),
         ("post", "/v1/accounts/{account}/operations/{id}/cancel"),
         ("get", "/v1/accounts"),
+        ("get", "/v1/counts"),
         ("get", "/v1/events"),
         ("get", "/healthz"),
         ("get", "/readyz"),

@@ -629,3 +629,75 @@ fn serve_shows_no_secret_even_at_trace_level() {
         );
     }
 }
+
+/// The dashboard in a real headless Chromium (`tests/peers/dashboard_check.py`, Playwright on
+/// Debian's `chromium`): the token asked once, counts as the API's, a filter, a live change
+/// without a reload, the timeline, no console error; screenshots under `target/dashboard/`.
+#[test]
+fn the_dashboard_shows_what_the_api_holds_live_in_chromium() {
+    let test = "the_dashboard_in_chromium";
+    let chromium = std::env::var("REGOPS_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    let Some(py) = venv_python_with("playwright.sync_api") else {
+        regops_tests::missing_peer(test, "python playwright", "the peers' venv lacks it");
+        return;
+    };
+    if !Path::new(&chromium).exists() {
+        regops_tests::missing_peer(test, "chromium", "Debian's chromium package is missing");
+        return;
+    }
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    // Operations move within seconds, and new ones start every second, as a panel's would: some
+    // are always on their way for the page to see change.
+    let sim = rt
+        .block_on(Sim::start(
+            SimConfig::default()
+                .speed(3.0)
+                .seed(21)
+                .start_every(Duration::from_secs(1)),
+        ))
+        .unwrap();
+    let scratch = Scratch::new(test);
+    let dir = scratch.path();
+    let token = "dash-token-1c9f2e7a5b";
+    let cfg = dir.join("regops.toml");
+    std::fs::write(
+        &cfg,
+        format!(
+            "{}\n[serve]\ntoken = {{ env = \"TEST_TOKEN\" }}\ndiscover = \"300ms\"\n\
+             discover_since = \"1h\"\njournal = \"sqlite://{}\"\n",
+            sim.config_toml(),
+            dir.join("journal.sqlite3").display()
+        ),
+    )
+    .unwrap();
+    let mut env = sim.secret_exports();
+    env.push(("TEST_TOKEN", token.to_owned()));
+    let serve = Serve::start(dir, &cfg, &env);
+    start_everywhere(&sim, 4);
+    let shots = regops_tests::root().join("target").join("dashboard");
+    let out = std::process::Command::new(&py)
+        .arg(regops_tests::peer_script("dashboard_check.py"))
+        .args([&serve.base, token, &shots.to_string_lossy()])
+        .env("REGOPS_CHROMIUM", &chromium)
+        .output()
+        .expect("run the dashboard check");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}\n{stdout}");
+    let summary: Value = serde_json::from_str(stdout.trim()).expect("the check's summary");
+    assert!(
+        summary["timeline"].as_array().unwrap().len() >= 2,
+        "{summary}"
+    );
+    assert_ne!(summary["changed"]["from"], summary["changed"]["to"]);
+    for shot in [
+        "dashboard.png",
+        "dashboard-operation.png",
+        "dashboard-phone.png",
+    ] {
+        assert!(
+            shots.join(shot).metadata().unwrap().len() > 10_000,
+            "{shot}"
+        );
+    }
+}
