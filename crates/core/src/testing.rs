@@ -114,11 +114,12 @@ impl Backend for ScriptedBackend {
     }
 
     fn capabilities(&self) -> Capabilities {
-        Capabilities {
-            list: true,
-            batch_refresh: self.batch,
-            ..Capabilities::default()
-        }
+        let c = Capabilities::none().listing(
+            crate::FilterSupport::none(),
+            crate::Pagination::None,
+            None,
+        );
+        if self.batch { c.batch_refresh(100) } else { c }
     }
 
     async fn operation(&self, id: &OperationId) -> Result<Operation> {

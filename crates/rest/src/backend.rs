@@ -86,26 +86,14 @@ impl Backend for AutoDnsBackend {
     }
 
     fn capabilities(&self) -> Capabilities {
-        let mut c = Capabilities::default();
-        let json = self.client.protocol() == Protocol::Json;
-        c.list = json;
-        let mut f = FilterSupport::none();
-        f.submitted_since = json;
-        f.submitted_until = json;
-        f.target_exact = json;
-        f.target_prefix = json;
-        c.server_filter = f;
-        c.pagination = if json {
-            Pagination::PageNumber
-        } else {
-            Pagination::None
-        };
-        c.max_page_size = Some(MAX_PAGE_SIZE);
-        c.batch_refresh = json;
-        c.max_batch = Some(1000);
-        c.cancel = true;
-        c.rate_limit_per_second = Some(DEFAULT_RATE_LIMIT);
-        c
+        let c = Capabilities::none().cancel().rate_limit(DEFAULT_RATE_LIMIT);
+        if self.client.protocol() != Protocol::Json {
+            // The gateway has no listing and no search: one cancelation at a time.
+            return c;
+        }
+        let filter = FilterSupport::none().with_submitted(true).with_target(true);
+        c.listing(filter, Pagination::PageNumber, Some(MAX_PAGE_SIZE))
+            .batch_refresh(1000)
     }
 
     async fn operation(&self, id: &OperationId) -> Result<Operation> {

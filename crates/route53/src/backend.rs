@@ -75,21 +75,15 @@ impl Backend for Route53Backend {
     }
 
     fn capabilities(&self) -> Capabilities {
-        let mut server_filter = FilterSupport::none();
         // Statuses and types only partly (see `convert::server_statuses` and `server_types`);
         // sorting is asked for but not relied on, so the client sorts what it collects.
-        server_filter.submitted_since = true;
-        let mut c = Capabilities::default();
-        c.list = true;
-        c.server_filter = server_filter;
-        c.pagination = Pagination::Marker;
-        c.max_page_size = Some(convert::MAX_PAGE_SIZE);
-        c.batch_refresh = true;
-        // One refresh lists the pages once for all its ids: the larger the batch, the fewer
-        // calls per operation.
-        c.max_batch = Some(10_000);
-        c.rate_limit_per_second = Some(RATE_LIMIT_PER_SECOND);
-        c
+        let filter = FilterSupport::none().with_submitted(false);
+        Capabilities::none()
+            .listing(filter, Pagination::Marker, Some(convert::MAX_PAGE_SIZE))
+            // One refresh lists the pages once for all its ids: the larger the batch, the
+            // fewer calls per operation.
+            .batch_refresh(10_000)
+            .rate_limit(RATE_LIMIT_PER_SECOND)
     }
 
     async fn operation(&self, id: &OperationId) -> Result<Operation> {

@@ -68,13 +68,15 @@ impl Backend for NetimBackend {
     }
 
     fn capabilities(&self) -> Capabilities {
-        let mut c = Capabilities::default();
-        c.list = true;
-        c.batch_refresh = true;
-        // One queryOpePending answers for every pending operation of the account.
-        c.max_batch = Some(100_000);
-        c.cancel = true;
-        c
+        Capabilities::none()
+            .listing(
+                regops_core::FilterSupport::none(),
+                regops_core::Pagination::None,
+                None,
+            )
+            // One queryOpePending answers for every pending operation of the account.
+            .batch_refresh(100_000)
+            .cancel()
     }
 
     async fn operation(&self, id: &OperationId) -> Result<Operation> {

@@ -53,14 +53,6 @@ fn page_number(token: Option<PageToken>) -> Result<u32> {
 }
 
 /// Which parts of a filter the server applies exactly (others it may narrow, never widen).
-fn server_filter() -> FilterSupport {
-    let mut s = FilterSupport::none();
-    s.ids = true;
-    s.target_exact = true;
-    s.target_prefix = true;
-    s
-}
-
 #[async_trait]
 impl Backend for GandiBackend {
     fn provider(&self) -> &str {
@@ -68,17 +60,14 @@ impl Backend for GandiBackend {
     }
 
     fn capabilities(&self) -> Capabilities {
-        let mut c = Capabilities::default();
-        c.list = true;
-        c.server_filter = server_filter();
-        c.pagination = Pagination::PageNumber;
-        c.max_page_size = Some(MAX_PAGE_SIZE);
-        c.server_count = true;
-        c.batch_refresh = true;
-        c.max_batch = Some(MAX_PAGE_SIZE as usize);
-        c.cancel = true;
-        c.relaunch = true;
-        c
+        // `operation.list` takes an id array, `~domain` and `domain` server-side.
+        let filter = FilterSupport::none().with_ids().with_target(true);
+        Capabilities::none()
+            .listing(filter, Pagination::PageNumber, Some(MAX_PAGE_SIZE))
+            .server_count()
+            .batch_refresh(MAX_PAGE_SIZE as usize)
+            .cancel()
+            .relaunch()
     }
 
     async fn operation(&self, id: &OperationId) -> Result<Operation> {
