@@ -473,38 +473,72 @@ fn serve(out: &mut String, r: &Results) {
     let _ = writeln!(
         out,
         "\n\n## `regops serve` at scale\n\n\
-         `cargo bench -p regops --bench serve` (`-- COUNT... SPEED=S`): the sandbox runs as its own \
-         process and starts the operations itself, a quarter per provider, in bulk; one `regops \
-         serve` process (SQLite journal, discovery every second, every account paced at 1,000 \
-         calls/s since the sandbox has no quota) discovers them, follows them to their end and \
-         delivers every change to a webhook receiver on loopback. Figures are of the service's \
-         process: peak memory (VmHWM), CPU (user + system) per status check, its own metrics for \
-         calls and checks (a status check is one operation read once), the latency of `GET \
-         /v1/accounts/gandi/operations/{{id}}` sampled 20 times a second while it sweeps, and \
-         deliveries per second while a backlog drains (the receiver answers 503 until following \
-         has ended, then takes everything). *Discovered* \
-         counts what the journal came to hold: Netim lists only pending operations, so one that \
-         ends between two listings is not seen; following ends when everything discovered has \
-         ended and nothing new came for 5 s.\n\n\
-         | operations | discovered | followed in | peak RSS | CPU per status check | provider calls per status check | refresh calls per status check | GET p50 | GET p99 | webhook deliveries/s |\n\
+         `cargo bench -p regops --bench serve` (`-- COUNT... SPEED=S STEADY=N,N`): the sandbox \
+         runs as its own process and starts the operations itself, a quarter per provider, in \
+         bulk; one `regops serve` process (SQLite journal, every account paced at 1,000 calls/s \
+         since the sandbox has no quota) discovers them, follows them and delivers every change \
+         to a webhook receiver on loopback. Figures are of the service's process: peak memory \
+         (VmHWM), CPU (user + system), its own metrics for calls, changes and status checks (a \
+         status check is one operation read once), the latency of `GET \
+         /v1/accounts/gandi/operations/{{id}}` sampled 20 times a second.\n\n\
+         ### Following to the end\n\n\
+         The sandbox's clock at 5x, discovery every second: every operation is discovered, \
+         followed to its end, and each change delivered. *CPU per change* is all the CPU of the \
+         run (discovery, sweeps, journal, deliveries, API) over the changes journaled. \
+         Deliveries per second are measured while a backlog drains (the receiver answers 503 \
+         until following has ended, then takes everything). *Discovered* counts what the \
+         journal came to hold: Netim lists only pending operations, so one that ends between \
+         two listings is not seen; following ends when everything discovered has ended and \
+         nothing new came for 5 s.\n\n\
+         | operations | discovered | followed in | peak RSS | CPU per change | provider calls per status check | refresh calls per status check | GET p50 | GET p99 | webhook deliveries/s |\n\
          |---|---|---|---|---|---|---|---|---|---|"
     );
     for run in s["runs"].as_array().into_iter().flatten() {
         let f = |k: &str| run[k].as_f64().unwrap_or(0.0);
         let _ = writeln!(
             out,
-            "| {} | {} | {:.1} s | {:.1} MiB | {:.1} µs | {:.3} | {:.3} | {:.2} ms | {:.2} ms | {} ({} in all) |",
+            "| {} | {} | {:.1} s | {:.1} MiB | {:.0} µs | {:.3} | {:.3} | {:.2} ms | {:.2} ms | {} ({} in all) |",
             thousands(f("operations")),
             thousands(f("journaled")),
             f("followed_s"),
             f("peak_mib"),
-            f("cpu_s") * 1e6 / f("checks").max(1.0),
+            f("cpu_s") * 1e6 / f("events").max(1.0),
             f("calls") / f("checks").max(1.0),
             f("refresh_calls") / f("checks").max(1.0),
             f("p50_ms"),
             f("p99_ms"),
             thousands(f("deliveries_per_s")),
             thousands(f("deliveries")),
+        );
+    }
+    let Some(steady) = s["steady"].as_array().filter(|a| !a.is_empty()) else {
+        return;
+    };
+    let _ = writeln!(
+        out,
+        "\n### Following, steady\n\n\
+         The sandbox's clock at a ten-thousandth, discovery every 10 s: once every operation is \
+         discovered, every delivery made and the discovery margin (a minute) passed, a \
+         one-minute window in which nothing changes and the service only sweeps. *CPU per \
+         status check* is the window's CPU over its checks; peak memory is that of following \
+         them all.\n\n\
+         | operations | followed | peak RSS | CPU per status check | provider calls per status check | status checks/s | changes in the window | GET p50 | GET p99 |\n\
+         |---|---|---|---|---|---|---|---|---|"
+    );
+    for run in steady {
+        let f = |k: &str| run[k].as_f64().unwrap_or(0.0);
+        let _ = writeln!(
+            out,
+            "| {} | {} | {:.1} MiB | {:.1} µs | {:.4} | {} | {} | {:.2} ms | {:.2} ms |",
+            thousands(f("operations")),
+            thousands(f("followed")),
+            f("peak_mib"),
+            f("cpu_s") * 1e6 / f("checks").max(1.0),
+            f("calls") / f("checks").max(1.0),
+            thousands(f("checks") / f("window_s").max(1e-9)),
+            thousands(f("changes")),
+            f("p50_ms"),
+            f("p99_ms"),
         );
     }
 }
