@@ -225,6 +225,29 @@ impl Error {
         self
     }
 
+    /// The same error told differently: `message` replaces the message, and everything else
+    /// stays (kind, provider, call, code, class, HTTP status, excerpt, timeout, `Retry-After`).
+    /// The source is kept as its text (a source cannot be shared between two errors).
+    pub fn with_message(&self, message: impl Into<String>) -> Error {
+        let i = &*self.inner;
+        Error {
+            inner: Box::new(Inner {
+                kind: i.kind.clone(),
+                message: fold_line(&message.into(), MESSAGE_CHARS),
+                provider: i.provider.clone(),
+                call: i.call.clone(),
+                code: i.code.clone(),
+                class: i.class,
+                http_status: i.http_status,
+                excerpt: i.excerpt.clone(),
+                timeout: i.timeout,
+                source: i.source.as_ref().map(|s| {
+                    Box::new(SourceText(s.to_string())) as Box<dyn StdError + Send + Sync>
+                }),
+            }),
+        }
+    }
+
     /// Removes every secret the redactor knows from the message, code and excerpt. The source
     /// is dropped when it would show one.
     pub fn redact(mut self, redactor: &Redactor) -> Error {
@@ -455,6 +478,18 @@ impl fmt::Debug for Error {
     }
 }
 
+/// A source error kept as its text, for [`Error::with_message`].
+#[derive(Debug)]
+struct SourceText(String);
+
+impl fmt::Display for SourceText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl StdError for SourceText {}
+
 impl StdError for Error {
     fn source(&self) -> Option<&(dyn StdError + 'static)> {
         self.inner
@@ -494,6 +529,38 @@ pub fn fold_line(text: &str, max_chars: usize) -> String {
 mod tests {
     use super::*;
     use crate::secret::Secret;
+
+    #[test]
+    fn an_error_told_differently_keeps_what_it_was() {
+        let io = std::io::Error::other("connection reset");
+        let e = Error::rate_limited(Some(Duration::from_secs(7)), "slow down")
+            .with_provider("gandi")
+            .with_call("operation.info")
+            .with_code("510150")
+            .with_class(ErrorClass::Temporary)
+            .with_http_status(429)
+            .with_source(io);
+        let again = e.with_message("given up after 10 failed reads in a row: slow down");
+        assert_eq!(again.kind(), e.kind());
+        assert_eq!(
+            again.message(),
+            "given up after 10 failed reads in a row: slow down"
+        );
+        assert_eq!(
+            (again.provider(), again.provider_code(), again.http_status()),
+            (Some("gandi"), Some("510150"), Some(429))
+        );
+        assert_eq!(again.class(), e.class());
+        assert_eq!(again.retry_after(), Some(Duration::from_secs(7)));
+        assert_eq!(
+            StdError::source(&again).map(ToString::to_string).as_deref(),
+            Some("connection reset")
+        );
+        assert!(
+            again.to_string().starts_with("gandi: operation.info: "),
+            "{again}"
+        );
+    }
 
     #[test]
     fn display_is_one_line_with_code_and_message() {

@@ -592,13 +592,11 @@ impl Sweep {
             limiter.pause(retry_in);
         }
         for id in given_up {
-            let why = Error::new(
-                error.kind().clone(),
-                format!(
-                    "given up after {} failed reads in a row: {error}",
-                    self.options.max_consecutive_errors
-                ),
-            );
+            let why = error.with_message(format!(
+                "given up after {} failed reads in a row: {}",
+                self.options.max_consecutive_errors,
+                error.message()
+            ));
             self.give_up(id, why).await;
         }
         self.send(TrackerEvent::Retrying {

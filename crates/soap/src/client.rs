@@ -301,7 +301,8 @@ impl NetimClient {
                         "{} (the session had expired; nothing was done; a new session is opened by the next call)",
                         e.message()
                     );
-                    return Err(Error::new(e.kind().clone(), message)
+                    return Err(e
+                        .with_message(message)
                         .with_code(crate::generated::SESSION_FAULT)
                         .with_provider(PROVIDER)
                         .with_call(function));
