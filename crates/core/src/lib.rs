@@ -41,6 +41,7 @@ pub mod operation;
 pub mod page;
 pub mod parse;
 pub mod rate;
+pub mod refresh;
 pub mod retry;
 pub mod secret;
 pub mod serde_support;

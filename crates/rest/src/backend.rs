@@ -155,26 +155,22 @@ impl Backend for AutoDnsBackend {
     }
 
     async fn refresh(&self, ids: &[OperationId]) -> Result<Vec<Result<Operation>>> {
-        let job_ids: Vec<&str> = ids
-            .iter()
-            .map(|i| i.as_str().trim())
-            .filter(|i| convert::is_job_id(i))
-            .collect();
-        let mut jobs = if job_ids.len() > 1 && self.client.protocol() == Protocol::Json {
-            self.jobs(&job_ids).await?
-        } else {
-            HashMap::new()
-        };
-        let mut out = Vec::with_capacity(ids.len());
-        for id in ids {
-            let key = id.as_str().trim();
-            out.push(match jobs.remove(key) {
-                Some(op) => Ok(op),
-                // Not in the search (or a cancelation): read it on its own.
-                None => self.operation(id).await,
-            });
-        }
-        Ok(out)
+        // Jobs through one `_search` on the JSON API; cancelations, and jobs the search lacks,
+        // on their own.
+        regops_core::refresh::batched(self, ids, 1, |ids| async move {
+            let job_ids: Vec<&str> = ids
+                .iter()
+                .map(|i| i.as_str().trim())
+                .filter(|i| convert::is_job_id(i))
+                .collect();
+            if job_ids.len() > 1 && self.client.protocol() == Protocol::Json {
+                let jobs = self.jobs(&job_ids).await?;
+                Ok(jobs.into_iter().map(|(id, op)| (id, Ok(op))).collect())
+            } else {
+                Ok(HashMap::new())
+            }
+        })
+        .await
     }
 
     /// Cancels a job, or deletes (withdraws) the cancelation of a domain. Sent once.

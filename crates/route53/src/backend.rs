@@ -133,27 +133,22 @@ impl Backend for Route53Backend {
     }
 
     async fn refresh(&self, ids: &[OperationId]) -> Result<Vec<Result<Operation>>> {
-        if ids.len() <= SINGLE_READS_UP_TO {
-            let mut out = Vec::with_capacity(ids.len());
-            for id in ids {
-                out.push(self.operation(id).await);
-            }
-            return Ok(out);
-        }
-        let since = self.earliest_submitted(ids);
-        let mut found = self.client.find_operations(ids, since).await?;
-        let mut out = Vec::with_capacity(ids.len());
-        for id in ids {
-            let result = match found.remove(id) {
-                Some(detail) => convert::operation(detail, Some(id)),
-                // Not in the listing (an operation of another region's view, or one the listing
-                // leaves out): read it directly.
-                None => self.operation(id).await,
-            };
-            if let Ok(op) = &result {
-                self.remember(op);
-            }
-            out.push(result);
+        // Operations the listing leaves out (another region's view, outside its window) are
+        // read directly; so is one whose entry does not convert, whose own read then says why.
+        let out = regops_core::refresh::batched(self, ids, SINGLE_READS_UP_TO, |ids| async move {
+            let since = self.earliest_submitted(ids);
+            let found = self.client.find_operations(ids, since).await?;
+            Ok(found
+                .into_iter()
+                .filter_map(|(id, detail)| {
+                    let op = convert::operation(detail, Some(&id)).ok()?;
+                    Some((id.as_str().trim().to_owned(), Ok(op)))
+                })
+                .collect())
+        })
+        .await?;
+        for op in out.iter().flatten() {
+            self.remember(op);
         }
         Ok(out)
     }

@@ -106,29 +106,19 @@ impl Backend for NetimBackend {
     }
 
     async fn refresh(&self, ids: &[OperationId]) -> Result<Vec<Result<Operation>>> {
-        if ids.len() <= 1 {
-            let mut out = Vec::with_capacity(ids.len());
-            for id in ids {
-                out.push(self.operation(id).await);
+        // One `queryOpePending` answers for every pending operation; one that left the list
+        // is read to see what became of it.
+        regops_core::refresh::batched(self, ids, 1, |_| async {
+            let zone = self.client.timezone();
+            let mut pending = HashMap::new();
+            for p in self.client.query_ope_pending().await? {
+                let op = convert::pending_operation(p, zone)?;
+                self.remember(&op);
+                pending.insert(op.id.as_str().to_owned(), Ok(op));
             }
-            return Ok(out);
-        }
-        let zone = self.client.timezone();
-        let mut pending: HashMap<String, Operation> = HashMap::new();
-        for p in self.client.query_ope_pending().await? {
-            let op = convert::pending_operation(p, zone)?;
-            self.remember(&op);
-            pending.insert(op.id.as_str().to_owned(), op);
-        }
-        let mut out = Vec::with_capacity(ids.len());
-        for id in ids {
-            out.push(match pending.remove(id.as_str().trim()) {
-                Some(op) => Ok(op),
-                // It left the pending list: read what became of it.
-                None => self.operation(id).await,
-            });
-        }
-        Ok(out)
+            Ok(pending)
+        })
+        .await
     }
 
     /// `cancelOpe`. Sent once.

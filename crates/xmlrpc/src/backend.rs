@@ -113,39 +113,40 @@ impl Backend for GandiBackend {
 
     /// Reads up to 100 operations per `operation.list` call, filtered by an id array.
     async fn refresh(&self, ids: &[OperationId]) -> Result<Vec<Result<Operation>>> {
-        let zone = self.client.timezone();
-        let mut found: HashMap<i64, Operation> = HashMap::with_capacity(ids.len());
-        let numbers: Vec<Result<i64>> = ids.iter().map(|id| id.integer(PROVIDER)).collect();
-        let valid: Vec<i64> = numbers
-            .iter()
-            .filter_map(|n| n.as_ref().ok().copied())
-            .collect();
-        for chunk in valid.chunks(MAX_PAGE_SIZE as usize) {
-            let mut unique = chunk.to_vec();
-            unique.sort_unstable();
-            unique.dedup();
-            let opts = crate::generated::OperationListOptions {
-                id: Some(OneOrMany::Many(unique)),
-                items_per_page: Some(i64::from(MAX_PAGE_SIZE)),
-                ..Default::default()
-            };
-            for op in self.client.operation_list(&opts).await? {
-                let id = op.id;
-                found.insert(id, convert::operation(op, zone));
+        // `operation.list` with an array of ids, a page of them per call: what it does not
+        // answer is not in this account. An id that is not a number is refused on its own.
+        regops_core::refresh::batched(self, ids, 0, |ids| async move {
+            let zone = self.client.timezone();
+            let valid: Vec<i64> = ids
+                .iter()
+                .filter_map(|id| id.integer(PROVIDER).ok())
+                .collect();
+            let mut found = HashMap::with_capacity(valid.len());
+            for chunk in valid.chunks(MAX_PAGE_SIZE as usize) {
+                let mut unique = chunk.to_vec();
+                unique.sort_unstable();
+                unique.dedup();
+                let opts = crate::generated::OperationListOptions {
+                    id: Some(OneOrMany::Many(unique)),
+                    items_per_page: Some(i64::from(MAX_PAGE_SIZE)),
+                    ..Default::default()
+                };
+                for op in self.client.operation_list(&opts).await? {
+                    found.insert(op.id.to_string(), Ok(convert::operation(op, zone)));
+                }
             }
-        }
-        Ok(numbers
-            .into_iter()
-            .zip(ids)
-            .map(|(n, id)| {
-                let n = n?;
-                found.get(&n).cloned().ok_or_else(|| {
-                    Error::not_found(format!("operation {id} is not in this account"))
-                        .with_provider(PROVIDER)
-                        .with_call("operation.list")
-                })
-            })
-            .collect())
+            for n in valid {
+                found.entry(n.to_string()).or_insert_with(|| {
+                    Err(
+                        Error::not_found(format!("operation {n} is not in this account"))
+                            .with_provider(PROVIDER)
+                            .with_call("operation.list"),
+                    )
+                });
+            }
+            Ok(found)
+        })
+        .await
     }
 
     async fn cancel(&self, id: &OperationId) -> Result<()> {
