@@ -8,6 +8,9 @@
 //!   `build.rs`), a dev-dependency in its tests, benches, examples or `src/`; a dependency
 //!   named twice (normal and dev) without adding features for the tests is reported too.
 //!
+//! - No function of the sandbox or the CLI is 80 lines or more: those are where readers get
+//!   lost (a call dispatcher, a command), so long bodies are split into named steps.
+//!
 //! The rules run on `cargo metadata --no-deps` and on the sources; `tests` below holds them on
 //! the workspace and shows each one failing on a planted violation.
 
@@ -42,6 +45,10 @@ const NOT_IN_CORE: &[&str] = &[
     "aws-sigv4",
     "rusqlite",
 ];
+
+/// The packages whose functions must stay short, and how short.
+const SHORT_FUNCTIONS: &[&str] = &["regops-sim", "regops"];
+const MAX_FUNCTION_LINES: usize = 79;
 
 /// Dependencies used without their name appearing in the code: (package, dependency, why).
 const USED_WITHOUT_NAME: &[(&str, &str, &str)] = &[];
@@ -131,7 +138,7 @@ impl Dependency {
 
 /// Runs every rule on the workspace at `root`; prints what is wrong.
 pub fn run(root: &Path) -> Result<(), String> {
-    let problems = check(&metadata(root)?, &sources);
+    let problems = check(&metadata(root)?, &sources, &library_files);
     if problems.is_empty() {
         println!("tidy: the architecture's rules hold");
         return Ok(());
@@ -223,8 +230,66 @@ fn uses(text: &str, name: &str) -> bool {
     })
 }
 
+/// The functions of `text` (one file) of `MAX_FUNCTION_LINES` lines or more, as (name, first
+/// line, lines): a `fn` line and the `}` that closes it at the same indentation (rustfmt's
+/// layout).
+fn long_functions(text: &str) -> Vec<(String, usize, usize)> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let code = line.trim_start();
+        let indent = &line[..line.len() - code.len()];
+        let rest = ["pub(crate) ", "pub ", ""]
+            .iter()
+            .find_map(|p| code.strip_prefix(p))
+            .unwrap_or(code);
+        let rest = rest.strip_prefix("async ").unwrap_or(rest);
+        let Some(sig) = rest.strip_prefix("fn ") else {
+            continue;
+        };
+        if line.trim_end().ends_with(';') {
+            continue;
+        }
+        let name: String = sig
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        let closing = format!("{indent}}}");
+        if let Some(end) = lines[i + 1..].iter().position(|l| *l == closing) {
+            let n = end + 2;
+            if n > MAX_FUNCTION_LINES {
+                out.push((name, i + 1, n));
+            }
+        }
+    }
+    out
+}
+
 /// Every broken rule, one sentence each.
-fn check(meta: &Metadata, read: &dyn Fn(&Package, Code) -> String) -> Vec<String> {
+/// The library files of `package`, each with its text.
+fn library_files(package: &Package) -> Vec<(PathBuf, String)> {
+    let mut files: Vec<PathBuf> = package
+        .targets
+        .iter()
+        .filter(|t| t.code() == Code::Library)
+        .flat_map(Target::files)
+        .collect();
+    files.sort();
+    files.dedup();
+    files
+        .into_iter()
+        .map(|f| {
+            let text = std::fs::read_to_string(&f).unwrap_or_default();
+            (f, text)
+        })
+        .collect()
+}
+
+fn check(
+    meta: &Metadata,
+    read: &dyn Fn(&Package, Code) -> String,
+    files: &dyn Fn(&Package) -> Vec<(PathBuf, String)>,
+) -> Vec<String> {
     let mut problems = Vec::new();
     for p in &meta.packages {
         let normal: BTreeSet<&str> = p
@@ -260,6 +325,16 @@ fn check(meta: &Metadata, read: &dyn Fn(&Package, Code) -> String) -> Vec<String
         }
         let library = read(p, Code::Library);
         let tests = read(p, Code::Tests);
+        if SHORT_FUNCTIONS.contains(&p.name.as_str()) {
+            for (file, text) in files(p) {
+                for (name, line, n) in long_functions(&text) {
+                    problems.push(format!(
+                        "{}:{line}: fn {name} is {n} lines: at most {MAX_FUNCTION_LINES} in the sandbox and the CLI",
+                        file.display()
+                    ));
+                }
+            }
+        }
         for d in &p.dependencies {
             let excused = USED_WITHOUT_NAME
                 .iter()
@@ -313,7 +388,7 @@ mod tests {
 
     #[test]
     fn the_workspace_keeps_its_architecture() {
-        let problems = check(&metadata(&root()).unwrap(), &sources);
+        let problems = check(&metadata(&root()).unwrap(), &sources, &library_files);
         assert!(problems.is_empty(), "{problems:#?}");
     }
 
@@ -385,7 +460,16 @@ mod tests {
                 ),
             ],
         };
-        let problems = check(&meta, &|_, _| using(&all));
+        let long = format!(
+            "pub async fn dispatch() {{\n{}}}\nfn short() {{\n}}\n",
+            "    step();\n".repeat(80)
+        );
+        let problems = check(&meta, &|_, _| using(&all), &|p| {
+            vec![(
+                PathBuf::from(format!("{}/src/lib.rs", p.name)),
+                long.clone(),
+            )]
+        });
         let expect = [
             "regops-core depends on regops-http",
             "regops-soap depends on regops-rest",
@@ -393,6 +477,7 @@ mod tests {
             "regops declares thiserror but its library code never uses it",
             "regops declares tokio both as a dependency and a dev-dependency",
             "regops declares the dev-dependency proptest but no test uses it",
+            "regops/src/lib.rs:1: fn dispatch is 82 lines",
         ];
         for e in expect {
             assert!(

@@ -317,10 +317,9 @@ impl GandiSim {
         Value::Struct(m)
     }
 
-    /// Answers one call.
+    /// Answers one call: the API key first, then the method's own handler.
     pub fn call(&self, call: &MethodCall) -> Result<Value, Fault> {
-        let mut params = call.params.iter();
-        let key = match params.next() {
+        let key = match call.params.first() {
             Some(Value::String(k)) => Some(k.as_str()),
             Some(v @ Value::Struct(_)) => v.get("apikey").and_then(Value::as_str),
             _ => None,
@@ -333,226 +332,47 @@ impl GandiSim {
                 "Invalid API key",
             ));
         }
-        let rest: Vec<Value> = params.cloned().collect();
-        let now = self.clock.now();
-        let int = |i: usize, what: &str| -> Result<i64, Fault> {
-            rest.get(i).and_then(Value::as_i64).ok_or_else(|| {
-                fault(
-                    BAD_PARAMETER,
-                    "OBJECT_ANY",
-                    "CAUSE_BADPARAMETER",
-                    format!("{what} must be an int"),
-                )
-            })
+        let Some(method) = Method::named(&call.method) else {
+            return Err(fault(
+                UNKNOWN_METHOD,
+                "OBJECT_METHOD",
+                "CAUSE_UNKNOWN",
+                format!("unknown method {}", call.method),
+            ));
         };
-        let mut st = self.lock();
-        match call.method.as_str() {
-            "operation.info" => {
-                let id = int(0, "operation")?;
-                let op = st.ops.get(&id).ok_or_else(|| op_not_found(id))?;
-                Ok(self.op_value(op, now))
-            }
-            "operation.list" | "operation.count" => {
-                let opts: OperationListOptions = options(rest.first())?;
-                let per = opts.items_per_page.unwrap_or(100);
-                if !(1..=100).contains(&per) {
-                    return Err(fault(
-                        BAD_PARAMETER,
-                        "OBJECT_OPTIONS",
-                        "CAUSE_BADPARAMETER",
-                        "items_per_page must be 1 to 100",
-                    ));
-                }
-                let mut matched: Vec<Value> = st
-                    .ops
-                    .values()
-                    .filter(|op| self.op_matches(op, &opts, now))
-                    .map(|op| self.op_value(op, now))
-                    .collect();
-                if call.method == "operation.count" {
-                    return Ok(Value::Int(matched.len() as i64));
-                }
-                matched.reverse();
-                let page = opts.page.unwrap_or(0).max(0) as usize;
-                Ok(Value::Array(
-                    matched
-                        .into_iter()
-                        .skip(page * per as usize)
-                        .take(per as usize)
-                        .collect(),
-                ))
-            }
-            "operation.cancel" => {
-                let id = int(0, "operation")?;
-                let op = st.ops.get_mut(&id).ok_or_else(|| op_not_found(id))?;
-                if op.is_terminal(now) {
-                    return Err(fault(
-                        581036,
-                        "OBJECT_OPERATION",
-                        "CAUSE_BADPARAMETER",
-                        format!("operation {id} is already finished"),
-                    ));
-                }
-                op.forced = Some((now, "CANCEL"));
-                Ok(Value::Bool(true))
-            }
-            "operation.relaunch" => {
-                let id = int(0, "operation")?;
-                let State { ops, rng, .. } = &mut *st;
-                let op = ops.get_mut(&id).ok_or_else(|| op_not_found(id))?;
-                if op.step_at(now).0 != "ERROR" {
-                    return Err(fault(
-                        581036,
-                        "OBJECT_OPERATION",
-                        "CAUSE_BADPARAMETER",
-                        format!("operation {id} is not in error"),
-                    ));
-                }
-                let mut again = Self::planned(rng, id, &op.kind, &op.target, now, op.cert);
-                again.created = op.created;
-                let shift = (now - op.created).num_seconds();
-                again.plan = vec![
-                    (0, "BILL"),
-                    (shift, "WAIT"),
-                    (shift + 5, "RUN"),
-                    (shift + 30, "DONE"),
-                ];
-                again.errortype = None;
-                *op = again;
-                Ok(Value::Bool(true))
-            }
-            "cert.create" => {
-                let p = rest.first().ok_or_else(|| missing("params"))?;
-                let package = p
-                    .get("package")
-                    .and_then(Value::as_str)
-                    .ok_or_else(|| missing("package"))?;
-                let cn = p
-                    .get("cn")
-                    .and_then(Value::as_str)
-                    .ok_or_else(|| missing("cn"))?
-                    .to_owned();
-                let State {
-                    ops,
-                    certs,
-                    next_op,
-                    next_cert,
-                    rng,
-                } = &mut *st;
-                let cert_id = *next_cert;
-                *next_cert += 1;
-                let op_id = *next_op;
-                *next_op += 1;
-                let op = Self::planned(rng, op_id, "certificate_create", &cn, now, Some(cert_id));
-                certs.insert(
-                    cert_id,
-                    SimCert {
-                        id: cert_id,
-                        cn: cn.clone(),
-                        altnames: strings(p.get("altnames")),
-                        package: package.to_owned(),
-                        dcv_method: p
-                            .get("dcv_method")
-                            .and_then(Value::as_str)
-                            .unwrap_or("email")
-                            .to_owned(),
-                        created: now,
-                        years: p
-                            .get("duration")
-                            .and_then(Value::as_i64)
-                            .unwrap_or(1)
-                            .clamp(1, 3),
-                        order: Some(op_id),
-                        revoked: false,
-                    },
-                );
-                let v = self.op_value(&op, now);
-                ops.insert(op_id, op);
-                Ok(v)
-            }
-            "cert.renew" | "cert.update" | "cert.delete" => {
-                let id = int(0, "cert")?;
-                let kind = match call.method.as_str() {
-                    "cert.renew" => "certificate_renew",
-                    "cert.update" => "certificate_update",
-                    _ => "certificate_delete",
-                };
-                let State {
-                    ops,
-                    certs,
-                    next_op,
-                    rng,
-                    ..
-                } = &mut *st;
-                let cert = certs.get_mut(&id).ok_or_else(|| cert_not_found(id))?;
-                if kind == "certificate_delete" {
-                    cert.revoked = true;
-                }
-                let op_id = *next_op;
-                *next_op += 1;
-                let op = Self::planned(rng, op_id, kind, &cert.cn.clone(), now, Some(id));
-                let v = self.op_value(&op, now);
-                ops.insert(op_id, op);
-                Ok(v)
-            }
-            "cert.info" => {
-                let id = int(0, "cert")?;
+        let args = Args(&call.params[1..]);
+        let now = self.clock.now();
+        let st = &mut *self.lock();
+        use Method::*;
+        match method {
+            OperationInfo => self.operation_info(st, &args, now),
+            OperationList => self.operation_list(st, &args, now, false),
+            OperationCount => self.operation_list(st, &args, now, true),
+            OperationCancel => Self::operation_cancel(st, &args, now),
+            OperationRelaunch => Self::operation_relaunch(st, &args, now),
+            CertCreate => self.cert_create(st, &args, now),
+            CertRenew => self.cert_operation(st, &args, now, "certificate_renew"),
+            CertUpdate => self.cert_operation(st, &args, now, "certificate_update"),
+            CertDelete => self.cert_operation(st, &args, now, "certificate_delete"),
+            CertInfo => {
+                let id = args.int(0, "cert")?;
                 let c = st.certs.get(&id).ok_or_else(|| cert_not_found(id))?;
-                Ok(self.cert_value(&st, c, now))
+                Ok(self.cert_value(st, c, now))
             }
-            "cert.list" | "cert.count" => {
-                let opts: CertListOptions = options(rest.first())?;
-                let all: Vec<Value> = st
-                    .certs
-                    .values()
-                    .map(|c| self.cert_value(&st, c, now))
-                    .filter(|v| {
-                        opts.status
-                            .as_deref()
-                            .is_none_or(|s| v.get("status").and_then(Value::as_str) == Some(s))
-                    })
-                    .collect();
-                if call.method == "cert.count" {
-                    return Ok(Value::Int(all.len() as i64));
-                }
-                let per = opts.items_per_page.unwrap_or(100).clamp(1, 100) as usize;
-                let page = opts.page.unwrap_or(0).max(0) as usize;
-                Ok(Value::Array(
-                    all.into_iter().skip(page * per).take(per).collect(),
-                ))
-            }
-            "cert.change_dcv" | "cert.resend_dcv" => {
-                let id = int(0, "operation")?;
+            CertList => self.cert_list(st, &args, now, false),
+            CertCount => self.cert_list(st, &args, now, true),
+            CertChangeDcv | CertResendDcv => {
+                let id = args.int(0, "operation")?;
                 st.ops.get(&id).ok_or_else(|| op_not_found(id))?;
                 Ok(Value::Bool(true))
             }
-            "cert.recheck_caa" => Ok(Value::Bool(true)),
-            "cert.get_dcv_params" => Ok(Value::structure([
-                ("dcv_method", Value::from("dns")),
-                (
-                    "dns_records",
-                    Value::Array(vec![Value::from(
-                        "_sandbox.example. 10800 IN CNAME sandbox.comodoca.com.",
-                    )]),
-                ),
-            ])),
-            "cert.package.list" => Ok(Value::Array(
-                [
-                    "cert_std_1_0_0",
-                    "cert_std_3_0_0",
-                    "cert_pro_1_10_0",
-                    "cert_bus_1_250_0",
-                ]
-                .iter()
-                .map(|p| {
-                    Value::structure([("name", Value::from(*p)), ("max_domains", Value::Int(1))])
-                })
-                .collect(),
-            )),
-            "cert.hosted.list" => Ok(Value::Array(vec![])),
-            "cert.hosted.count" => Ok(Value::Int(0)),
-            "cert.hosted.info" | "cert.hosted.delete" => {
-                let id = int(0, "ssl")?;
+            CertRecheckCaa => Ok(Value::Bool(true)),
+            CertGetDcvParams => Ok(dcv_params()),
+            CertPackageList => Ok(packages()),
+            CertHostedList => Ok(Value::Array(vec![])),
+            CertHostedCount => Ok(Value::Int(0)),
+            CertHostedInfo | CertHostedDelete => {
+                let id = args.int(0, "ssl")?;
                 Err(fault(
                     NOT_FOUND,
                     "OBJECT_SSL",
@@ -560,13 +380,217 @@ impl GandiSim {
                     format!("no hosted certificate {id}"),
                 ))
             }
-            other => Err(fault(
-                UNKNOWN_METHOD,
-                "OBJECT_METHOD",
-                "CAUSE_UNKNOWN",
-                format!("unknown method {other}"),
-            )),
         }
+    }
+
+    fn operation_info(
+        &self,
+        st: &State,
+        args: &Args<'_>,
+        now: DateTime<Utc>,
+    ) -> Result<Value, Fault> {
+        let id = args.int(0, "operation")?;
+        let op = st.ops.get(&id).ok_or_else(|| op_not_found(id))?;
+        Ok(self.op_value(op, now))
+    }
+
+    /// `operation.list`, or `operation.count` when `count`.
+    fn operation_list(
+        &self,
+        st: &State,
+        args: &Args<'_>,
+        now: DateTime<Utc>,
+        count: bool,
+    ) -> Result<Value, Fault> {
+        let opts: OperationListOptions = options(args.first())?;
+        let per = opts.items_per_page.unwrap_or(100);
+        if !(1..=100).contains(&per) {
+            return Err(fault(
+                BAD_PARAMETER,
+                "OBJECT_OPTIONS",
+                "CAUSE_BADPARAMETER",
+                "items_per_page must be 1 to 100",
+            ));
+        }
+        let mut matched: Vec<Value> = st
+            .ops
+            .values()
+            .filter(|op| self.op_matches(op, &opts, now))
+            .map(|op| self.op_value(op, now))
+            .collect();
+        if count {
+            return Ok(Value::Int(matched.len() as i64));
+        }
+        matched.reverse();
+        let page = opts.page.unwrap_or(0).max(0) as usize;
+        Ok(Value::Array(
+            matched
+                .into_iter()
+                .skip(page * per as usize)
+                .take(per as usize)
+                .collect(),
+        ))
+    }
+
+    fn operation_cancel(
+        st: &mut State,
+        args: &Args<'_>,
+        now: DateTime<Utc>,
+    ) -> Result<Value, Fault> {
+        let id = args.int(0, "operation")?;
+        let op = st.ops.get_mut(&id).ok_or_else(|| op_not_found(id))?;
+        if op.is_terminal(now) {
+            return Err(fault(
+                581036,
+                "OBJECT_OPERATION",
+                "CAUSE_BADPARAMETER",
+                format!("operation {id} is already finished"),
+            ));
+        }
+        op.forced = Some((now, "CANCEL"));
+        Ok(Value::Bool(true))
+    }
+
+    fn operation_relaunch(
+        st: &mut State,
+        args: &Args<'_>,
+        now: DateTime<Utc>,
+    ) -> Result<Value, Fault> {
+        let id = args.int(0, "operation")?;
+        let State { ops, rng, .. } = st;
+        let op = ops.get_mut(&id).ok_or_else(|| op_not_found(id))?;
+        if op.step_at(now).0 != "ERROR" {
+            return Err(fault(
+                581036,
+                "OBJECT_OPERATION",
+                "CAUSE_BADPARAMETER",
+                format!("operation {id} is not in error"),
+            ));
+        }
+        let mut again = Self::planned(rng, id, &op.kind, &op.target, now, op.cert);
+        again.created = op.created;
+        let shift = (now - op.created).num_seconds();
+        again.plan = vec![
+            (0, "BILL"),
+            (shift, "WAIT"),
+            (shift + 5, "RUN"),
+            (shift + 30, "DONE"),
+        ];
+        again.errortype = None;
+        *op = again;
+        Ok(Value::Bool(true))
+    }
+
+    fn cert_create(
+        &self,
+        st: &mut State,
+        args: &Args<'_>,
+        now: DateTime<Utc>,
+    ) -> Result<Value, Fault> {
+        let p = args.first().ok_or_else(|| missing("params"))?;
+        let package = p
+            .get("package")
+            .and_then(Value::as_str)
+            .ok_or_else(|| missing("package"))?;
+        let cn = p
+            .get("cn")
+            .and_then(Value::as_str)
+            .ok_or_else(|| missing("cn"))?
+            .to_owned();
+        let State {
+            ops,
+            certs,
+            next_op,
+            next_cert,
+            rng,
+        } = st;
+        let cert_id = *next_cert;
+        *next_cert += 1;
+        let op_id = *next_op;
+        *next_op += 1;
+        let op = Self::planned(rng, op_id, "certificate_create", &cn, now, Some(cert_id));
+        certs.insert(
+            cert_id,
+            SimCert {
+                id: cert_id,
+                cn: cn.clone(),
+                altnames: strings(p.get("altnames")),
+                package: package.to_owned(),
+                dcv_method: p
+                    .get("dcv_method")
+                    .and_then(Value::as_str)
+                    .unwrap_or("email")
+                    .to_owned(),
+                created: now,
+                years: p
+                    .get("duration")
+                    .and_then(Value::as_i64)
+                    .unwrap_or(1)
+                    .clamp(1, 3),
+                order: Some(op_id),
+                revoked: false,
+            },
+        );
+        let v = self.op_value(&op, now);
+        ops.insert(op_id, op);
+        Ok(v)
+    }
+
+    /// `cert.renew`, `cert.update` or `cert.delete`: an operation of `kind` on a certificate.
+    fn cert_operation(
+        &self,
+        st: &mut State,
+        args: &Args<'_>,
+        now: DateTime<Utc>,
+        kind: &str,
+    ) -> Result<Value, Fault> {
+        let id = args.int(0, "cert")?;
+        let State {
+            ops,
+            certs,
+            next_op,
+            rng,
+            ..
+        } = st;
+        let cert = certs.get_mut(&id).ok_or_else(|| cert_not_found(id))?;
+        if kind == "certificate_delete" {
+            cert.revoked = true;
+        }
+        let op_id = *next_op;
+        *next_op += 1;
+        let op = Self::planned(rng, op_id, kind, &cert.cn.clone(), now, Some(id));
+        let v = self.op_value(&op, now);
+        ops.insert(op_id, op);
+        Ok(v)
+    }
+
+    /// `cert.list`, or `cert.count` when `count`.
+    fn cert_list(
+        &self,
+        st: &State,
+        args: &Args<'_>,
+        now: DateTime<Utc>,
+        count: bool,
+    ) -> Result<Value, Fault> {
+        let opts: CertListOptions = options(args.first())?;
+        let all: Vec<Value> = st
+            .certs
+            .values()
+            .map(|c| self.cert_value(st, c, now))
+            .filter(|v| {
+                opts.status
+                    .as_deref()
+                    .is_none_or(|s| v.get("status").and_then(Value::as_str) == Some(s))
+            })
+            .collect();
+        if count {
+            return Ok(Value::Int(all.len() as i64));
+        }
+        let per = opts.items_per_page.unwrap_or(100).clamp(1, 100) as usize;
+        let page = opts.page.unwrap_or(0).max(0) as usize;
+        Ok(Value::Array(
+            all.into_iter().skip(page * per).take(per).collect(),
+        ))
     }
 
     fn op_matches(&self, op: &SimOp, o: &OperationListOptions, now: DateTime<Utc>) -> bool {
@@ -598,6 +622,115 @@ fn like(text: &str, pattern: &str) -> bool {
         .replace("\\_", "_");
     text.to_ascii_lowercase()
         .starts_with(&unescaped.to_ascii_lowercase())
+}
+
+/// What `cert.get_dcv_params` answers: a DNS record to publish.
+fn dcv_params() -> Value {
+    Value::structure([
+        ("dcv_method", Value::from("dns")),
+        (
+            "dns_records",
+            Value::Array(vec![Value::from(
+                "_sandbox.example. 10800 IN CNAME sandbox.comodoca.com.",
+            )]),
+        ),
+    ])
+}
+
+/// What `cert.package.list` answers.
+fn packages() -> Value {
+    Value::Array(
+        [
+            "cert_std_1_0_0",
+            "cert_std_3_0_0",
+            "cert_pro_1_10_0",
+            "cert_bus_1_250_0",
+        ]
+        .iter()
+        .map(|p| Value::structure([("name", Value::from(*p)), ("max_domains", Value::Int(1))]))
+        .collect(),
+    )
+}
+
+/// The methods the sandbox answers; any other name is Gandi's "unknown method" fault.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Method {
+    OperationInfo,
+    OperationList,
+    OperationCount,
+    OperationCancel,
+    OperationRelaunch,
+    CertCreate,
+    CertRenew,
+    CertUpdate,
+    CertDelete,
+    CertInfo,
+    CertList,
+    CertCount,
+    CertChangeDcv,
+    CertResendDcv,
+    CertRecheckCaa,
+    CertGetDcvParams,
+    CertPackageList,
+    CertHostedList,
+    CertHostedCount,
+    CertHostedInfo,
+    CertHostedDelete,
+}
+
+impl Method {
+    /// Every method by its wire name.
+    const NAMES: [(&'static str, Method); 21] = [
+        ("operation.info", Method::OperationInfo),
+        ("operation.list", Method::OperationList),
+        ("operation.count", Method::OperationCount),
+        ("operation.cancel", Method::OperationCancel),
+        ("operation.relaunch", Method::OperationRelaunch),
+        ("cert.create", Method::CertCreate),
+        ("cert.renew", Method::CertRenew),
+        ("cert.update", Method::CertUpdate),
+        ("cert.delete", Method::CertDelete),
+        ("cert.info", Method::CertInfo),
+        ("cert.list", Method::CertList),
+        ("cert.count", Method::CertCount),
+        ("cert.change_dcv", Method::CertChangeDcv),
+        ("cert.resend_dcv", Method::CertResendDcv),
+        ("cert.recheck_caa", Method::CertRecheckCaa),
+        ("cert.get_dcv_params", Method::CertGetDcvParams),
+        ("cert.package.list", Method::CertPackageList),
+        ("cert.hosted.list", Method::CertHostedList),
+        ("cert.hosted.count", Method::CertHostedCount),
+        ("cert.hosted.info", Method::CertHostedInfo),
+        ("cert.hosted.delete", Method::CertHostedDelete),
+    ];
+
+    fn named(name: &str) -> Option<Method> {
+        Self::NAMES
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, m)| *m)
+    }
+}
+
+/// A call's parameters after the API key.
+struct Args<'a>(&'a [Value]);
+
+impl Args<'_> {
+    fn first(&self) -> Option<&Value> {
+        self.0.first()
+    }
+
+    /// Parameter `i` as an int, or Gandi's bad-parameter fault naming `what`.
+    fn int(&self, i: usize, what: &str) -> Result<i64, Fault> {
+        self.0.get(i).and_then(Value::as_i64).ok_or_else(|| {
+            fault(
+                BAD_PARAMETER,
+                "OBJECT_ANY",
+                "CAUSE_BADPARAMETER",
+                format!("{what} must be an int"),
+            )
+        })
+    }
 }
 
 fn options<T: serde::de::DeserializeOwned + Default>(v: Option<&Value>) -> Result<T, Fault> {

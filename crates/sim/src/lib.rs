@@ -238,6 +238,43 @@ impl std::fmt::Debug for Sim {
     }
 }
 
+/// Every protocol's routes and the admin calls, on `shared`.
+fn router(shared: Arc<Shared>) -> Router {
+    Router::new()
+        .route("/xmlrpc/", post(gandi_xmlrpc))
+        .route("/xmlrpc", post(gandi_xmlrpc))
+        .route("/netim/2.0/", post(netim_soap))
+        .route("/netim/2.0", post(netim_soap))
+        .route("/netim/2.0/api.wsdl", get(netim_wsdl))
+        .route("/route53/", post(route53_json))
+        .route("/route53", post(route53_json))
+        .route("/autodns/v1/{*path}", axum::routing::any(autodns_json))
+        .route("/autodns/gateway", post(autodns_gateway))
+        .route("/admin/calls", get(admin_calls))
+        .route(
+            "/admin/faults",
+            post(admin_add_fault).delete(admin_clear_faults),
+        )
+        .route("/admin/start", post(admin_start))
+        .with_state(shared)
+}
+
+/// Starts one operation on each provider every `every`, as a registrar's panel would, until
+/// the sandbox is gone.
+async fn start_every(shared: std::sync::Weak<Shared>, every: Duration) {
+    let mut tick = tokio::time::interval(every.max(Duration::from_millis(10)));
+    tick.tick().await;
+    loop {
+        tick.tick().await;
+        let Some(shared) = shared.upgrade() else {
+            return;
+        };
+        for provider in PROVIDERS {
+            shared.start(provider);
+        }
+    }
+}
+
 impl Sim {
     /// Starts the sandbox on the current tokio runtime.
     pub async fn start(config: SimConfig) -> std::io::Result<Sim> {
@@ -276,39 +313,12 @@ impl Sim {
         for rule in &config.faults {
             shared.faults.add(rule.clone());
         }
-        let app = Router::new()
-            .route("/xmlrpc/", post(gandi_xmlrpc))
-            .route("/xmlrpc", post(gandi_xmlrpc))
-            .route("/netim/2.0/", post(netim_soap))
-            .route("/netim/2.0", post(netim_soap))
-            .route("/netim/2.0/api.wsdl", get(netim_wsdl))
-            .route("/route53/", post(route53_json))
-            .route("/route53", post(route53_json))
-            .route("/autodns/v1/{*path}", axum::routing::any(autodns_json))
-            .route("/autodns/gateway", post(autodns_gateway))
-            .route("/admin/calls", get(admin_calls))
-            .route(
-                "/admin/faults",
-                post(admin_add_fault).delete(admin_clear_faults),
-            )
-            .route("/admin/start", post(admin_start))
-            .with_state(shared.clone());
+        let app = router(shared.clone());
         let listener = tokio::net::TcpListener::bind(config.listen).await?;
         let addr = listener.local_addr()?;
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         if let Some(every) = config.start_every {
-            let weak = Arc::downgrade(&shared);
-            tokio::spawn(async move {
-                let mut tick = tokio::time::interval(every.max(Duration::from_millis(10)));
-                tick.tick().await;
-                loop {
-                    tick.tick().await;
-                    let Some(shared) = weak.upgrade() else { return };
-                    for provider in PROVIDERS {
-                        shared.start(provider);
-                    }
-                }
-            });
+            tokio::spawn(start_every(Arc::downgrade(&shared), every));
         }
         tokio::spawn(async move {
             let server = axum::serve(listener, app).with_graceful_shutdown(async move {

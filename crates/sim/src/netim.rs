@@ -176,83 +176,41 @@ impl NetimSim {
 
     /// Runs `function` with `params` (the session id first, except for `sessionOpen`).
     pub fn call(&self, function: &str, params: &[(String, SoapValue)]) -> Result<SoapValue, Fault> {
+        let Some(function) = Function::named(function) else {
+            // PHP's SoapServer's own answer to an unknown function.
+            return Err(Fault {
+                code: "Client".into(),
+                string: format!("Function (\"{function}\") is not a valid method for this service"),
+            });
+        };
         let now = self.clock.now();
-        let arg = |i: usize| {
-            params
-                .get(i)
-                .map(|(_, v)| v.clone())
-                .unwrap_or(SoapValue::Null)
+        let args = Args(params);
+        let call = match function {
+            Function::SessionOpen => return self.session_open(&args, now),
+            Function::InSession(call) => call,
         };
-        let text = |i: usize| match arg(i) {
-            SoapValue::String(t) => t,
-            SoapValue::Int(n) => n.to_string(),
-            _ => String::new(),
-        };
-        let int = |i: usize| match arg(i) {
-            SoapValue::Int(n) => Some(n),
-            SoapValue::String(t) => t.trim().parse().ok(),
-            _ => None,
-        };
-        if function == "sessionOpen" {
-            if text(0) != self.reseller || text(1) != self.password {
-                return Err(fault(
-                    "E01",
-                    "Authentication",
-                    "Bad reseller id or password",
-                ));
-            }
-            let mut st = self.lock();
-            let r = st.rng.next_u64();
-            let id = format!("{:016x}{:016x}", r, r.rotate_left(17) ^ 0x5eed);
-            let lang = Some(text(2))
-                .filter(|l| !l.is_empty())
-                .unwrap_or_else(|| "EN".into());
-            st.issued.push(id.clone());
-            st.sessions.insert(
-                id.clone(),
-                Session {
-                    sync: true,
-                    lang,
-                    opened: now,
-                    last: now,
-                },
-            );
-            return Ok(s(&id));
-        }
-        let session_id = text(0);
-        let session = {
-            let mut st = self.lock();
-            match st.sessions.get_mut(&session_id) {
-                Some(sess) if (now - sess.last).num_seconds() <= SESSION_IDLE_SECONDS => {
-                    sess.last = now;
-                    sess.clone()
-                }
-                Some(_) => {
-                    st.sessions.remove(&session_id);
-                    return Err(fault("E02", "Session", "Session expired"));
-                }
-                None => return Err(fault("E02", "Session", "Unknown or closed session")),
-            }
-        };
-        match function {
-            "sessionClose" => {
+        let session_id = args.text(0);
+        let session = self.session(&session_id, now)?;
+        use SessionCall::*;
+        match call {
+            SessionClose => {
                 self.lock().sessions.remove(&session_id);
                 Ok(SoapValue::Null)
             }
-            "sessionSetPreference" => {
+            SessionSetPreference => {
                 let mut st = self.lock();
                 let sess = st
                     .sessions
                     .get_mut(&session_id)
                     .ok_or_else(|| fault("E02", "Session", "Unknown or closed session"))?;
-                match text(1).as_str() {
-                    "sync" => sess.sync = int(2).unwrap_or(1) != 0,
-                    "lang" => sess.lang = text(2),
+                match args.text(1).as_str() {
+                    "sync" => sess.sync = args.int(2).unwrap_or(1) != 0,
+                    "lang" => sess.lang = args.text(2),
                     _ => return Err(fault("E13", "type", "Invalid value")),
                 }
                 Ok(SoapValue::Null)
             }
-            "sessionInfo" => Ok(SoapValue::Struct(vec![
+            SessionInfo => Ok(SoapValue::Struct(vec![
                 ("IDSESSION".into(), s(&session_id)),
                 ("IDRESELLER".into(), s(&self.reseller)),
                 ("LANG".into(), s(&session.lang)),
@@ -260,110 +218,241 @@ impl NetimSim {
                 ("TIME_LOGIN".into(), s(&self.date(session.opened))),
                 ("TIME_LAST_ACTIVITY".into(), s(&self.date(now))),
             ])),
-            "queryOpe" => {
+            QueryOpe => {
                 let st = self.lock();
-                let op = int(1)
+                let op = args
+                    .int(1)
                     .and_then(|id| st.ops.get(&id))
                     .ok_or_else(|| fault("E04", "idOpe", "Unknown operation"))?;
                 Ok(self.op_struct(op, now))
             }
-            "cancelOpe" => {
-                let mut st = self.lock();
-                let op = int(1)
-                    .and_then(|id| st.ops.get_mut(&id))
-                    .ok_or_else(|| fault("E04", "idOpe", "Unknown operation"))?;
-                if op.status(now) != "Pending" {
-                    return Err(fault("E05", "idOpe", "The operation cannot be cancelled"));
-                }
-                op.cancelled = true;
-                let op = op.clone();
-                drop(st);
-                Ok(self.op_struct(&op, now))
+            CancelOpe => self.cancel_ope(&args, now),
+            QueryOpePending => Ok(self.query_ope_pending(now)),
+            SslCreate => self.ssl_create(&args, now),
+            SslInfo => self.ssl_info(&args, now),
+        }
+    }
+
+    fn session_open(&self, args: &Args<'_>, now: DateTime<Utc>) -> Result<SoapValue, Fault> {
+        if args.text(0) != self.reseller || args.text(1) != self.password {
+            return Err(fault(
+                "E01",
+                "Authentication",
+                "Bad reseller id or password",
+            ));
+        }
+        let mut st = self.lock();
+        let r = st.rng.next_u64();
+        let id = format!("{:016x}{:016x}", r, r.rotate_left(17) ^ 0x5eed);
+        let lang = Some(args.text(2))
+            .filter(|l| !l.is_empty())
+            .unwrap_or_else(|| "EN".into());
+        st.issued.push(id.clone());
+        st.sessions.insert(
+            id.clone(),
+            Session {
+                sync: true,
+                lang,
+                opened: now,
+                last: now,
+            },
+        );
+        Ok(s(&id))
+    }
+
+    /// The session `id`, touched; `E02` when it is unknown, closed or idle too long.
+    fn session(&self, id: &str, now: DateTime<Utc>) -> Result<Session, Fault> {
+        let mut st = self.lock();
+        match st.sessions.get_mut(id) {
+            Some(sess) if (now - sess.last).num_seconds() <= SESSION_IDLE_SECONDS => {
+                sess.last = now;
+                Ok(sess.clone())
             }
-            "queryOpePending" => {
-                let st = self.lock();
-                Ok(SoapValue::Array(
-                    st.ops
-                        .values()
-                        .filter(|o| o.status(now) == "Pending")
-                        .map(|o| {
-                            SoapValue::Struct(vec![
-                                ("id_ope".into(), SoapValue::Int(o.id)),
-                                ("code_ope".into(), s(&o.kind)),
-                                ("date_ope".into(), s(&self.date(o.created))),
-                                ("data_ope".into(), s(&o.target)),
-                            ])
-                        })
-                        .collect(),
-                ))
+            Some(_) => {
+                st.sessions.remove(id);
+                Err(fault("E02", "Session", "Session expired"))
             }
-            "sslCreate" => {
-                let csr = match arg(3) {
-                    SoapValue::Struct(m) | SoapValue::Map(m) => m,
-                    _ => Vec::new(),
-                };
-                let member = |k: &str| {
-                    csr.iter().find(|(n, _)| n == k).and_then(|(_, v)| match v {
-                        SoapValue::String(t) if !t.trim().is_empty() => Some(t.clone()),
-                        _ => None,
-                    })
-                };
-                if member("CSR").is_none() {
-                    return Err(fault("E13", "CSR", "Invalid value"));
-                }
-                let cn = member("CN");
-                let order = self.submit("sslCreate", cn.as_deref().unwrap_or(""));
-                let mut st = self.lock();
-                let id = st.next_cert;
-                st.next_cert += 1;
-                st.certs.insert(
-                    id,
-                    Cert {
-                        id,
-                        prod: text(1),
-                        duration: int(2).unwrap_or(1),
-                        cn,
-                        order,
-                    },
-                );
-                let op = st
-                    .ops
-                    .get(&order)
-                    .cloned()
-                    .ok_or_else(|| fault("E99", "sslCreate", "Internal error"))?;
-                drop(st);
-                Ok(self.op_struct(&op, now))
-            }
-            "sslInfo" => {
-                let st = self.lock();
-                let cert = int(1)
-                    .and_then(|id| st.certs.get(&id))
-                    .cloned()
-                    .ok_or_else(|| fault("E04", "IDSSL", "Unknown certificate"))?;
-                let status = st
-                    .ops
-                    .get(&cert.order)
-                    .map_or("Pending", |o| match o.status(now) {
-                        "Done" => "Active",
-                        "Failed" | "Cancelled" => "Cancelled",
-                        _ => "Pending",
-                    });
-                Ok(SoapValue::Struct(vec![
-                    ("IDSSL".into(), SoapValue::Int(cert.id)),
-                    ("PROD".into(), s(&cert.prod)),
-                    ("DURATION".into(), SoapValue::Int(cert.duration)),
-                    ("STATUS".into(), s(status)),
-                    ("DATE_CREATE".into(), s(&self.date(now))),
-                    ("DATE_EXPIRATION".into(), SoapValue::Null),
-                    ("AUTO_RENEW".into(), SoapValue::Int(0)),
-                    ("TO_BE_RENEWED".into(), SoapValue::Int(0)),
-                    ("CN".into(), cert.cn.as_deref().map_or(SoapValue::Null, s)),
-                ]))
-            }
-            other => Err(Fault {
-                code: "Client".into(),
-                string: format!("Function (\"{other}\") is not a valid method for this service"),
-            }),
+            None => Err(fault("E02", "Session", "Unknown or closed session")),
+        }
+    }
+
+    fn cancel_ope(&self, args: &Args<'_>, now: DateTime<Utc>) -> Result<SoapValue, Fault> {
+        let mut st = self.lock();
+        let op = args
+            .int(1)
+            .and_then(|id| st.ops.get_mut(&id))
+            .ok_or_else(|| fault("E04", "idOpe", "Unknown operation"))?;
+        if op.status(now) != "Pending" {
+            return Err(fault("E05", "idOpe", "The operation cannot be cancelled"));
+        }
+        op.cancelled = true;
+        let op = op.clone();
+        drop(st);
+        Ok(self.op_struct(&op, now))
+    }
+
+    fn query_ope_pending(&self, now: DateTime<Utc>) -> SoapValue {
+        let st = self.lock();
+        SoapValue::Array(
+            st.ops
+                .values()
+                .filter(|o| o.status(now) == "Pending")
+                .map(|o| {
+                    SoapValue::Struct(vec![
+                        ("id_ope".into(), SoapValue::Int(o.id)),
+                        ("code_ope".into(), s(&o.kind)),
+                        ("date_ope".into(), s(&self.date(o.created))),
+                        ("data_ope".into(), s(&o.target)),
+                    ])
+                })
+                .collect(),
+        )
+    }
+
+    fn ssl_create(&self, args: &Args<'_>, now: DateTime<Utc>) -> Result<SoapValue, Fault> {
+        let csr = match args.value(3) {
+            SoapValue::Struct(m) | SoapValue::Map(m) => m,
+            _ => Vec::new(),
+        };
+        let member = |k: &str| {
+            csr.iter().find(|(n, _)| n == k).and_then(|(_, v)| match v {
+                SoapValue::String(t) if !t.trim().is_empty() => Some(t.clone()),
+                _ => None,
+            })
+        };
+        if member("CSR").is_none() {
+            return Err(fault("E13", "CSR", "Invalid value"));
+        }
+        let cn = member("CN");
+        let order = self.submit("sslCreate", cn.as_deref().unwrap_or(""));
+        let mut st = self.lock();
+        let id = st.next_cert;
+        st.next_cert += 1;
+        st.certs.insert(
+            id,
+            Cert {
+                id,
+                prod: args.text(1),
+                duration: args.int(2).unwrap_or(1),
+                cn,
+                order,
+            },
+        );
+        let op = st
+            .ops
+            .get(&order)
+            .cloned()
+            .ok_or_else(|| fault("E99", "sslCreate", "Internal error"))?;
+        drop(st);
+        Ok(self.op_struct(&op, now))
+    }
+
+    fn ssl_info(&self, args: &Args<'_>, now: DateTime<Utc>) -> Result<SoapValue, Fault> {
+        let st = self.lock();
+        let cert = args
+            .int(1)
+            .and_then(|id| st.certs.get(&id))
+            .cloned()
+            .ok_or_else(|| fault("E04", "IDSSL", "Unknown certificate"))?;
+        let status = st
+            .ops
+            .get(&cert.order)
+            .map_or("Pending", |o| match o.status(now) {
+                "Done" => "Active",
+                "Failed" | "Cancelled" => "Cancelled",
+                _ => "Pending",
+            });
+        Ok(SoapValue::Struct(vec![
+            ("IDSSL".into(), SoapValue::Int(cert.id)),
+            ("PROD".into(), s(&cert.prod)),
+            ("DURATION".into(), SoapValue::Int(cert.duration)),
+            ("STATUS".into(), s(status)),
+            ("DATE_CREATE".into(), s(&self.date(now))),
+            ("DATE_EXPIRATION".into(), SoapValue::Null),
+            ("AUTO_RENEW".into(), SoapValue::Int(0)),
+            ("TO_BE_RENEWED".into(), SoapValue::Int(0)),
+            ("CN".into(), cert.cn.as_deref().map_or(SoapValue::Null, s)),
+        ]))
+    }
+}
+
+/// The functions the sandbox answers; any other name gets SoapServer's "not a valid method".
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Function {
+    /// The one call without a session.
+    SessionOpen,
+    /// Every other call: its first parameter is the session.
+    InSession(SessionCall),
+}
+
+/// The calls made within a session.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum SessionCall {
+    SessionClose,
+    SessionSetPreference,
+    SessionInfo,
+    QueryOpe,
+    CancelOpe,
+    QueryOpePending,
+    SslCreate,
+    SslInfo,
+}
+
+impl Function {
+    /// Every function by its wire name.
+    const NAMES: [(&'static str, Function); 9] = [
+        ("sessionOpen", Function::SessionOpen),
+        (
+            "sessionClose",
+            Function::InSession(SessionCall::SessionClose),
+        ),
+        (
+            "sessionSetPreference",
+            Function::InSession(SessionCall::SessionSetPreference),
+        ),
+        ("sessionInfo", Function::InSession(SessionCall::SessionInfo)),
+        ("queryOpe", Function::InSession(SessionCall::QueryOpe)),
+        ("cancelOpe", Function::InSession(SessionCall::CancelOpe)),
+        (
+            "queryOpePending",
+            Function::InSession(SessionCall::QueryOpePending),
+        ),
+        ("sslCreate", Function::InSession(SessionCall::SslCreate)),
+        ("sslInfo", Function::InSession(SessionCall::SslInfo)),
+    ];
+
+    fn named(name: &str) -> Option<Function> {
+        Self::NAMES
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, f)| *f)
+    }
+}
+
+/// A call's parameters, by position.
+struct Args<'a>(&'a [(String, SoapValue)]);
+
+impl Args<'_> {
+    fn value(&self, i: usize) -> SoapValue {
+        self.0
+            .get(i)
+            .map(|(_, v)| v.clone())
+            .unwrap_or(SoapValue::Null)
+    }
+
+    fn text(&self, i: usize) -> String {
+        match self.value(i) {
+            SoapValue::String(t) => t,
+            SoapValue::Int(n) => n.to_string(),
+            _ => String::new(),
+        }
+    }
+
+    fn int(&self, i: usize) -> Option<i64> {
+        match self.value(i) {
+            SoapValue::Int(n) => Some(n),
+            SoapValue::String(t) => t.trim().parse().ok(),
+            _ => None,
         }
     }
 }

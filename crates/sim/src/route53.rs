@@ -78,6 +78,47 @@ pub struct Route53Sim {
 /// Why a request was refused before it ran: HTTP status, `__type`, message.
 pub type Refusal = (u16, &'static str, String);
 
+/// The parts of a SigV4 `Authorization` header.
+struct Authorization<'a> {
+    credential: &'a str,
+    signed: &'a str,
+    signature: &'a str,
+}
+
+impl<'a> Authorization<'a> {
+    /// Reads the header, or answers AWS's refusal of a missing or foreign one.
+    fn read(header: Option<&'a str>) -> Result<Authorization<'a>, Refusal> {
+        let Some(header) = header else {
+            return Err((
+                403,
+                "MissingAuthenticationTokenException",
+                "Missing Authentication Token".into(),
+            ));
+        };
+        let Some(rest) = header.strip_prefix("AWS4-HMAC-SHA256 ") else {
+            return Err((
+                403,
+                "IncompleteSignatureException",
+                "not a SigV4 signature".into(),
+            ));
+        };
+        let mut a = Authorization {
+            credential: "",
+            signed: "",
+            signature: "",
+        };
+        for part in rest.split(',') {
+            match part.trim().split_once('=') {
+                Some(("Credential", v)) => a.credential = v,
+                Some(("SignedHeaders", v)) => a.signed = v,
+                Some(("Signature", v)) => a.signature = v,
+                _ => {}
+            }
+        }
+        Ok(a)
+    }
+}
+
 impl Route53Sim {
     /// A sandbox accepting these credentials.
     pub fn new(access_key_id: &str, secret_access_key: &str, clock: SimClock, seed: u64) -> Self {
@@ -111,26 +152,11 @@ impl Route53Sim {
                 .map(|(_, v)| v.as_str())
         };
         let denied = |t: &'static str, m: &str| Err((403, t, m.to_owned()));
-        let Some(auth) = get("authorization") else {
-            return denied(
-                "MissingAuthenticationTokenException",
-                "Missing Authentication Token",
-            );
-        };
-        let Some(rest) = auth.strip_prefix("AWS4-HMAC-SHA256 ") else {
-            return denied("IncompleteSignatureException", "not a SigV4 signature");
-        };
-        let mut credential = "";
-        let mut signed = "";
-        let mut signature = "";
-        for part in rest.split(',') {
-            match part.trim().split_once('=') {
-                Some(("Credential", v)) => credential = v,
-                Some(("SignedHeaders", v)) => signed = v,
-                Some(("Signature", v)) => signature = v,
-                _ => {}
-            }
-        }
+        let Authorization {
+            credential,
+            signed,
+            signature,
+        } = Authorization::read(get("authorization"))?;
         let scope: Vec<&str> = credential.split('/').collect();
         if scope.len() != 5 || scope[0] != self.access_key_id {
             return denied(

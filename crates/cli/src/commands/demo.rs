@@ -86,20 +86,34 @@ fn contact() -> ContactDetail {
     }
 }
 
-/// Submits the demo's work on the four accounts; answers what to show.
-async fn submit(sim: &Sim, a: &Accounts) -> Result<Vec<Tracked>, CliError> {
-    let mut tracked = Vec::new();
-    let track = |account: &'static str, id: OperationId| Tracked {
+/// A followed operation of `account`, from now.
+fn track(account: &'static str, id: OperationId) -> Tracked {
+    Tracked {
         account,
         id,
         scheduled: None,
         started: Instant::now(),
-    };
-    let failed = |account: &str, what: &str, e: regops_core::Error| {
-        CliError::api(format!("{account}: {what}: {e}"))
-    };
+    }
+}
 
-    // Gandi: certificate orders through the API, domain work the platform submitted there.
+/// The error of a demo step that failed.
+fn failed(account: &str, what: &str, e: regops_core::Error) -> CliError {
+    CliError::api(format!("{account}: {what}: {e}"))
+}
+
+/// Submits the demo's work on the four accounts; answers what to show.
+async fn submit(sim: &Sim, a: &Accounts) -> Result<Vec<Tracked>, CliError> {
+    let mut tracked = submit_gandi(sim, a).await?;
+    tracked.extend(submit_netim(sim, a).await?);
+    tracked.extend(submit_route53(a).await?);
+    tracked.extend(submit_autodns(a).await?);
+    Ok(tracked)
+}
+
+/// Gandi: certificate orders through the API, domain work the platform submitted there, one
+/// of it withdrawn.
+async fn submit_gandi(sim: &Sim, a: &Accounts) -> Result<Vec<Tracked>, CliError> {
+    let mut tracked = Vec::new();
     let certs = a
         .gandi
         .certificate_backend()
@@ -134,7 +148,12 @@ async fn submit(sim: &Sim, a: &Accounts) -> Result<Vec<Tracked>, CliError> {
         .await
         .map_err(|e| failed("gandi", &format!("cancelling {withdrawn}"), e))?;
 
-    // Netim: an SSL order through the API, registrations submitted there.
+    Ok(tracked)
+}
+
+/// Netim: an SSL order through the API, registrations submitted there.
+async fn submit_netim(sim: &Sim, a: &Accounts) -> Result<Vec<Tracked>, CliError> {
+    let mut tracked = Vec::new();
     let order = CertificateOrder::new("SSL_RAPID", "www.boulangerie-demo.example")
         .csr("-----BEGIN CERTIFICATE REQUEST-----\nMIIBdemo\n-----END CERTIFICATE REQUEST-----");
     let op = a
@@ -157,7 +176,12 @@ async fn submit(sim: &Sim, a: &Accounts) -> Result<Vec<Tracked>, CliError> {
         .await
         .map_err(|e| failed("netim", "listing pending operations", e))?;
 
-    // Route 53: registrations and a deletion through the API (signed).
+    Ok(tracked)
+}
+
+/// Route 53: registrations and a deletion through the API (signed).
+async fn submit_route53(a: &Accounts) -> Result<Vec<Tracked>, CliError> {
+    let mut tracked = Vec::new();
     for domain in ["cloud-demo.example", "api-demo.example"] {
         let request =
             RegisterDomainRequest::new(domain.to_owned(), 1, contact(), contact(), contact());
@@ -175,7 +199,13 @@ async fn submit(sim: &Sim, a: &Accounts) -> Result<Vec<Tracked>, CliError> {
         .map_err(|e| failed("route53", "deleting legacy-demo.example", e))?;
     tracked.push(track("route53", op.id));
 
-    // AutoDNS: a cancelation now (a job to follow) and one at expiry (scheduled).
+    Ok(tracked)
+}
+
+/// AutoDNS: a cancelation now (a job to follow) and one at expiry (scheduled).
+async fn submit_autodns(a: &Accounts) -> Result<Vec<Tracked>, CliError> {
+    let mut tracked = Vec::new();
+    let delete = CancelRequest::new(CancelKind::Delete, Execution::Now);
     let op = cancel_domain(&*a.autodns, "old-shop-demo.example", &delete)
         .await
         .map_err(|e| failed("autodns", "cancelling old-shop-demo.example", e))?;
@@ -236,7 +266,10 @@ fn changes(sim: &Sim) -> u64 {
     .sum()
 }
 
-/// Runs the demo.
+/// What became of one followed operation: its last state, how long it took, what went wrong.
+type Row<'a> = (&'a Tracked, Option<Operation>, Duration, Option<String>);
+
+/// Runs the demo: the sandbox, the work submitted, everything followed to its end, a table.
 pub async fn demo(args: DemoArgs, json: bool, out: &mut dyn Write) -> Result<Exit, CliError> {
     if args.serve {
         return crate::commands::demo_serve::demo_serve(args, out).await;
@@ -255,8 +288,33 @@ pub async fn demo(args: DemoArgs, json: bool, out: &mut dyn Write) -> Result<Exi
     }
     let accounts = accounts(&sim)?;
     let tracked = submit(&sim, &accounts).await?;
+    let results = follow(&accounts, &tracked).await?;
+    accounts.netim.client().close().await.ok();
+    let problems: Vec<String> = results
+        .iter()
+        .filter_map(|(t, _, _, p)| p.as_ref().map(|p| format!("{} {}: {p}", t.account, t.id)))
+        .collect();
+    print_results(&results, json, out)?;
+    eprintln!(
+        "regops demo: {} operations on 4 accounts followed with {} status reads; {} calls that change something, each sent once",
+        results.len(),
+        status_reads(&sim),
+        changes(&sim)
+    );
+    sim.shutdown();
+    if problems.is_empty() {
+        Ok(Exit::Success)
+    } else {
+        Err(CliError::api(format!(
+            "the demo did not finish: {}",
+            problems.join("; ")
+        )))
+    }
+}
 
-    // Everything is followed by one tracker: batched reads per account, paced per provider.
+/// Follows every tracked operation with one tracker (batched reads per account, paced per
+/// provider), a progress line each; answers what became of each.
+async fn follow<'a>(accounts: &Accounts, tracked: &'a [Tracked]) -> Result<Vec<Row<'a>>, CliError> {
     let mut tracker = Tracker::new(
         TrackerOptions::new()
             .intervals(Duration::from_millis(500), Duration::from_secs(2))
@@ -273,7 +331,7 @@ pub async fn demo(args: DemoArgs, json: bool, out: &mut dyn Write) -> Result<Exi
     }
     let progress = Progress::new();
     let mut bars = Bars::new();
-    for t in &tracked {
+    for t in tracked {
         let bar = progress.add_labelled(format!("{:<8} {}", t.account, t.id));
         match &t.scheduled {
             Some(op) => bar.finish(op),
@@ -286,7 +344,7 @@ pub async fn demo(args: DemoArgs, json: bool, out: &mut dyn Write) -> Result<Exi
     }
     let mut outcomes = run(tracker, &bars).await;
     progress.clear();
-    let results: Vec<(&Tracked, Option<Operation>, Duration, Option<String>)> = tracked
+    let results: Vec<Row<'a>> = tracked
         .iter()
         .map(|t| {
             if let Some(op) = &t.scheduled {
@@ -305,12 +363,11 @@ pub async fn demo(args: DemoArgs, json: bool, out: &mut dyn Write) -> Result<Exi
             }
         })
         .collect();
-    accounts.netim.client().close().await.ok();
+    Ok(results)
+}
 
-    let problems: Vec<String> = results
-        .iter()
-        .filter_map(|(t, _, _, p)| p.as_ref().map(|p| format!("{} {}: {p}", t.account, t.id)))
-        .collect();
+/// The demo's results as a table, or as JSON operation objects.
+fn print_results(results: &[Row<'_>], json: bool, out: &mut dyn Write) -> Result<(), CliError> {
     if json {
         let ops: Vec<OperationJson> = results
             .iter()
@@ -352,21 +409,7 @@ pub async fn demo(args: DemoArgs, json: bool, out: &mut dyn Write) -> Result<Exi
         )
         .map_err(io)?;
     }
-    eprintln!(
-        "regops demo: {} operations on 4 accounts followed with {} status reads; {} calls that change something, each sent once",
-        results.len(),
-        status_reads(&sim),
-        changes(&sim)
-    );
-    sim.shutdown();
-    if problems.is_empty() {
-        Ok(Exit::Success)
-    } else {
-        Err(CliError::api(format!(
-            "the demo did not finish: {}",
-            problems.join("; ")
-        )))
-    }
+    Ok(())
 }
 
 /// Runs the sandbox until interrupted.

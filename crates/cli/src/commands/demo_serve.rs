@@ -69,6 +69,32 @@ async fn receiver(secret: &str, lines: mpsc::UnboundedSender<String>) -> Result<
     Ok(url)
 }
 
+/// The service on the sandbox's four accounts, discovering every 2 s, with `hook`.
+async fn service(sim: &Sim, hook: WebhookConfig) -> Result<Service, CliError> {
+    let a = crate::commands::demo::accounts(sim)?;
+    let backends: [(&str, Arc<dyn Backend>); 4] = [
+        ("gandi", a.gandi),
+        ("netim", a.netim),
+        ("route53", a.route53),
+        ("autodns", a.autodns),
+    ];
+    let config = ServeConfig::default()
+        .discover(Some(Duration::from_secs(2)))
+        .discover_since(Duration::from_secs(3600))
+        .webhook(hook)
+        .tracker(
+            TrackerOptions::new().intervals(Duration::from_millis(500), Duration::from_secs(5)),
+        );
+    let journal: Arc<dyn Journal> = Arc::new(MemoryJournal::new());
+    let specs = backends
+        .into_iter()
+        .map(|(name, b)| AccountSpec::new(name, b))
+        .collect();
+    Service::new(config, specs, journal)
+        .await
+        .map_err(|e| CliError::api(format!("starting the service: {e}")))
+}
+
 /// `regops demo --serve`.
 pub async fn demo_serve(args: DemoArgs, out: &mut dyn Write) -> Result<Exit, CliError> {
     let listen = regops_serve::parse_listen(&args.listen).map_err(CliError::usage)?;
@@ -86,13 +112,6 @@ pub async fn demo_serve(args: DemoArgs, out: &mut dyn Write) -> Result<Exit, Cli
     )
     .await
     .map_err(|e| CliError::api(format!("starting the sandbox: {e}")))?;
-    let a = crate::commands::demo::accounts(&sim)?;
-    let backends: [(&str, Arc<dyn Backend>); 4] = [
-        ("gandi", a.gandi),
-        ("netim", a.netim),
-        ("route53", a.route53),
-        ("autodns", a.autodns),
-    ];
     let (tx, mut lines) = mpsc::unbounded_channel();
     let secret = format!(
         "whsec_{}",
@@ -100,21 +119,7 @@ pub async fn demo_serve(args: DemoArgs, out: &mut dyn Write) -> Result<Exit, Cli
     );
     let hook_url = receiver(&secret, tx).await?;
     let hook = WebhookConfig::new(hook_url.clone(), Secret::new(secret)).map_err(CliError::api)?;
-    let config = ServeConfig::default()
-        .discover(Some(Duration::from_secs(2)))
-        .discover_since(Duration::from_secs(3600))
-        .webhook(hook)
-        .tracker(
-            TrackerOptions::new().intervals(Duration::from_millis(500), Duration::from_secs(5)),
-        );
-    let journal: Arc<dyn Journal> = Arc::new(MemoryJournal::new());
-    let specs = backends
-        .into_iter()
-        .map(|(name, b)| AccountSpec::new(name, b))
-        .collect();
-    let service = Service::new(config, specs, journal)
-        .await
-        .map_err(|e| CliError::api(format!("starting the service: {e}")))?;
+    let service = service(&sim, hook).await?;
     let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| {
         CliError::usage(format!(
             "cannot listen on {listen}: {e} (choose another with --listen)"
@@ -124,7 +129,7 @@ pub async fn demo_serve(args: DemoArgs, out: &mut dyn Write) -> Result<Exit, Cli
     writeln!(
         out,
         "regops serve on {base}, following the sandbox at {} (it starts an operation on each provider every 4 s)\n\
-         \n  curl -s {base}/v1/operations\n  curl -sN {base}/v1/events\n  curl -s {base}/v1/accounts\n  curl -s {base}/metrics\n  curl -s {base}/v1/openapi.json\n\
+         \n  open {base}/ in a browser for the dashboard\n  curl -s {base}/v1/operations\n  curl -sN {base}/v1/events\n  curl -s {base}/v1/accounts\n  curl -s {base}/metrics\n  curl -s {base}/v1/openapi.json\n\
          \nWebhooks to {hook_url}, each signature checked with the standardwebhooks crate:",
         sim.addr()
     )

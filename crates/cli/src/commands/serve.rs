@@ -134,21 +134,7 @@ pub async fn serve(
                 .requests_per_second(account.requests_per_second),
         );
     }
-    let journal_url = match (args.journal, s.journal) {
-        (Some(url), _) => url,
-        // A path is no secret: a literal is taken without the warning secrets get.
-        (None, Some(SecretSetting::Literal(url))) => url.expose().to_owned(),
-        (None, Some(setting)) => setting.resolve("[serve]", "journal")?.expose().to_owned(),
-        (None, None) => regops_journal::default_path()
-            .map_err(|e| CliError::usage(e.message().to_owned()))?
-            .to_string_lossy()
-            .into_owned(),
-    };
-    let path = journal_path(&journal_url)?;
-    let journal: Arc<dyn Journal> = Arc::new(
-        regops_journal::SqliteJournal::open(&path)
-            .map_err(|e| CliError::api(format!("{}: {}", path.display(), e.message())))?,
-    );
+    let (journal, path) = open_journal(args.journal, s.journal)?;
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .map_err(|e| CliError::usage(format!("cannot listen on {listen}: {e}")))?;
@@ -171,6 +157,27 @@ pub async fn serve(
         .await
         .map_err(|e| CliError::api(format!("serving: {e}")))?;
     Ok(Exit::Success)
+}
+
+/// The journal `--journal` names, else `[serve] journal`, else the CLI's; and its path.
+fn open_journal(
+    flag: Option<String>,
+    setting: Option<SecretSetting>,
+) -> Result<(Arc<dyn Journal>, std::path::PathBuf), CliError> {
+    let url = match (flag, setting) {
+        (Some(url), _) => url,
+        // A path is no secret: a literal is taken without the warning secrets get.
+        (None, Some(SecretSetting::Literal(url))) => url.expose().to_owned(),
+        (None, Some(setting)) => setting.resolve("[serve]", "journal")?.expose().to_owned(),
+        (None, None) => regops_journal::default_path()
+            .map_err(|e| CliError::usage(e.message().to_owned()))?
+            .to_string_lossy()
+            .into_owned(),
+    };
+    let path = journal_path(&url)?;
+    let journal = regops_journal::SqliteJournal::open(&path)
+        .map_err(|e| CliError::api(format!("{}: {}", path.display(), e.message())))?;
+    Ok((Arc::new(journal), path))
 }
 
 /// Completes on SIGTERM or SIGINT.
