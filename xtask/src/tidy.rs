@@ -8,6 +8,8 @@
 //!   `build.rs`), a dev-dependency in its tests, benches, examples or `src/`; a dependency
 //!   named twice (normal and dev) without adding features for the tests is reported too.
 //!
+//! - No two modules of an adapter use each other (a cycle: neither can be read alone); the
+//!   generated module, written from the API tables, is left out.
 //! - No function of the sandbox or the CLI is 80 lines or more: those are where readers get
 //!   lost (a call dispatcher, a command), so long bodies are split into named steps.
 //!
@@ -265,6 +267,44 @@ fn long_functions(text: &str) -> Vec<(String, usize, usize)> {
     out
 }
 
+/// The pairs of modules of one crate's files (`src/NAME.rs`) that use each other through
+/// `crate::NAME`, outside comments and unit tests; `generated` is left out.
+fn module_cycles(files: &[(PathBuf, String)]) -> Vec<(String, String)> {
+    let mut uses: Vec<(String, BTreeSet<String>)> = Vec::new();
+    for (path, text) in files {
+        let Some(name) = path.file_stem().and_then(|n| n.to_str()) else {
+            continue;
+        };
+        if matches!(name, "lib" | "main" | "mod" | "generated") {
+            continue;
+        }
+        let code = text.split("#[cfg(test)]\nmod tests").next().unwrap_or("");
+        let mut used = BTreeSet::new();
+        for line in code.lines().filter(|l| !l.trim_start().starts_with("//")) {
+            for (at, _) in line.match_indices("crate::") {
+                let rest = &line[at + "crate::".len()..];
+                let m: String = rest
+                    .chars()
+                    .take_while(|c| c.is_ascii_lowercase() || *c == '_')
+                    .collect();
+                if !m.is_empty() && m != name {
+                    used.insert(m);
+                }
+            }
+        }
+        uses.push((name.to_owned(), used));
+    }
+    let mut out = Vec::new();
+    for (a, used) in &uses {
+        for (b, theirs) in &uses {
+            if a < b && used.contains(b) && theirs.contains(a) {
+                out.push((a.clone(), b.clone()));
+            }
+        }
+    }
+    out
+}
+
 /// Every broken rule, one sentence each.
 /// The library files of `package`, each with its text.
 fn library_files(package: &Package) -> Vec<(PathBuf, String)> {
@@ -325,6 +365,14 @@ fn check(
         }
         let library = read(p, Code::Library);
         let tests = read(p, Code::Tests);
+        if ADAPTERS.contains(&p.name.as_str()) {
+            for (a, b) in module_cycles(&files(p)) {
+                problems.push(format!(
+                    "{}: modules {a} and {b} use each other: move what they share to a module of its own",
+                    p.name
+                ));
+            }
+        }
         if SHORT_FUNCTIONS.contains(&p.name.as_str()) {
             for (file, text) in files(p) {
                 for (name, line, n) in long_functions(&text) {
@@ -465,10 +513,24 @@ mod tests {
             "    step();\n".repeat(80)
         );
         let problems = check(&meta, &|_, _| using(&all), &|p| {
-            vec![(
-                PathBuf::from(format!("{}/src/lib.rs", p.name)),
-                long.clone(),
-            )]
+            vec![
+                (
+                    PathBuf::from(format!("{}/src/lib.rs", p.name)),
+                    long.clone(),
+                ),
+                (
+                    PathBuf::from(format!("{}/src/client.rs", p.name)),
+                    "use crate::backend::LIMIT;\n// crate::convert in a comment\n".into(),
+                ),
+                (
+                    PathBuf::from(format!("{}/src/backend.rs", p.name)),
+                    "use crate::client::Client;\nuse crate::convert;\n".into(),
+                ),
+                (
+                    PathBuf::from(format!("{}/src/convert.rs", p.name)),
+                    "fn f() {}\n#[cfg(test)]\nmod tests {\n    use crate::backend::X;\n}\n".into(),
+                ),
+            ]
         });
         let expect = [
             "regops-core depends on regops-http",
@@ -478,6 +540,7 @@ mod tests {
             "regops declares tokio both as a dependency and a dev-dependency",
             "regops declares the dev-dependency proptest but no test uses it",
             "regops/src/lib.rs:1: fn dispatch is 82 lines",
+            "regops-soap: modules backend and client use each other",
         ];
         for e in expect {
             assert!(

@@ -13,9 +13,7 @@ use regops_core::{
 use std::collections::HashMap;
 use std::sync::Mutex;
 
-/// The request rate Route 53 Domains allows per account (five requests per second, from the
-/// AWS quotas page); the tracker paces itself by it.
-pub const RATE_LIMIT_PER_SECOND: f64 = 5.0;
+pub use crate::client::RATE_LIMIT_PER_SECOND;
 
 /// At most this many operations are read one call each in a refresh; more are collected from
 /// `ListOperations` pages.

@@ -27,6 +27,10 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::SystemTime;
 
+/// The request rate Route 53 Domains allows per account (five requests per second, from the
+/// AWS quotas page); clients and the tracker pace themselves by it.
+pub const RATE_LIMIT_PER_SECOND: f64 = 5.0;
+
 /// The largest answer accepted by default. A full `ListOperations` page is about 25 KB.
 pub const DEFAULT_MAX_BODY_BYTES: usize = 8 << 20;
 
@@ -148,10 +152,7 @@ impl Route53Client {
             credentials,
             endpoint: PRODUCTION_ENDPOINT.to_owned(),
             region: DEFAULT_REGION.to_owned(),
-            settings: ClientSettings::new(Some((
-                crate::backend::RATE_LIMIT_PER_SECOND,
-                RATE_LIMIT_BURST,
-            ))),
+            settings: ClientSettings::new(Some((RATE_LIMIT_PER_SECOND, RATE_LIMIT_BURST))),
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             max_pages: DEFAULT_MAX_PAGES,
         }

@@ -30,13 +30,7 @@ pub struct MethodCall {
     pub params: Vec<Value>,
 }
 
-/// At most `max` characters of `s`, on a character boundary, with `…` when cut.
-pub fn excerpt(s: &str, max: usize) -> String {
-    match s.char_indices().nth(max) {
-        None => s.to_owned(),
-        Some((i, _)) => format!("{}…", &s[..i]),
-    }
-}
+pub use crate::error::excerpt;
 
 /// Writes a `<methodCall>`.
 pub fn encode_call(method: &str, params: &[Value]) -> Result<String, EncodeError> {

@@ -15,7 +15,6 @@ use crate::value::DATETIME_TOKEN;
 use base64::Engine;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use std::borrow::Cow;
-use std::fmt;
 
 /// Bounds on what a decoder accepts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -50,56 +49,8 @@ impl Limits {
     }
 }
 
-/// Why a body could not be decoded, and where.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DecodeError {
-    message: String,
-    offset: Option<usize>,
-}
-
-impl DecodeError {
-    pub(crate) fn new(message: impl Into<String>, offset: usize) -> Self {
-        DecodeError {
-            message: message.into(),
-            offset: Some(offset),
-        }
-    }
-
-    /// What was wrong.
-    pub fn message(&self) -> &str {
-        &self.message
-    }
-
-    /// The byte offset in the body where it was found, when known.
-    pub fn offset(&self) -> Option<usize> {
-        self.offset
-    }
-
-    pub(crate) fn at(mut self, offset: usize) -> Self {
-        self.offset.get_or_insert(offset);
-        self
-    }
-}
-
-impl fmt::Display for DecodeError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.offset {
-            Some(o) => write!(f, "{} (at byte {o})", self.message),
-            None => f.write_str(&self.message),
-        }
-    }
-}
-
-impl std::error::Error for DecodeError {}
-
-impl de::Error for DecodeError {
-    fn custom<T: fmt::Display>(msg: T) -> Self {
-        DecodeError {
-            message: msg.to_string(),
-            offset: None,
-        }
-    }
-}
+pub use crate::error::DecodeError;
+use crate::error::excerpt;
 
 type Result<T, E = DecodeError> = std::result::Result<T, E>;
 
@@ -150,7 +101,7 @@ fn is_ws(s: &str) -> bool {
 }
 
 fn describe(t: &Token<'_>) -> String {
-    let short = |s: &str| crate::codec::excerpt(s, 40);
+    let short = |s: &str| excerpt(s, 40);
     match t {
         Token::Start { name, empty: false } => format!("<{}>", short(local_name(name))),
         Token::Start { name, empty: true } => format!("<{}/>", short(local_name(name))),
@@ -244,17 +195,16 @@ impl<'de> Events<'de> {
 
     fn resolve_ref(&self, r: &str) -> Result<Cow<'static, str>> {
         match quick_xml::events::BytesRef::new(r).resolve_char_ref() {
-            Ok(Some('\0')) | Err(_) => Err(self.err(format!(
-                "invalid character reference &{};",
-                crate::codec::excerpt(r, 40)
-            ))),
+            Ok(Some('\0')) | Err(_) => {
+                Err(self.err(format!("invalid character reference &{};", excerpt(r, 40))))
+            }
             Ok(Some(c)) => Ok(Cow::Owned(c.to_string())),
             Ok(None) => quick_xml::escape::resolve_xml_entity(r)
                 .map(Cow::Borrowed)
                 .ok_or_else(|| {
                     self.err(format!(
                         "entity &{}; is not defined (entity declarations are refused)",
-                        crate::codec::excerpt(r, 40)
+                        excerpt(r, 40)
                     ))
                 }),
         }
@@ -384,7 +334,7 @@ impl<'a, 'de> ValueDe<'a, 'de> {
             let ty = ValueType::of(name).ok_or_else(|| {
                 ev.err(format!(
                     "unknown value type <{}>",
-                    crate::codec::excerpt(local_name(name), 40)
+                    excerpt(local_name(name), 40)
                 ))
             })?;
             return Ok(Body::Typed { ty, empty });
@@ -436,12 +386,10 @@ fn typed<'de, V: Visitor<'de>>(
         }
         ValueType::Int => {
             let s = text(ev, "int")?;
-            let i: i64 = s.trim().parse().map_err(|_| {
-                ev.err(format!(
-                    "an integer value holds {:?}",
-                    crate::codec::excerpt(&s, 40)
-                ))
-            })?;
+            let i: i64 = s
+                .trim()
+                .parse()
+                .map_err(|_| ev.err(format!("an integer value holds {:?}", excerpt(&s, 40))))?;
             if hint == Hint::Str {
                 v.visit_string(i.to_string())
             } else {
@@ -453,20 +401,15 @@ fn typed<'de, V: Visitor<'de>>(
             match s.trim() {
                 "1" | "true" => v.visit_bool(true),
                 "0" | "false" => v.visit_bool(false),
-                other => Err(ev.err(format!(
-                    "<boolean> holds {:?}",
-                    crate::codec::excerpt(other, 40)
-                ))),
+                other => Err(ev.err(format!("<boolean> holds {:?}", excerpt(other, 40)))),
             }
         }
         ValueType::Double => {
             let s = text(ev, "double")?;
-            let d: f64 = s.trim().parse().map_err(|_| {
-                ev.err(format!(
-                    "<double> holds {:?}",
-                    crate::codec::excerpt(&s, 40)
-                ))
-            })?;
+            let d: f64 = s
+                .trim()
+                .parse()
+                .map_err(|_| ev.err(format!("<double> holds {:?}", excerpt(&s, 40))))?;
             v.visit_f64(d)
         }
         ValueType::DateTime => {

@@ -18,7 +18,7 @@
 //! Comments, processing instructions and the XML declaration are skipped. Attributes, which
 //! XML-RPC does not use, are skipped too once the tag's end has been found past any quoted value.
 
-use crate::de::DecodeError;
+use crate::error::{DecodeError, excerpt};
 use quick_xml::parser::{ElementParser, Parser};
 
 /// One piece of the body.
@@ -112,10 +112,9 @@ impl<'de> Lexer<'de> {
     #[cold]
     fn end_of_body(&self, at: usize) -> Result<Token<'de>, DecodeError> {
         match self.open.last() {
-            Some(name) => Err(self.malformed(
-                format_args!("<{}> is not closed", crate::codec::excerpt(name, 40)),
-                at,
-            )),
+            Some(name) => {
+                Err(self.malformed(format_args!("<{}> is not closed", excerpt(name, 40)), at))
+            }
             None => Ok(Token::Eof),
         }
     }
@@ -223,13 +222,13 @@ impl<'de> Lexer<'de> {
             Some(open) => Err(self.malformed(
                 format_args!(
                     "</{}> where </{}> was expected",
-                    crate::codec::excerpt(name, 40),
-                    crate::codec::excerpt(open, 40)
+                    excerpt(name, 40),
+                    excerpt(open, 40)
                 ),
                 start,
             )),
             None => Err(self.malformed(
-                format_args!("</{}> closes no element", crate::codec::excerpt(name, 40)),
+                format_args!("</{}> closes no element", excerpt(name, 40)),
                 start,
             )),
         }

@@ -33,6 +33,7 @@ pub mod codec;
 pub mod convert;
 pub mod date;
 pub mod de;
+mod error;
 pub mod generated;
 mod lex;
 pub mod ser;
