@@ -402,7 +402,7 @@ impl AutoDnsClient {
                 Ok(Self::cancelation_answer(envelope))
             }
             Protocol::Gateway => {
-                let mut task = vec![convert::gateway_cancelation(request, self.inner.zone)];
+                let mut task = vec![gateway::cancelation(request, self.inner.zone)];
                 if let Some(r) = reply_to {
                     task.push(Node::Text("reply_to", r.to_owned()));
                 }
@@ -436,7 +436,7 @@ impl AutoDnsClient {
             Protocol::Gateway => {
                 self.gateway(
                     TASK_CANCELATION_UPDATE,
-                    vec![convert::gateway_cancelation(request, self.inner.zone)],
+                    vec![gateway::cancelation(request, self.inner.zone)],
                     "cancelation update",
                     Idempotency::NonIdempotent,
                 )
@@ -485,13 +485,8 @@ impl AutoDnsClient {
                 Ok(Self::cancelation_answer(envelope))
             }
             Protocol::Gateway => {
-                self.gateway(
-                    task,
-                    vec![convert::gateway_domain(domain)],
-                    call,
-                    idempotency,
-                )
-                .await
+                self.gateway(task, vec![gateway::domain(domain)], call, idempotency)
+                    .await
             }
         }
     }

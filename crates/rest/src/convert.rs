@@ -3,10 +3,10 @@
 //! gateway's elements.
 
 use crate::PROVIDER;
-use crate::gateway::{Element, Node};
+use crate::gateway::{self, Element};
 use crate::generated::{
     Cancelation, CancelationExecution, CancelationRequest, CancelationType, Job, JobStatus,
-    Message, Query, QueryFilter, QueryOrder, QueryView, ResponseObject, ResponseStatus, StatusType,
+    Message, Query, QueryFilter, QueryOrder, QueryView, ResponseStatus, StatusType,
 };
 use crate::wire::{CancelationAnswer, Id, Time};
 use regops_core::{
@@ -403,73 +403,12 @@ pub fn cancelation_request(domain: &str, request: &CancelRequest) -> Result<Canc
     Ok(body)
 }
 
-/// The `<cancelation>` element of a gateway create or update (values in lower case, local
-/// times of `zone`), as the reference page writes it.
-pub fn gateway_cancelation(body: &CancelationRequest, zone: ServerTimeZone) -> Node {
-    let mut children = vec![
-        Node::Text("domain", body.domain.clone()),
-        Node::Text("type", body.r#type.as_str().to_ascii_lowercase()),
-        Node::Text("execdate", body.execution.as_str().to_ascii_lowercase()),
-    ];
-    if let Some(when) = &body.registry_when {
-        let local = match when {
-            Time::At(t) => zone.to_local(*t).format("%Y-%m-%d %H:%M:%S").to_string(),
-            other => other.to_wire(),
-        };
-        children.push(Node::Text("registry_when_date", local));
-    }
-    if let Some(d) = body.disconnect {
-        children.push(Node::Text("disconnect", if d { "1" } else { "0" }.into()));
-    }
-    children.push(Node::Text(
-        "gaining_registrar",
-        body.gaining_registrar.clone().unwrap_or_default(),
-    ));
-    Node::Parent("cancelation", children)
-}
-
-/// The `<cancelation>` element naming only a domain (delete, info).
-pub fn gateway_domain(domain: &str) -> Node {
-    Node::Parent("cancelation", vec![Node::Text("domain", domain.to_owned())])
-}
-
-/// Reads a gateway `<response>`: its status, messages, cancelation and job. An `error` status
-/// is returned as the error, with its code and every `<msg>`.
+/// Reads a gateway `<response>` (see [`gateway::read_answer`]); an `error` status, or an HTTP
+/// status other than 2xx, is returned as the error, with its code and every `<msg>`.
 pub fn gateway_answer(root: &Element, http_status: u16, body: &[u8]) -> Result<CancelationAnswer> {
-    let result = root.child("result").ok_or_else(|| {
-        Error::protocol("a gateway answer without <result>", body).with_provider(PROVIDER)
-    })?;
-    let status = result.child("status").map(|s| ResponseStatus {
-        code: s.text_at(&["code"]).map(str::to_owned),
-        text: s.text_at(&["text"]).map(str::to_owned),
-        r#type: s
-            .text_at(&["type"])
-            .map(|t| StatusType::from(t.to_ascii_uppercase().as_str())),
-        ..ResponseStatus::default()
-    });
-    let object = result.at(&["status", "object"]).map(|o| ResponseObject {
-        r#type: o.text_at(&["type"]).map(str::to_owned),
-        value: o.text_at(&["value"]).map(str::to_owned),
-        ..ResponseObject::default()
-    });
-    let messages: Vec<Message> = result
-        .children_named("msg")
-        .chain(
-            result
-                .child("status")
-                .into_iter()
-                .flat_map(|s| s.children_named("msg")),
-        )
-        .map(|m| Message {
-            code: m.text_at(&["code"]).map(str::to_owned),
-            text: m.text_at(&["text"]).map(str::to_owned),
-            status: m
-                .text_at(&["type"])
-                .map(|t| StatusType::from(t.to_ascii_uppercase().as_str())),
-            ..Message::default()
-        })
-        .collect();
-    let failed = status
+    let answer = gateway::read_answer(root, body)?;
+    let failed = answer
+        .status
         .as_ref()
         .and_then(|s| s.r#type.as_ref())
         .is_some_and(|t| *t == StatusType::Error)
@@ -477,71 +416,13 @@ pub fn gateway_answer(root: &Element, http_status: u16, body: &[u8]) -> Result<C
     if failed {
         return Err(answer_error(
             http_status,
-            status.as_ref(),
-            &messages,
+            answer.status.as_ref(),
+            &answer.messages,
             None,
             body,
         ));
     }
-    let cancelation = result
-        .at(&["data", "cancelation"])
-        .map(gateway_cancelation_of);
-    let job_id = result
-        .text_at(&["data", "domain_job", "job", "id"])
-        .or_else(|| result.text_at(&["data", "job", "id"]))
-        .map(|id| Id(id.to_owned()));
-    Ok(CancelationAnswer {
-        stid: root.text_at(&["stid"]).map(str::to_owned),
-        status,
-        object,
-        messages,
-        cancelation,
-        job_id,
-    })
-}
-
-/// A gateway `<cancelation>` as the JSON API's object.
-fn gateway_cancelation_of(e: &Element) -> Cancelation {
-    let text = |name: &str| e.text_at(&[name]).map(str::to_owned);
-    let upper = |name: &str| e.text_at(&[name]).map(|t| t.to_ascii_uppercase());
-    let time = |name: &str| e.text_at(&[name]).map(Time::parse);
-    let mut extra = std::collections::BTreeMap::new();
-    for c in &e.children {
-        if !matches!(
-            c.name.as_str(),
-            "domain"
-                | "type"
-                | "execdate"
-                | "registry_when_date"
-                | "disconnect"
-                | "gaining_registrar"
-                | "created"
-                | "changed"
-                | "log_id"
-                | "registry_status"
-                | "status"
-        ) && c.children.is_empty()
-        {
-            extra.insert(c.name.clone(), serde_json::Value::String(c.text.clone()));
-        }
-    }
-    Cancelation {
-        domain: text("domain"),
-        r#type: upper("type").map(|t| CancelationType::from(t.as_str())),
-        execution: upper("execdate").map(|t| CancelationExecution::from(t.as_str())),
-        registry_when: time("registry_when_date"),
-        disconnect: e
-            .text_at(&["disconnect"])
-            .map(|d| d == "1" || d.eq_ignore_ascii_case("true")),
-        gaining_registrar: text("gaining_registrar"),
-        created: time("created"),
-        updated: time("changed"),
-        log_id: text("log_id").map(Id),
-        registry_status: text("registry_status"),
-        status: text("status"),
-        extra,
-        ..Cancelation::default()
-    }
+    Ok(answer)
 }
 
 /// The `_search` query for one page of cancelations matching what the server can filter of

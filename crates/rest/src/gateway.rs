@@ -1,5 +1,6 @@
 //! The XML gateway's shapes: writing a `<request>` and reading a `<response>` into the element
-//! tree of [`regops_http::xml`] that [`convert`](crate::convert) maps.
+//! tree of [`regops_http::xml`], and reading a `<response>` into the JSON API's wire types, which
+//! [`convert`](crate::convert) maps.
 //!
 //! The gateway's documents are small and loosely typed (every value is text, members come and go
 //! between versions), so they are read into an [`Element`] tree rather than into fixed structs:
@@ -7,9 +8,14 @@
 //! depth bound) are the shared reader's; the body size is bounded by the client.
 
 use crate::PROVIDER;
+use crate::generated::{
+    Cancelation, CancelationExecution, CancelationRequest, CancelationType, Message,
+    ResponseObject, ResponseStatus, StatusType,
+};
+use crate::wire::{CancelationAnswer, Id, Time};
 use quick_xml::Writer;
 use quick_xml::events::{BytesEnd, BytesStart, BytesText, Event};
-use regops_core::{Result, Secret};
+use regops_core::{Error, Result, Secret, ServerTimeZone};
 
 pub use regops_http::xml::Element;
 
@@ -83,6 +89,132 @@ fn write_node(w: &mut Writer<Vec<u8>>, node: &Node) {
             }
             let _ = w.write_event(Event::End(BytesEnd::new(*name)));
         }
+    }
+}
+
+/// The `<cancelation>` element of a gateway create or update (values in lower case, local
+/// times of `zone`), as the reference page writes it.
+pub fn cancelation(body: &CancelationRequest, zone: ServerTimeZone) -> Node {
+    let mut children = vec![
+        Node::Text("domain", body.domain.clone()),
+        Node::Text("type", body.r#type.as_str().to_ascii_lowercase()),
+        Node::Text("execdate", body.execution.as_str().to_ascii_lowercase()),
+    ];
+    if let Some(when) = &body.registry_when {
+        let local = match when {
+            Time::At(t) => zone.to_local(*t).format("%Y-%m-%d %H:%M:%S").to_string(),
+            other => other.to_wire(),
+        };
+        children.push(Node::Text("registry_when_date", local));
+    }
+    if let Some(d) = body.disconnect {
+        children.push(Node::Text("disconnect", if d { "1" } else { "0" }.into()));
+    }
+    children.push(Node::Text(
+        "gaining_registrar",
+        body.gaining_registrar.clone().unwrap_or_default(),
+    ));
+    Node::Parent("cancelation", children)
+}
+
+/// The `<cancelation>` element naming only a domain (delete, info).
+pub fn domain(domain: &str) -> Node {
+    Node::Parent("cancelation", vec![Node::Text("domain", domain.to_owned())])
+}
+
+/// Reads a gateway `<response>`: its status, messages, cancelation and job, whatever the
+/// status says (the caller decides what an `error` means); a response without `<result>` is a
+/// protocol error.
+pub fn read_answer(root: &Element, body: &[u8]) -> Result<CancelationAnswer> {
+    let result = root.child("result").ok_or_else(|| {
+        Error::protocol("a gateway answer without <result>", body).with_provider(PROVIDER)
+    })?;
+    let status = result.child("status").map(|s| ResponseStatus {
+        code: s.text_at(&["code"]).map(str::to_owned),
+        text: s.text_at(&["text"]).map(str::to_owned),
+        r#type: s
+            .text_at(&["type"])
+            .map(|t| StatusType::from(t.to_ascii_uppercase().as_str())),
+        ..ResponseStatus::default()
+    });
+    let object = result.at(&["status", "object"]).map(|o| ResponseObject {
+        r#type: o.text_at(&["type"]).map(str::to_owned),
+        value: o.text_at(&["value"]).map(str::to_owned),
+        ..ResponseObject::default()
+    });
+    let messages: Vec<Message> = result
+        .children_named("msg")
+        .chain(
+            result
+                .child("status")
+                .into_iter()
+                .flat_map(|s| s.children_named("msg")),
+        )
+        .map(|m| Message {
+            code: m.text_at(&["code"]).map(str::to_owned),
+            text: m.text_at(&["text"]).map(str::to_owned),
+            status: m
+                .text_at(&["type"])
+                .map(|t| StatusType::from(t.to_ascii_uppercase().as_str())),
+            ..Message::default()
+        })
+        .collect();
+    let cancelation = result.at(&["data", "cancelation"]).map(cancelation_of);
+    let job_id = result
+        .text_at(&["data", "domain_job", "job", "id"])
+        .or_else(|| result.text_at(&["data", "job", "id"]))
+        .map(|id| Id(id.to_owned()));
+    Ok(CancelationAnswer {
+        stid: root.text_at(&["stid"]).map(str::to_owned),
+        status,
+        object,
+        messages,
+        cancelation,
+        job_id,
+    })
+}
+
+/// A gateway `<cancelation>` as the JSON API's object.
+fn cancelation_of(e: &Element) -> Cancelation {
+    let text = |name: &str| e.text_at(&[name]).map(str::to_owned);
+    let upper = |name: &str| e.text_at(&[name]).map(|t| t.to_ascii_uppercase());
+    let time = |name: &str| e.text_at(&[name]).map(Time::parse);
+    let mut extra = std::collections::BTreeMap::new();
+    for c in &e.children {
+        if !matches!(
+            c.name.as_str(),
+            "domain"
+                | "type"
+                | "execdate"
+                | "registry_when_date"
+                | "disconnect"
+                | "gaining_registrar"
+                | "created"
+                | "changed"
+                | "log_id"
+                | "registry_status"
+                | "status"
+        ) && c.children.is_empty()
+        {
+            extra.insert(c.name.clone(), serde_json::Value::String(c.text.clone()));
+        }
+    }
+    Cancelation {
+        domain: text("domain"),
+        r#type: upper("type").map(|t| CancelationType::from(t.as_str())),
+        execution: upper("execdate").map(|t| CancelationExecution::from(t.as_str())),
+        registry_when: time("registry_when_date"),
+        disconnect: e
+            .text_at(&["disconnect"])
+            .map(|d| d == "1" || d.eq_ignore_ascii_case("true")),
+        gaining_registrar: text("gaining_registrar"),
+        created: time("created"),
+        updated: time("changed"),
+        log_id: text("log_id").map(Id),
+        registry_status: text("registry_status"),
+        status: text("status"),
+        extra,
+        ..Cancelation::default()
     }
 }
 

@@ -1,5 +1,5 @@
 use super::*;
-use crate::gateway;
+use crate::gateway::{self, Node};
 use crate::wire::Envelope;
 use chrono::{TimeZone, Utc};
 use proptest::prelude::*;
@@ -256,7 +256,7 @@ fn gateway_dates_are_local_times() {
         &CancelRequest::new(CancelKind::Delete, Execution::Date(day)),
     )
     .unwrap();
-    let Node::Parent(_, children) = gateway_cancelation(&r, berlin()) else {
+    let Node::Parent(_, children) = gateway::cancelation(&r, berlin()) else {
         panic!()
     };
     assert!(children.contains(&Node::Text("execdate", "date".into())));
@@ -402,7 +402,7 @@ proptest! {
         let xml = crate::gateway::request(
             &crate::gateway::Auth { user: "u", password: &password, context: 4 },
             "0103101",
-            vec![gateway_cancelation(&body, berlin())],
+            vec![gateway::cancelation(&body, berlin())],
         );
         let root = gateway::parse(xml.as_bytes()).unwrap();
         let c = root.at(&["task", "cancelation"]).unwrap();
