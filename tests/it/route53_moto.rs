@@ -215,7 +215,6 @@ async fn operations_the_adapter_starts_are_read_by_boto3_and_signed_as_botocore_
     let b = backend(&server);
 
     let registered = b
-        .client()
         .register_domain(&register_request("regops-peer.com", 2))
         .await
         .unwrap();
@@ -224,7 +223,6 @@ async fn operations_the_adapter_starts_are_read_by_boto3_and_signed_as_botocore_
     assert_eq!(registered.status, OperationStatus::Succeeded);
 
     let nameservers = b
-        .client()
         .update_domain_nameservers(&UpdateDomainNameserversRequest::new(
             "regops-peer.com".into(),
             vec![
@@ -288,7 +286,6 @@ async fn operations_the_adapter_starts_are_read_by_boto3_and_signed_as_botocore_
     // moto refuses a one-year registration (see route53_boto3.py): the error is InvalidInput and
     // the registration is sent exactly once.
     let err = b
-        .client()
         .register_domain(&register_request("regops-refused.com", 1))
         .await
         .unwrap_err();

@@ -166,7 +166,7 @@ async fn route53_through_the_sandbox() {
     for i in 0..5 {
         let request =
             RegisterDomainRequest::new(format!("r{i}.example"), 1, contact(), contact(), contact());
-        let op = b.client().register_domain(&request).await.unwrap();
+        let op = b.register_domain(&request).await.unwrap();
         assert_eq!(op.kind.as_deref(), Some("REGISTER_DOMAIN"));
         ids.push(op.id);
     }

@@ -278,7 +278,7 @@ fn module_cycles(files: &[(PathBuf, String)]) -> Vec<(String, String)> {
         if matches!(name, "lib" | "main" | "mod" | "generated") {
             continue;
         }
-        let code = text.split("#[cfg(test)]\nmod tests").next().unwrap_or("");
+        let code = text.split("#[cfg(test)]\nmod tests {").next().unwrap_or("");
         let mut used = BTreeSet::new();
         for line in code.lines().filter(|l| !l.trim_start().starts_with("//")) {
             for (at, _) in line.match_indices("crate::") {

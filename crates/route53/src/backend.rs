@@ -3,6 +3,10 @@
 use crate::PROVIDER;
 use crate::client::Route53Client;
 use crate::convert;
+use crate::generated::{
+    RegisterDomainRequest, RenewDomainRequest, TransferDomainRequest,
+    UpdateDomainNameserversRequest,
+};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use regops_core::page::{Page, PageToken};
@@ -46,6 +50,37 @@ impl Route53Backend {
     /// The client, for the calls the core traits do not have.
     pub fn client(&self) -> &Route53Client {
         &self.client
+    }
+
+    /// `RegisterDomain`: starts a registration; answers the operation (as read back, else as
+    /// submitted). Sent once.
+    pub async fn register_domain(&self, request: &RegisterDomainRequest) -> Result<Operation> {
+        self.started(self.client.register_domain(request).await?)
+    }
+
+    /// `RenewDomain`: starts a renewal; answers the operation. Sent once.
+    pub async fn renew_domain(&self, request: &RenewDomainRequest) -> Result<Operation> {
+        self.started(self.client.renew_domain(request).await?)
+    }
+
+    /// `TransferDomain`: starts a transfer in; answers the operation. Sent once.
+    pub async fn transfer_domain(&self, request: &TransferDomainRequest) -> Result<Operation> {
+        self.started(self.client.transfer_domain(request).await?)
+    }
+
+    /// `UpdateDomainNameservers`: starts a name server change; answers the operation. Sent
+    /// once.
+    pub async fn update_domain_nameservers(
+        &self,
+        request: &UpdateDomainNameserversRequest,
+    ) -> Result<Operation> {
+        self.started(self.client.update_domain_nameservers(request).await?)
+    }
+
+    fn started(&self, started: crate::wire::Started) -> Result<Operation> {
+        let op = convert::started_operation(started)?;
+        self.remember(&op);
+        Ok(op)
     }
 
     fn remember(&self, op: &Operation) {
@@ -176,9 +211,7 @@ impl DomainCancelBackend for Route53Backend {
             )
             .with_provider(PROVIDER));
         }
-        let op = self.client.delete_domain(domain).await?;
-        self.remember(&op);
-        Ok(op)
+        self.started(self.client.delete_domain(domain).await?)
     }
 }
 

@@ -15,11 +15,10 @@ use crate::generated::{
     UpdateDomainNameserversRequest,
 };
 use crate::sign::{Credentials, Signer};
+pub use crate::wire::Started;
 use futures::stream::{BoxStream, StreamExt, TryStreamExt};
 use regops_core::page::{Page, PageToken, items, paginate_bounded};
-use regops_core::{
-    Error, Idempotency, Operation, OperationId, RateLimiter, Redactor, Result, RetryPolicy,
-};
+use regops_core::{Error, Idempotency, OperationId, RateLimiter, Redactor, Result, RetryPolicy};
 use regops_http::ClientSettings;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -285,14 +284,14 @@ impl Route53Client {
     }
 
     /// Sends a call that starts an operation (once), then reads the operation back. When the
-    /// read fails, the operation is still returned, as submitted, so that its id is never lost.
+    /// read fails, the answer still carries the id, so that the operation is never lost.
     async fn start(
         &self,
         operation: &'static str,
         kind: OperationType,
         domain: &str,
         request: &(impl Serialize + ?Sized),
-    ) -> Result<Operation> {
+    ) -> Result<Started> {
         let answer: OperationIdResponse = self
             .call(operation, request, Idempotency::NonIdempotent)
             .await?;
@@ -305,18 +304,24 @@ impl Route53Client {
             .with_call(operation));
         };
         let id = OperationId::new(id);
-        match self.get_operation_detail(id.as_str()).await {
-            Ok(detail) => convert::operation(detail, Some(&id)),
+        let detail = match self.get_operation_detail(id.as_str()).await {
+            Ok(detail) => Some(detail),
             Err(e) => {
                 tracing::warn!(provider = PROVIDER, operation, id = %id, error = %e,
                     "the operation was started but could not be read back");
-                Ok(convert::started(id, &kind, domain))
+                None
             }
-        }
+        };
+        Ok(Started {
+            id,
+            kind,
+            domain: domain.to_owned(),
+            detail,
+        })
     }
 
-    /// `RegisterDomain`: starts a registration; answers the operation. Sent once.
-    pub async fn register_domain(&self, request: &RegisterDomainRequest) -> Result<Operation> {
+    /// `RegisterDomain`: starts a registration; answers what was started. Sent once.
+    pub async fn register_domain(&self, request: &RegisterDomainRequest) -> Result<Started> {
         self.start(
             "RegisterDomain",
             OperationType::RegisterDomain,
@@ -326,8 +331,8 @@ impl Route53Client {
         .await
     }
 
-    /// `RenewDomain`: starts a renewal; answers the operation. Sent once.
-    pub async fn renew_domain(&self, request: &RenewDomainRequest) -> Result<Operation> {
+    /// `RenewDomain`: starts a renewal; answers what was started. Sent once.
+    pub async fn renew_domain(&self, request: &RenewDomainRequest) -> Result<Started> {
         self.start(
             "RenewDomain",
             OperationType::RenewDomain,
@@ -337,8 +342,8 @@ impl Route53Client {
         .await
     }
 
-    /// `TransferDomain`: starts a transfer in; answers the operation. Sent once.
-    pub async fn transfer_domain(&self, request: &TransferDomainRequest) -> Result<Operation> {
+    /// `TransferDomain`: starts a transfer in; answers what was started. Sent once.
+    pub async fn transfer_domain(&self, request: &TransferDomainRequest) -> Result<Started> {
         self.start(
             "TransferDomain",
             OperationType::TransferInDomain,
@@ -348,8 +353,8 @@ impl Route53Client {
         .await
     }
 
-    /// `DeleteDomain`: starts a deletion; answers the operation. Sent once.
-    pub async fn delete_domain(&self, domain: &str) -> Result<Operation> {
+    /// `DeleteDomain`: starts a deletion; answers what was started. Sent once.
+    pub async fn delete_domain(&self, domain: &str) -> Result<Started> {
         self.start(
             "DeleteDomain",
             OperationType::DeleteDomain,
@@ -359,12 +364,12 @@ impl Route53Client {
         .await
     }
 
-    /// `UpdateDomainNameservers`: starts a name server change; answers the operation. Sent
-    /// once.
+    /// `UpdateDomainNameservers`: starts a name server change; answers what was started.
+    /// Sent once.
     pub async fn update_domain_nameservers(
         &self,
         request: &UpdateDomainNameserversRequest,
-    ) -> Result<Operation> {
+    ) -> Result<Started> {
         self.start(
             "UpdateDomainNameservers",
             OperationType::UpdateNameserver,

@@ -110,6 +110,15 @@ pub fn operation(detail: OperationDetail, requested: Option<&OperationId>) -> Re
 }
 
 /// An operation that was just started and could not be read back: submitted, as far as the
+/// What a starting call answered, as an operation: as read back when that worked, else as
+/// submitted (so that its id is never lost).
+pub fn started_operation(s: crate::wire::Started) -> Result<Operation> {
+    match s.detail {
+        Some(detail) => operation(detail, Some(&s.id)),
+        None => Ok(started(s.id, &s.kind, &s.domain)),
+    }
+}
+
 /// client knows.
 pub fn started(id: OperationId, kind: &OperationType, domain: &str) -> Operation {
     let raw = WireStatus::Submitted;

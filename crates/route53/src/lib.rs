@@ -44,7 +44,7 @@ pub mod wire;
 
 pub use backend::Route53Backend;
 pub use client::{
-    Route53Client, Route53ClientBuilder, decode_list_operations, decode_operation_detail,
+    Route53Client, Route53ClientBuilder, Started, decode_list_operations, decode_operation_detail,
 };
 pub use sign::Credentials;
 

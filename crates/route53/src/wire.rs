@@ -135,6 +135,21 @@ impl<'de> Deserialize<'de> for SecretString {
     }
 }
 
+/// What a call that starts an operation answered: the operation's id, what was asked, and
+/// the operation as read back right after, when that read worked.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct Started {
+    /// The operation's id.
+    pub id: regops_core::OperationId,
+    /// The type of operation the call starts.
+    pub kind: crate::generated::OperationType,
+    /// The domain it is about.
+    pub domain: String,
+    /// `GetOperationDetail` right after; `None` when that read failed.
+    pub detail: Option<crate::generated::OperationDetail>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -187,7 +187,6 @@ async fn submit_route53(a: &Accounts) -> Result<Vec<Tracked>, CliError> {
             RegisterDomainRequest::new(domain.to_owned(), 1, contact(), contact(), contact());
         let op = a
             .route53
-            .client()
             .register_domain(&request)
             .await
             .map_err(|e| failed("route53", &format!("registering {domain}"), e))?;
