@@ -33,6 +33,13 @@ pub const EXCERPT_CHARS: usize = 200;
 /// The longest provider message an error keeps, in characters.
 const MESSAGE_CHARS: usize = 2000;
 
+/// The longest provider error code an error keeps, in characters (codes are identifiers).
+const CODE_CHARS: usize = 100;
+
+/// The longest an error's line ([`Display`](fmt::Display)) gets, in characters, whatever its
+/// parts hold.
+pub const LINE_CHARS: usize = 1000;
+
 /// What kind of failure an [`Error`] is.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -188,9 +195,9 @@ impl Error {
         self
     }
 
-    /// Records the provider's error code.
+    /// Records the provider's error code (folded to one line, at most 100 characters).
     pub fn with_code(mut self, code: impl Into<String>) -> Error {
-        self.inner.code = Some(code.into());
+        self.inner.code = Some(fold_line(&code.into(), CODE_CHARS));
         self
     }
 
@@ -399,8 +406,23 @@ impl Error {
     }
 }
 
+/// One line: provider, call, what failed, the code, the HTTP status, the message, the wait
+/// asked for, and an excerpt of the body unless the message already quotes it; the whole
+/// line at most [`LINE_CHARS`] characters.
 impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    fn fmt(&self, out: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut line = String::new();
+        self.write_line(&mut line)?;
+        match line.char_indices().nth(LINE_CHARS) {
+            None => out.write_str(&line),
+            Some((at, _)) => write!(out, "{}…", &line[..at]),
+        }
+    }
+}
+
+impl Error {
+    fn write_line(&self, f: &mut String) -> fmt::Result {
+        use std::fmt::Write as _;
         let i = &*self.inner;
         if let Some(p) = &i.provider {
             write!(f, "{p}: ")?;
@@ -442,7 +464,11 @@ impl fmt::Display for Error {
             write!(f, " (retry after {:.1}s)", d.as_secs_f64())?;
         }
         if let Some(ex) = &i.excerpt {
-            write!(f, "; body starts: {ex}")?;
+            // The provider's text once: not again inside the body it came from.
+            let quoted: String = i.message.chars().take(40).collect();
+            if quoted.is_empty() || !ex.contains(&quoted) {
+                write!(f, "; body starts: {ex}")?;
+            }
         }
         Ok(())
     }
@@ -529,6 +555,33 @@ pub fn fold_line(text: &str, max_chars: usize) -> String {
 mod tests {
     use super::*;
     use crate::secret::Secret;
+
+    #[test]
+    fn an_error_line_is_bounded_as_a_whole_and_quotes_the_provider_once() {
+        let huge = "X".repeat(100_000);
+        let body = format!("{{\"__type\":\"{huge}\",\"message\":\"{huge}\"}}");
+        let e = Error::new(ErrorKind::Api, huge.clone())
+            .with_provider("route53")
+            .with_call("GetOperationDetail")
+            .with_code(huge.clone())
+            .with_http_status(400)
+            .with_excerpt(body.as_bytes());
+        let line = e.to_string();
+        assert!(line.chars().count() <= LINE_CHARS + 1, "{}", line.len());
+        assert!(line.ends_with('…'));
+        assert_eq!(e.provider_code().unwrap().chars().count(), CODE_CHARS + 1);
+        // The message is in the body: the excerpt is not repeated after it.
+        let e = Error::new(ErrorKind::InvalidInput, "bad id")
+            .with_excerpt(br#"{"__type":"InvalidInput","message":"bad id"}"#);
+        assert_eq!(e.to_string(), "invalid input: bad id");
+        // A body that says something else is shown.
+        let e = Error::new(ErrorKind::Protocol, "unexpected HTTP status 418")
+            .with_excerpt(b"<html>teapot</html>");
+        assert!(
+            e.to_string()
+                .ends_with("; body starts: <html>teapot</html>")
+        );
+    }
 
     #[test]
     fn an_error_told_differently_keeps_what_it_was() {

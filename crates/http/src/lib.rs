@@ -57,6 +57,16 @@ pub fn endpoint(url: &str, provider: &'static str) -> Result<reqwest::Url> {
                 .with_provider(provider),
         );
     }
+    // The URL standard reads `http:///v1` as the host `v1`: a host must be written.
+    let authority = url
+        .trim_start()
+        .split_once("://")
+        .map_or("", |(_, rest)| rest);
+    if authority.starts_with(['/', '?', '#']) || authority.is_empty() {
+        return Err(
+            Error::invalid_input(format!("endpoint {url:?} has no host")).with_provider(provider),
+        );
+    }
     Ok(parsed)
 }
 
@@ -221,6 +231,11 @@ mod tests {
             endpoint("ftp://example.com/", "p").unwrap_err().kind() == &ErrorKind::InvalidInput
         );
         assert!(endpoint("not a url", "p").is_err());
+        for hostless in ["http:///v1", "https:///", "http://?x", "http:/v1"] {
+            let e = endpoint(hostless, "p").unwrap_err();
+            assert_eq!(e.kind(), &ErrorKind::InvalidInput, "{hostless}");
+        }
+        assert!(endpoint("http://127.0.0.1:8417/autodns/v1", "p").is_ok());
     }
 
     #[tokio::test]

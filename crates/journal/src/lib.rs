@@ -64,6 +64,9 @@ pub fn default_path_from(lookup: impl Fn(&str) -> Option<std::ffi::OsString>) ->
 /// The schema, as versioned migrations (SQLite's `user_version` holds how many ran). A journal
 /// written by an older regops is brought up to date when it is opened; never edit a migration
 /// that has shipped, add one.
+/// How many migrations the schema has: the `user_version` of an up-to-date journal.
+const MIGRATIONS: usize = 2;
+
 fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(
@@ -184,6 +187,55 @@ impl SqliteJournal {
         for c in [&conn, &reader] {
             c.set_prepared_statement_cache_capacity(64);
         }
+        Ok(SqliteJournal {
+            conn: Arc::new(Mutex::new(conn)),
+            reader: Arc::new(Mutex::new(reader)),
+            path: path.to_owned(),
+            salt,
+            subscriptions: Arc::default(),
+        })
+    }
+
+    /// Opens the journal at `path` to read only: nothing is created, migrated or written (a
+    /// journal on a read-only disk, or one another process writes, reads fine). A missing
+    /// file, or one of an older schema, is an error saying so. Writes through it fail.
+    pub fn open_read_only(path: &Path) -> Result<Self> {
+        if !path.is_file() {
+            return Err(Error::invalid_input(format!(
+                "there is no journal at {}",
+                path.display()
+            )));
+        }
+        let open = || {
+            let c = Connection::open_with_flags(
+                path,
+                rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
+                    | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )?;
+            c.busy_timeout(Duration::from_secs(10))?;
+            c.set_prepared_statement_cache_capacity(64);
+            Ok::<_, rusqlite::Error>(c)
+        };
+        let conn =
+            open().map_err(|e| db_error(&format!("opening {} to read", path.display()), e))?;
+        let version: usize = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(|e| db_error("reading the schema version", e))?;
+        if version < MIGRATIONS {
+            return Err(Error::invalid_input(format!(
+                "the journal at {} is of an older regops (schema {version}, this one writes {MIGRATIONS}); \
+                 a command that writes it (regops track --resume) brings it up to date",
+                path.display()
+            )));
+        }
+        let salt: u32 = conn
+            .query_row("SELECT value FROM meta WHERE key = 'salt'", [], |r| {
+                r.get::<_, String>(0)
+            })
+            .map(|t| t.parse().unwrap_or(0))
+            .map_err(|e| db_error("reading the journal's salt", e))?;
+        let reader =
+            open().map_err(|e| db_error(&format!("opening {} to read", path.display()), e))?;
         Ok(SqliteJournal {
             conn: Arc::new(Mutex::new(conn)),
             reader: Arc::new(Mutex::new(reader)),
@@ -830,6 +882,53 @@ mod tests {
         let journal = SqliteJournal::open(&path).unwrap();
         regops_core::journal::conformance::check(&journal).await;
         let _ = std::fs::remove_dir_all(path.parent().unwrap().parent().unwrap());
+    }
+
+    #[tokio::test]
+    async fn a_journal_opened_to_read_is_read_and_never_written() {
+        let dir = std::env::temp_dir().join(format!("regops-journal-ro-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let path = dir.join("journal.sqlite3");
+        let e = SqliteJournal::open_read_only(&path).unwrap_err();
+        assert!(e.message().contains("no journal"), "{e}");
+        assert!(!path.exists(), "nothing created");
+        {
+            let j = SqliteJournal::open(&path).unwrap();
+            let op = Operation::new("gandi", "7", OperationStatus::Pending, "WAIT");
+            j.record("g", &op).await.unwrap();
+        }
+        let version: usize = Connection::open(&path)
+            .unwrap()
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, MIGRATIONS, "MIGRATIONS counts the migrations");
+        let before = std::fs::read(&path).unwrap();
+        let j = SqliteJournal::open_read_only(&path).unwrap();
+        assert_eq!(
+            j.history("g", &OperationId::new("7")).await.unwrap().len(),
+            1
+        );
+        let op = Operation::new("gandi", "8", OperationStatus::Pending, "WAIT");
+        assert!(
+            j.record("g", &op).await.is_err(),
+            "a read-only journal refuses writes"
+        );
+        drop(j);
+        assert_eq!(
+            std::fs::read(&path).unwrap(),
+            before,
+            "the file is as it was"
+        );
+        // A journal of an older schema says so instead of failing on a missing column.
+        std::fs::remove_dir_all(&dir).unwrap();
+        std::fs::create_dir_all(&dir).unwrap();
+        Connection::open(&path)
+            .unwrap()
+            .execute_batch(migrations_first_sql())
+            .unwrap();
+        let e = SqliteJournal::open_read_only(&path).unwrap_err();
+        assert!(e.message().contains("older regops"), "{e}");
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[tokio::test]

@@ -199,15 +199,18 @@ pub(crate) async fn follow(
     })
 }
 
+/// The journal `--journal` names, else the default one.
+fn journal_path(args_path: Option<&std::path::Path>) -> Result<std::path::PathBuf, CliError> {
+    match args_path {
+        Some(p) => Ok(p.to_owned()),
+        None => regops_journal::default_path().map_err(|e| CliError::usage(e.message().to_owned())),
+    }
+}
+
 fn open_journal(
     args_path: Option<&std::path::Path>,
 ) -> Result<regops_journal::SqliteJournal, CliError> {
-    let path = match args_path {
-        Some(p) => p.to_owned(),
-        None => {
-            regops_journal::default_path().map_err(|e| CliError::usage(e.message().to_owned()))?
-        }
-    };
+    let path = journal_path(args_path)?;
     regops_journal::SqliteJournal::open(&path)
         .map_err(|e| CliError::api(format!("{}: {}", path.display(), e.message())))
 }
@@ -283,7 +286,10 @@ pub async fn history(
     out: &mut dyn Write,
 ) -> Result<Exit, CliError> {
     let account = config.select(selected)?;
-    let journal = open_journal(args.journal.as_deref())?;
+    // It only reads: nothing is created or migrated.
+    let path = journal_path(args.journal.as_deref())?;
+    let journal = regops_journal::SqliteJournal::open_read_only(&path)
+        .map_err(|e| CliError::usage(e.message().to_owned()))?;
     let id = OperationId::new(args.id.trim());
     let entries = journal
         .history(&account.name, &id)

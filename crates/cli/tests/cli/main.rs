@@ -151,6 +151,21 @@ fn an_unknown_account_or_provider_is_one_line_and_exit_2() {
     let err = text(&out.stderr);
     assert!(err.contains("unknown provider `nosuch`"), "{err}");
 
+    // An endpoint without a host is a configuration error, before anything is sent.
+    let hostless = dir.join("hostless.toml");
+    std::fs::write(
+        &hostless,
+        "[accounts.a]\nprovider = \"autodns\"\nendpoint = \"http:///v1\"\nuser = \"u\"\npassword = \"p\"\n",
+    )
+    .unwrap();
+    let out = regops(
+        &["--config", &hostless.to_string_lossy(), "ops", "show", "1"],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    let err = error_line(&out);
+    assert!(err.contains("has no host"), "{err}");
+
     let out = regops(
         &["--config", &cfg, "--account", "a", "ops", "list"],
         &[("REGOPS_CONFIG", "/x")],
