@@ -1,5 +1,6 @@
 //! Integration tests: each adapter against an independent peer (docs/testing.md).
 
+mod answers;
 mod autodns_replay;
 mod chaos;
 mod exchange;

@@ -162,6 +162,70 @@ pub fn unsupported(provider: &str, what: &str) -> Error {
 }
 
 /// Collects a listing: every page, sorted by the filter's sort when the server could not sort,
+/// `op` when it is the operation `asked` was about; a protocol error otherwise: a server that
+/// answers about another operation than the one asked must not be believed (its answer would
+/// be recorded under the wrong id). Ids compare without surrounding space, letter case, or the
+/// leading zeros of a number.
+pub fn answering(
+    op: Operation,
+    asked: &OperationId,
+    provider: &'static str,
+) -> crate::Result<Operation> {
+    fn norm(id: &str) -> String {
+        let id = id.trim();
+        if !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()) {
+            let t = id.trim_start_matches('0');
+            return if t.is_empty() { "0".into() } else { t.into() };
+        }
+        id.to_ascii_lowercase()
+    }
+    if norm(op.id.as_str()) == norm(asked.as_str()) {
+        return Ok(op);
+    }
+    let shown: String = op
+        .id
+        .as_str()
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(60)
+        .collect();
+    Err(crate::Error::protocol(
+        format!("the server answered about operation {shown:?}, not {asked}, the one asked"),
+        b"",
+    )
+    .with_provider(provider))
+}
+
+#[cfg(test)]
+mod answering_tests {
+    use super::*;
+    use crate::OperationStatus::Pending;
+
+    #[test]
+    fn an_answer_about_another_operation_is_refused() {
+        let op = |id: &str| Operation::new("p", id, Pending, "WAIT");
+        for (got, asked) in [
+            ("100", "100"),
+            ("100", " 0100 "),
+            ("example.com", "Example.COM"),
+        ] {
+            assert!(
+                answering(op(got), &OperationId::new(asked), "p").is_ok(),
+                "{got} {asked}"
+            );
+        }
+        for (got, asked) in [
+            ("-1", "1"),
+            ("hostileMARK", "1"),
+            ("op-2", "op-1"),
+            ("", "7"),
+        ] {
+            let e = answering(op(got), &OperationId::new(asked), "p").unwrap_err();
+            assert_eq!(e.kind(), &crate::ErrorKind::Protocol, "{got} {asked}");
+        }
+    }
+}
+
 /// at most `limit` items. When the server sorts, reading stops as soon as `limit` items are in.
 pub async fn collect_operations(
     backend: &dyn Backend,

@@ -55,7 +55,7 @@ pub mod wait;
 
 pub use backend::{
     Backend, CancelKind, CancelRequest, CertificateBackend, DomainCancelBackend, Execution,
-    Notification, NotificationQueue, RelaunchParams, collect_operations, count_listing,
+    Notification, NotificationQueue, RelaunchParams, answering, collect_operations, count_listing,
     unsupported,
 };
 pub use capabilities::{Capabilities, FilterSupport, Pagination};

@@ -96,13 +96,14 @@ impl Backend for AutoDnsBackend {
             .batch_refresh(1000)
     }
 
-    async fn operation(&self, id: &OperationId) -> Result<Operation> {
-        let id = id.as_str().trim();
-        if convert::is_job_id(id) {
-            self.job(id).await
+    async fn operation(&self, asked: &OperationId) -> Result<Operation> {
+        let id = asked.as_str().trim();
+        let op = if convert::is_job_id(id) {
+            self.job(id).await?
         } else {
-            self.cancelation(id).await
-        }
+            self.cancelation(id).await?
+        };
+        regops_core::answering(op, asked, PROVIDER)
     }
 
     async fn operations_page(

@@ -125,7 +125,7 @@ impl Backend for Route53Backend {
             .get_operation_detail(id.as_str())
             .await
             .map_err(|e| not_found_for_invalid_id(e, id))?;
-        let op = convert::operation(detail, Some(id))?;
+        let op = regops_core::answering(convert::operation(detail, Some(id))?, id, PROVIDER)?;
         self.remember(&op);
         Ok(op)
     }

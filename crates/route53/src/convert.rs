@@ -63,6 +63,10 @@ pub fn action_of(flag: &StatusFlag) -> String {
 /// Converts an operation as `GetOperationDetail` or `ListOperations` give it. `requested` is
 /// the id asked for, used when the answer leaves `OperationId` out.
 pub fn operation(detail: OperationDetail, requested: Option<&OperationId>) -> Result<Operation> {
+    let answered_id = detail
+        .operation_id
+        .as_deref()
+        .is_some_and(|i| !i.is_empty());
     let id = match (detail.operation_id, requested) {
         (Some(id), _) if !id.is_empty() => OperationId::new(id),
         (_, Some(id)) => id.clone(),
@@ -74,6 +78,15 @@ pub fn operation(detail: OperationDetail, requested: Option<&OperationId>) -> Re
             .with_provider(PROVIDER));
         }
     };
+    // An answer with neither id nor status (an empty `200`) describes nothing: no operation
+    // is made up from it.
+    if detail.status.is_none() && !answered_id {
+        return Err(Error::protocol(
+            format!("an answer about operation {id} with no Status"),
+            b"",
+        )
+        .with_provider(PROVIDER));
+    }
     let wire = detail
         .status
         .unwrap_or_else(|| WireStatus::Unknown(String::new()));

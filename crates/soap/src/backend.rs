@@ -81,7 +81,11 @@ impl Backend for NetimBackend {
 
     async fn operation(&self, id: &OperationId) -> Result<Operation> {
         let n = id.integer(PROVIDER)?;
-        self.answered(self.client.query_ope(n).await?)
+        regops_core::answering(
+            self.answered(self.client.query_ope(n).await?)?,
+            id,
+            PROVIDER,
+        )
     }
 
     /// The pending operations (`queryOpePending`), in one page.

@@ -73,7 +73,7 @@ impl Backend for GandiBackend {
     async fn operation(&self, id: &OperationId) -> Result<Operation> {
         let n = id.integer(PROVIDER)?;
         let op = self.client.operation_info(n).await?;
-        Ok(convert::operation(op, self.client.timezone()))
+        regops_core::answering(convert::operation(op, self.client.timezone()), id, PROVIDER)
     }
 
     async fn operations_page(

@@ -95,7 +95,18 @@ fn decoding_is_tolerant() {
     assert!(matches!(op.extra.get("NewThing"), Some(Value::Map(_))));
     let empty = detail("{}");
     assert!(operation(empty.clone(), None).unwrap_err().is_protocol());
-    let op = operation(empty, Some(&OperationId::new("asked"))).unwrap();
+    // Nothing in it: not an operation, even when the caller knows which id it asked for.
+    let e = operation(empty, Some(&OperationId::new("asked"))).unwrap_err();
+    assert!(
+        e.is_protocol() && e.to_string().contains("no Status"),
+        "{e}"
+    );
+    // A status without the id is the asked operation.
+    let op = operation(
+        detail(r#"{"Status":"SUCCESSFUL"}"#),
+        Some(&OperationId::new("asked")),
+    )
+    .unwrap();
     assert_eq!(op.id.as_str(), "asked");
     let page: ListOperationsResponse =
         serde_json::from_str(r#"{"Operations":null,"NextPageMarker":null}"#).unwrap();

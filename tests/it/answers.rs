@@ -1,0 +1,118 @@
+//! Answers checked against the question, on a scripted server that lies: an operation read by
+//! id must be that operation (Gandi, Route 53, AutoDNS), and an empty success answer from
+//! Route 53 is an error, not an operation made up from nothing.
+
+use regops_core::{Backend, ErrorKind, OperationId, RetryPolicy, Secret};
+use regops_tests::{Answer, ScriptedServer};
+
+fn gandi_answer(id: &str) -> Answer {
+    Answer::new(
+        200,
+        "text/xml",
+        format!(
+            "<?xml version=\"1.0\"?><methodResponse><params><param><value><struct>\
+             <member><name>id</name><value><int>{id}</int></value></member>\
+             <member><name>step</name><value><string>DONE</string></value></member>\
+             </struct></value></param></params></methodResponse>"
+        ),
+    )
+}
+
+fn gandi(url: &str) -> regops_xmlrpc::GandiBackend {
+    regops_xmlrpc::GandiBackend::new(
+        regops_xmlrpc::GandiClient::builder(Secret::new("scriptedkey0123456789abc"))
+            .endpoint(url)
+            .no_rate_limit()
+            .retry(RetryPolicy::never())
+            .build()
+            .unwrap(),
+    )
+}
+
+fn route53(url: &str) -> regops_route53::Route53Backend {
+    regops_route53::Route53Backend::new(
+        regops_route53::Route53Client::builder(regops_route53::Credentials::new(
+            Secret::new("AKIDSCRIPTED00000000"),
+            Secret::new("scripted-secret-access-key"),
+        ))
+        .endpoint(url)
+        .no_rate_limit()
+        .retry(RetryPolicy::never())
+        .build()
+        .unwrap(),
+    )
+}
+
+fn autodns(url: &str) -> regops_rest::AutoDnsBackend {
+    regops_rest::AutoDnsBackend::new(
+        regops_rest::AutoDnsClient::builder("scripted", Secret::new("scripted-password"))
+            .endpoint(url)
+            .no_rate_limit()
+            .retry(RetryPolicy::never())
+            .build()
+            .unwrap(),
+    )
+}
+
+fn protocol_error(r: regops_core::Result<regops_core::Operation>) -> String {
+    let e = r.unwrap_err();
+    assert_eq!(e.kind(), &ErrorKind::Protocol, "{e}");
+    e.to_string()
+}
+
+#[tokio::test]
+async fn gandi_an_answer_about_another_operation_is_refused() {
+    let server = ScriptedServer::start(vec![gandi_answer("1")]);
+    let op = gandi(server.url())
+        .operation(&OperationId::new("1"))
+        .await
+        .unwrap();
+    assert_eq!(op.id.as_str(), "1");
+    let server = ScriptedServer::start(vec![gandi_answer("-1")]);
+    let text = protocol_error(gandi(server.url()).operation(&OperationId::new("1")).await);
+    assert!(text.contains("\"-1\", not 1"), "{text}");
+}
+
+#[tokio::test]
+async fn route53_an_empty_answer_or_another_operation_is_refused() {
+    let json = "application/x-amz-json-1.1";
+    let server = ScriptedServer::start(vec![Answer::new(200, json, "")]);
+    let text = protocol_error(
+        route53(server.url())
+            .operation(&OperationId::new("op-1"))
+            .await,
+    );
+    assert!(text.contains("no Status"), "{text}");
+    let server = ScriptedServer::start(vec![Answer::new(
+        200,
+        json,
+        r#"{"OperationId":"op-2","Status":"SUCCESSFUL","Type":"REGISTER_DOMAIN"}"#,
+    )]);
+    let text = protocol_error(
+        route53(server.url())
+            .operation(&OperationId::new("op-1"))
+            .await,
+    );
+    assert!(text.contains("\"op-2\", not op-1"), "{text}");
+}
+
+#[tokio::test]
+async fn autodns_an_answer_about_another_job_is_refused() {
+    let job = |id: &str| {
+        Answer::json(format!(
+            r#"{{"status":{{"code":"S0105","type":"SUCCESS"}},"data":[{{"id":{id},"status":"RUNNING"}}]}}"#
+        ))
+    };
+    let server = ScriptedServer::start(vec![job("4295210830")]);
+    let op = autodns(server.url())
+        .operation(&OperationId::new("4295210830"))
+        .await
+        .unwrap();
+    assert_eq!(op.id.as_str(), "4295210830");
+    let server = ScriptedServer::start(vec![job("77")]);
+    protocol_error(
+        autodns(server.url())
+            .operation(&OperationId::new("4295210830"))
+            .await,
+    );
+}
