@@ -98,12 +98,13 @@ impl Backend for AutoDnsBackend {
 
     async fn operation(&self, asked: &OperationId) -> Result<Operation> {
         let id = asked.as_str().trim();
-        let op = if convert::is_job_id(id) {
-            self.job(id).await?
+        if convert::is_job_id(id) {
+            regops_core::answering(self.job(id).await?, asked, PROVIDER)
         } else {
-            self.cancelation(id).await?
-        };
-        regops_core::answering(op, asked, PROVIDER)
+            // A domain's cancelation may be answered as the job carrying it out: its id is the
+            // job's, not the domain.
+            self.cancelation(id).await
+        }
     }
 
     async fn operations_page(
