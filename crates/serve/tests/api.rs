@@ -567,7 +567,7 @@ async fn a_poll_queue_backlog_is_drained_in_one_pass() {
     let sim = regops_sim::Sim::start(regops_sim::SimConfig::default().speed(0.01))
         .await
         .unwrap();
-    let started = sim.start_operations("autodns", 700);
+    let started = sim.start_operations(regops_sim::Protocol::AutoDns, 700);
     assert_eq!(started.len(), 700);
     let (user, password) = sim.config().autodns_login.clone();
     let client = regops_rest::AutoDnsClient::builder(user, regops_core::Secret::new(password))

@@ -269,8 +269,8 @@ async fn start_every(shared: std::sync::Weak<Shared>, every: Duration) {
         let Some(shared) = shared.upgrade() else {
             return;
         };
-        for provider in PROVIDERS {
-            shared.start(provider);
+        for protocol in Protocol::ALL {
+            shared.start(protocol);
         }
     }
 }
@@ -463,12 +463,10 @@ impl Sim {
         &self.shared.autodns
     }
 
-    /// Starts `count` operations at `provider` (`gandi`, `netim`, `route53`, `autodns`) as
-    /// someone else would (not through a regops client), and answers them.
-    pub fn start_operations(&self, provider: &str, count: usize) -> Vec<Started> {
-        (0..count)
-            .filter_map(|_| self.shared.start(provider))
-            .collect()
+    /// Starts `count` operations at `protocol` as someone else would (not through a regops
+    /// client), and answers them.
+    pub fn start_operations(&self, protocol: Protocol, count: usize) -> Vec<Started> {
+        (0..count).map(|_| self.shared.start(protocol)).collect()
     }
 
     /// The Gandi API key the sandbox accepts.
@@ -527,6 +525,45 @@ impl Drop for Sim {
 /// The providers the sandbox speaks, by the names the configuration uses.
 pub const PROVIDERS: [&str; 4] = ["gandi", "netim", "route53", "autodns"];
 
+/// A provider the sandbox speaks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Protocol {
+    /// Gandi's XML-RPC API.
+    Gandi,
+    /// Netim's SOAP API.
+    Netim,
+    /// Route 53 Domains.
+    Route53,
+    /// AutoDNS (its JSON API's jobs).
+    AutoDns,
+}
+
+impl Protocol {
+    /// Every one, in the order of [`PROVIDERS`].
+    pub const ALL: [Protocol; 4] = [
+        Protocol::Gandi,
+        Protocol::Netim,
+        Protocol::Route53,
+        Protocol::AutoDns,
+    ];
+
+    /// Its name in the configuration (`gandi`, `netim`, `route53`, `autodns`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Protocol::Gandi => "gandi",
+            Protocol::Netim => "netim",
+            Protocol::Route53 => "route53",
+            Protocol::AutoDns => "autodns",
+        }
+    }
+
+    /// The provider named `name`, if the sandbox speaks it.
+    pub fn named(name: &str) -> Option<Protocol> {
+        Self::ALL.into_iter().find(|p| p.name() == name)
+    }
+}
+
 /// An operation the sandbox started by itself.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -544,36 +581,36 @@ pub struct Started {
 
 impl Shared {
     /// Starts one operation at `provider`, of a type that provider has.
-    fn start(&self, provider: &str) -> Option<Started> {
+    fn start(&self, protocol: Protocol) -> Started {
         let n = self
             .started
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let provider = protocol.name();
         let target = format!("panel-{n}-{provider}.example");
-        let (kind, id) = match provider {
-            "gandi" => {
+        let (kind, id) = match protocol {
+            Protocol::Gandi => {
                 let kind = ["domain_renew", "domain_create", "domain_transfer_in"][n as usize % 3];
                 (kind, self.gandi.submit(kind, &target).to_string())
             }
-            "netim" => {
+            Protocol::Netim => {
                 let kind = ["domainRenew", "domainCreate"][n as usize % 2];
                 (kind, self.netim.submit(kind, &target).to_string())
             }
-            "route53" => (
+            Protocol::Route53 => (
                 "REGISTER_DOMAIN",
                 self.route53.submit("REGISTER_DOMAIN", &target),
             ),
-            "autodns" => (
+            Protocol::AutoDns => (
                 "DomainCancelation",
                 self.autodns.start_job(&target).to_string(),
             ),
-            _ => return None,
         };
-        Some(Started {
+        Started {
             provider: provider.to_owned(),
             id,
             kind: kind.to_owned(),
             target,
-        })
+        }
     }
 }
 
@@ -607,23 +644,25 @@ async fn admin_start(State(shared): State<Arc<Shared>>, body: Bytes) -> Response
             }
         }
     };
-    let providers: Vec<&str> = match &request.provider {
-        Some(p) if PROVIDERS.contains(&p.as_str()) => vec![p.as_str()],
-        Some(p) => {
+    let protocols: Vec<Protocol> = match request.provider.as_deref().map(Protocol::named) {
+        Some(Some(p)) => vec![p],
+        Some(None) => {
+            let p = request.provider.as_deref().unwrap_or_default();
             return (
                 StatusCode::BAD_REQUEST,
                 format!("unknown provider `{p}` (gandi, netim, route53 or autodns)\n"),
             )
                 .into_response();
         }
-        None => PROVIDERS.to_vec(),
+        None => Protocol::ALL.to_vec(),
     };
     if request.count > 10_000 {
         return (StatusCode::BAD_REQUEST, "count is at most 10000\n").into_response();
     }
-    let started: Vec<Started> = providers
-        .iter()
-        .flat_map(|p| (0..request.count).filter_map(|_| shared.start(p)))
+    let started: Vec<Started> = protocols
+        .into_iter()
+        .flat_map(|p| (0..request.count).map(move |_| p))
+        .map(|p| shared.start(p))
         .collect();
     axum::Json(started).into_response()
 }

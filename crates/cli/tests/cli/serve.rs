@@ -145,7 +145,10 @@ fn envs(sim: &Sim) -> Vec<(&'static str, String)> {
 fn start_everywhere(sim: &Sim, per_provider: usize) -> Vec<(String, String)> {
     PROVIDERS
         .iter()
-        .flat_map(|p| sim.start_operations(p, per_provider))
+        .flat_map(|p| {
+            let protocol = regops_sim::Protocol::named(p).expect("a sandbox provider");
+            sim.start_operations(protocol, per_provider)
+        })
         .map(|s| (s.provider, s.id))
         .collect()
 }
