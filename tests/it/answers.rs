@@ -1,6 +1,8 @@
 //! Answers checked against the question, on a scripted server that lies: an operation read by
-//! id must be that operation (Gandi, Route 53, AutoDNS), and an empty success answer from
-//! Route 53 is an error, not an operation made up from nothing.
+//! id must be that operation (Gandi, Route 53, AutoDNS), an empty success answer from
+//! Route 53 is an error, not an operation made up from nothing, and XML holding characters XML
+//! forbids (NUL) is refused on every XML protocol (Gandi, and the shared reader of Netim and the
+//! AutoDNS gateway).
 
 use regops_core::{Backend, ErrorKind, OperationId, RetryPolicy, Secret};
 use regops_tests::{Answer, ScriptedServer};
@@ -115,4 +117,34 @@ async fn autodns_an_answer_about_another_job_is_refused() {
             .operation(&OperationId::new("4295210830"))
             .await,
     );
+}
+
+#[tokio::test]
+async fn xml_holding_a_nul_is_refused() {
+    let body = "<?xml version=\"1.0\"?><methodResponse><params><param><value><struct>\
+         <member><name>id</name><value><int>1</int></value></member>\
+         <member><name>step</name><value><string>DO\u{0}NE</string></value></member>\
+         </struct></value></param></params></methodResponse>";
+    let server = ScriptedServer::start(vec![Answer::new(200, "text/xml", body)]);
+    let text = protocol_error(gandi(server.url()).operation(&OperationId::new("1")).await);
+    assert!(text.contains("U+0000"), "{text}");
+
+    let gateway = "<?xml version=\"1.0\"?><response><result><status><code>S0103104</code>\
+         <type>success</type></status><data><cancelation><domain>a\u{0}.example</domain>\
+         </cancelation></data></result></response>";
+    let server = ScriptedServer::start(vec![Answer::new(200, "text/xml", gateway)]);
+    let text = protocol_error(
+        autodns(&format!("{}/gateway", server.url()))
+            .operation(&OperationId::new("a.example"))
+            .await,
+    );
+    assert!(text.contains("U+0000"), "{text}");
+}
+
+#[test]
+fn an_autodns_id_too_long_for_an_integer_is_refused_not_rounded() {
+    let body = br#"{"status":{"type":"SUCCESS"},"data":[{"id":12345678901234567890123,"status":"RUNNING"}]}"#;
+    let e = regops_rest::decode_envelope::<regops_rest::generated::Job>(body).unwrap_err();
+    assert_eq!(e.kind(), &ErrorKind::Protocol, "{e}");
+    assert!(e.to_string().contains("read exactly"), "{e}");
 }

@@ -58,12 +58,26 @@ impl Element {
     }
 }
 
+/// The first control character XML 1.0 forbids anywhere in a document (every one below U+0020
+/// but tab, line feed and carriage return; NUL among them), with its byte offset. One pass
+/// over the bytes, before anything is read, for every XML reader of regops.
+pub fn forbidden_control(body: &[u8]) -> Option<(usize, u8)> {
+    body.iter()
+        .position(|&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'))
+        .map(|at| (at, body[at]))
+}
+
 /// Reads a document into its root element. Errors are `Protocol` errors of `provider` with an
 /// excerpt of `body`.
 pub fn parse(body: &[u8], provider: &'static str) -> Result<Element> {
     let bad = |msg: String| Error::protocol(msg, body).with_provider(provider);
     let text =
         std::str::from_utf8(body).map_err(|e| bad(format!("the answer is not UTF-8: {e}")))?;
+    if let Some((at, b)) = forbidden_control(body) {
+        return Err(bad(format!(
+            "the answer holds U+{b:04X} at byte {at}, a character XML forbids"
+        )));
+    }
     let mut reader = quick_xml::Reader::from_str(text);
     let mut stack: Vec<Element> = Vec::new();
     let mut root: Option<Element> = None;

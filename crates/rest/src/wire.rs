@@ -187,8 +187,14 @@ impl<'de> Deserialize<'de> for Id {
             fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Id, E> {
                 Ok(Id(v.to_string()))
             }
+            // A number JSON cannot hold as an integer (a fraction, or more digits than 64
+            // bits) arrives as a float, its digits already rounded: refused, never rounded
+            // into another id.
             fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Id, E> {
-                Ok(Id(v.to_string()))
+                Err(E::custom(format_args!(
+                    "the id {v} is not an integer that can be read exactly; ids must be integers \
+                     of at most 64 bits or strings"
+                )))
             }
         }
         d.deserialize_any(V)
@@ -290,6 +296,25 @@ mod tests {
         let t = Time::At(Utc.with_ymd_and_hms(2019, 8, 17, 12, 27, 31).unwrap());
         assert_eq!(t.to_wire(), "2019-08-17T12:27:31.000+0000");
         assert_eq!(Time::parse(&t.to_wire()), t);
+    }
+
+    #[test]
+    fn ids_too_large_for_an_integer_are_refused_not_rounded() {
+        let e = serde_json::from_str::<Id>("12345678901234567890123").unwrap_err();
+        assert!(e.to_string().contains("read exactly"), "{e}");
+        assert!(serde_json::from_str::<Id>("4.5").is_err());
+        assert_eq!(
+            serde_json::from_str::<Id>("18446744073709551615")
+                .unwrap()
+                .0,
+            "18446744073709551615"
+        );
+        assert_eq!(
+            serde_json::from_str::<Id>("\"12345678901234567890123\"")
+                .unwrap()
+                .0,
+            "12345678901234567890123"
+        );
     }
 
     #[test]

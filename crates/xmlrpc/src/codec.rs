@@ -175,8 +175,15 @@ fn text_of<'a>(body: &'a [u8], limits: &Limits) -> Result<&'a str, DecodeError> 
             0,
         ));
     }
-    std::str::from_utf8(body)
-        .map_err(|e| DecodeError::new(format!("body is not UTF-8: {e}"), e.valid_up_to()))
+    let text = std::str::from_utf8(body)
+        .map_err(|e| DecodeError::new(format!("body is not UTF-8: {e}"), e.valid_up_to()))?;
+    if let Some((at, b)) = regops_http::xml::forbidden_control(body) {
+        return Err(DecodeError::new(
+            format!("U+{b:04X} is a character XML forbids"),
+            at,
+        ));
+    }
+    Ok(text)
 }
 
 /// Decodes a `<methodResponse>`: the result as `T`, or the fault.
