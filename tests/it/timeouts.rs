@@ -128,3 +128,34 @@ async fn a_handshake_that_never_completes_ends_at_the_connect_timeout_and_reache
         .unwrap_err();
     assert!(!err.may_have_reached_server(), "{err}");
 }
+
+#[tokio::test]
+async fn a_call_ends_at_its_deadline_whatever_its_attempts_and_says_so() {
+    let (url, accepted) = silent_server();
+    // Each attempt could wait 2 s, three of them 6 s: the deadline of the whole call is 700 ms.
+    let client = Route53Client::builder(Credentials::new(Secret::new("AKID"), Secret::new("s")))
+        .endpoint(&url)
+        .timeout(Duration::from_secs(2))
+        .retry(fast_retry())
+        .deadline(Some(Duration::from_millis(700)))
+        .no_rate_limit()
+        .build()
+        .unwrap();
+    let backend = Route53Backend::new(client);
+    let started = Instant::now();
+    let err = regops_core::Backend::operation(&backend, &OperationId::new("x"))
+        .await
+        .unwrap_err();
+    let took = started.elapsed();
+    assert!(err.is_timeout() && err.may_have_reached_server(), "{err}");
+    assert!(
+        err.to_string()
+            .contains("deadline of 700ms ran out after 1 attempt"),
+        "the error names the deadline that ran out: {err}"
+    );
+    assert!(
+        took >= Duration::from_millis(650) && took < Duration::from_millis(1900),
+        "{took:?}"
+    );
+    assert_eq!(accepted.load(Ordering::SeqCst), 1);
+}

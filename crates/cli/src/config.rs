@@ -32,6 +32,9 @@ pub struct AccountConfig {
     /// The most calls per second regops makes to the account (`requests_per_second`, which
     /// every account takes); the provider's documented pace when absent.
     pub requests_per_second: Option<f64>,
+    /// How long one call may take in all, retries included (`deadline`, which every account
+    /// takes: a duration, or `"off"`); the clients' default (45 s) when absent.
+    pub deadline: Option<Option<std::time::Duration>>,
     /// The other settings of the account.
     pub settings: toml::Table,
 }
@@ -123,12 +126,28 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, CliError> {
                 }
             },
         };
+        let deadline = match table.remove("deadline") {
+            None => None,
+            Some(toml::Value::String(d)) if d == "off" => Some(None),
+            Some(toml::Value::String(d)) => {
+                Some(Some(regops_core::parse::duration(&d).map_err(|e| {
+                    CliError::usage(format!("{}: account {name}: deadline: {e}", path.display()))
+                })?))
+            }
+            Some(_) => {
+                return Err(CliError::usage(format!(
+                    "{}: account {name}: deadline must be a duration like \"45s\", or \"off\"",
+                    path.display()
+                )));
+            }
+        };
         accounts.insert(
             name.clone(),
             AccountConfig {
                 name,
                 provider,
                 requests_per_second,
+                deadline,
                 settings: table,
             },
         );
@@ -318,6 +337,28 @@ mod tests {
         )
         .unwrap();
         assert_eq!(dflt.select(None).unwrap().name, "b");
+    }
+
+    #[test]
+    fn every_account_takes_a_deadline() {
+        let c = cfg("[accounts.a]\nprovider = \"gandi\"\ndeadline = \"20s\"\n\
+             [accounts.b]\nprovider = \"netim\"\ndeadline = \"off\"\n\
+             [accounts.c]\nprovider = \"route53\"\n")
+        .unwrap();
+        assert_eq!(
+            c.accounts["a"].deadline,
+            Some(Some(std::time::Duration::from_secs(20)))
+        );
+        assert_eq!(c.accounts["b"].deadline, Some(None));
+        assert_eq!(c.accounts["c"].deadline, None);
+        assert!(!c.accounts["a"].settings.contains_key("deadline"));
+        for bad in ["\"soon\"", "45"] {
+            let e = cfg(&format!(
+                "[accounts.a]\nprovider = \"gandi\"\ndeadline = {bad}\n"
+            ))
+            .unwrap_err();
+            assert!(e.message.contains("deadline"), "{}", e.message);
+        }
     }
 
     #[test]

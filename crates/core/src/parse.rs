@@ -4,6 +4,22 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use std::time::Duration;
 
+/// `d` written the way [`duration`] reads it: `45s`, `1m30s`, `2h`, `500ms`.
+pub fn format_duration(d: Duration) -> String {
+    if d < Duration::from_secs(1) {
+        return format!("{}ms", d.as_millis());
+    }
+    let secs = d.as_secs();
+    let (h, m, s) = (secs / 3600, secs / 60 % 60, secs % 60);
+    let mut out = String::new();
+    for (n, unit) in [(h, "h"), (m, "m"), (s, "s")] {
+        if n > 0 {
+            out.push_str(&format!("{n}{unit}"));
+        }
+    }
+    out
+}
+
 /// A duration like `90s`, `5m`, `1h30m`, `2d`, `500ms` (a bare number is seconds).
 pub fn duration(text: &str) -> Result<Duration, String> {
     let s = text.trim();
@@ -64,6 +80,15 @@ pub fn time(text: &str) -> Result<DateTime<Utc>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn durations_are_written_as_they_are_read() {
+        for (d, text) in [(45, "45s"), (90, "1m30s"), (7200, "2h"), (3661, "1h1m1s")] {
+            assert_eq!(format_duration(Duration::from_secs(d)), text);
+            assert_eq!(duration(text).unwrap(), Duration::from_secs(d));
+        }
+        assert_eq!(format_duration(Duration::from_millis(700)), "700ms");
+    }
 
     #[test]
     fn durations() {

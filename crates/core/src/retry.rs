@@ -40,7 +40,14 @@ pub struct RetryPolicy {
     pub max_backoff: Duration,
     /// The longest `Retry-After` honoured; a server asking for more gets the error returned.
     pub max_retry_after: Duration,
+    /// The longest a whole call may take, every attempt and every wait between them included
+    /// (`None`: no bound beyond the attempts' own timeouts).
+    pub deadline: Option<Duration>,
 }
+
+/// How long a call may take in all by default: a read that has not succeeded in this long is
+/// reported, rather than kept busy for four attempts of a whole request timeout each.
+pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(45);
 
 impl Default for RetryPolicy {
     fn default() -> Self {
@@ -49,6 +56,7 @@ impl Default for RetryPolicy {
             initial_backoff: Duration::from_millis(200),
             max_backoff: Duration::from_secs(10),
             max_retry_after: Duration::from_secs(120),
+            deadline: Some(DEFAULT_DEADLINE),
         }
     }
 }
@@ -75,6 +83,13 @@ impl RetryPolicy {
     }
 
     /// Sets the longest backoff.
+    /// Bounds a whole call, every attempt and wait included (`None`: no overall bound).
+    pub fn deadline(mut self, d: Option<Duration>) -> Self {
+        self.deadline = d;
+        self
+    }
+
+    /// Sets the longest wait between attempts.
     pub fn max_backoff(mut self, d: Duration) -> Self {
         self.max_backoff = d;
         self
@@ -116,12 +131,37 @@ impl RetryPolicy {
         F: FnMut() -> Fut,
         Fut: Future<Output = Result<T>>,
     {
+        let started = tokio::time::Instant::now();
+        let out_of_time = |attempt: u32| {
+            let d = self.deadline.unwrap_or_default();
+            Error::timeout(format!(
+                "the call's deadline of {} ran out after {attempt} attempt{} (the request may have reached the server)",
+                crate::parse::format_duration(d),
+                if attempt == 1 { "" } else { "s" }
+            ))
+        };
         let mut attempt = 0;
         loop {
             attempt += 1;
-            match call().await {
+            let outcome = match self.deadline {
+                Some(d) => match tokio::time::timeout_at(started + d, call()).await {
+                    Ok(outcome) => outcome,
+                    Err(_) => return Err(out_of_time(attempt)),
+                },
+                None => call().await,
+            };
+            match outcome {
                 Ok(v) => return Ok(v),
                 Err(e) => match self.delay_for(&e, idempotency, attempt) {
+                    // A wait that would end past the deadline is not taken: the last error is
+                    // the answer.
+                    Some(delay)
+                        if self
+                            .deadline
+                            .is_some_and(|d| started.elapsed() + delay >= d) =>
+                    {
+                        return Err(e);
+                    }
                     Some(delay) => {
                         tracing::debug!(
                             attempt,
@@ -164,6 +204,59 @@ mod tests {
 
     fn policy() -> RetryPolicy {
         RetryPolicy::default().max_attempts(4)
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_deadline_bounds_the_whole_call_and_says_so() {
+        let calls = Cell::new(0);
+        let started = tokio::time::Instant::now();
+        // Every attempt hangs for 30 s (a request timeout); the call may take 45 s in all.
+        let err = policy()
+            .run(Idempotency::Idempotent, || {
+                calls.set(calls.get() + 1);
+                async {
+                    tokio::time::sleep(Duration::from_secs(30)).await;
+                    Err::<(), _>(Error::timeout("no answer in time"))
+                }
+            })
+            .await
+            .unwrap_err();
+        assert_eq!(started.elapsed(), DEFAULT_DEADLINE);
+        assert_eq!(calls.get(), 2, "the second attempt is cut at the deadline");
+        assert!(err.is_timeout() && err.may_have_reached_server(), "{err}");
+        assert!(
+            err.message()
+                .contains("deadline of 45s ran out after 2 attempts"),
+            "{err}"
+        );
+        // A wait that would end past the deadline is not taken: the last error comes back.
+        let err = policy()
+            .deadline(Some(Duration::from_secs(1)))
+            .run(Idempotency::Idempotent, || async {
+                Err::<(), _>(Error::rate_limited(
+                    Some(Duration::from_secs(5)),
+                    "slow down",
+                ))
+            })
+            .await
+            .unwrap_err();
+        assert!(err.is_rate_limited(), "{err}");
+        // Without a deadline, the attempts alone bound it.
+        let calls = Cell::new(0);
+        let started = tokio::time::Instant::now();
+        policy()
+            .deadline(None)
+            .run(Idempotency::Idempotent, || {
+                calls.set(calls.get() + 1);
+                async {
+                    tokio::time::sleep(Duration::from_secs(30)).await;
+                    Err::<(), _>(Error::timeout("no answer in time"))
+                }
+            })
+            .await
+            .unwrap_err();
+        assert_eq!(calls.get(), 4);
+        assert!(started.elapsed() >= Duration::from_secs(120));
     }
 
     #[tokio::test(start_paused = true)]

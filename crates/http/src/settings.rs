@@ -49,14 +49,21 @@ impl ClientSettings {
 }
 
 /// Writes, inside an `impl` block of a builder, the setters of its [`ClientSettings`] field
-/// `$field`: `retry`, `timeout`, `connect_timeout`, `rate_limit`, `no_rate_limit` and
-/// `http_client`.
+/// `$field`: `retry`, `deadline`, `timeout`, `connect_timeout`, `rate_limit`, `no_rate_limit`
+/// and `http_client`.
 #[macro_export]
 macro_rules! client_settings_setters {
     ($field:ident) => {
         /// How reads are retried (calls that change something are never resent).
         pub fn retry(mut self, policy: regops_core::RetryPolicy) -> Self {
             self.$field.retry = policy;
+            self
+        }
+
+        /// The time one call may take in all, every attempt and wait included (45 s by
+        /// default; `None`: only the attempts bound it).
+        pub fn deadline(mut self, deadline: Option<std::time::Duration>) -> Self {
+            self.$field.retry = self.$field.retry.deadline(deadline);
             self
         }
 

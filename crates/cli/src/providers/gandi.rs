@@ -40,6 +40,9 @@ pub fn connect(account: &AccountConfig) -> Result<Box<dyn Backend>, CliError> {
     if let Some(t) = timeout_setting(account, s.timeout.as_deref())? {
         b = b.timeout(t);
     }
+    if let Some(deadline) = account.deadline {
+        b = b.deadline(deadline);
+    }
     if let Some(rate) = account.requests_per_second {
         b = b.rate_limit(rate, 1);
     }
