@@ -1,5 +1,5 @@
 //! Answers checked against the question, on a scripted server that lies: an operation read by
-//! id must be that operation (Gandi, Route 53, AutoDNS), an empty success answer from
+//! id must be that operation (Gandi, Netim, Route 53, AutoDNS), an empty success answer from
 //! Route 53 is an error, not an operation made up from nothing, and XML holding characters XML
 //! forbids (NUL) is refused on every XML protocol (Gandi, and the shared reader of Netim and the
 //! AutoDNS gateway).
@@ -147,4 +147,53 @@ fn an_autodns_id_too_long_for_an_integer_is_refused_not_rounded() {
     let e = regops_rest::decode_envelope::<regops_rest::generated::Job>(body).unwrap_err();
     assert_eq!(e.kind(), &ErrorKind::Protocol, "{e}");
     assert!(e.to_string().contains("read exactly"), "{e}");
+}
+
+fn netim(url: &str) -> regops_soap::NetimBackend {
+    regops_soap::NetimBackend::new(
+        regops_soap::NetimClient::builder("RESELLER1", Secret::new("scripted-password"))
+            .endpoint(url)
+            .no_rate_limit()
+            .retry(RetryPolicy::never())
+            .build()
+            .unwrap(),
+    )
+}
+
+/// A session, then `query_ope` answering `ope` (the text inside `<return>`).
+fn netim_answers(ope: &str) -> Vec<Answer> {
+    let envelope = |call: &str, inner: &str| {
+        Answer::new(
+            200,
+            "text/xml; charset=utf-8",
+            format!(
+                "<Envelope><Body><{call}Response><return>{inner}</return></{call}Response></Body></Envelope>"
+            ),
+        )
+    };
+    vec![
+        envelope("sessionOpen", "0123456789abcdef0123456789abcdef"),
+        envelope("queryOpe", ope),
+    ]
+}
+
+#[tokio::test]
+async fn netim_an_answer_about_another_operation_or_with_a_nul_is_refused() {
+    let good = "<ID_OPE>1</ID_OPE><STATUS>Done</STATUS><TYPE>domainRenew</TYPE>";
+    let server = ScriptedServer::start(netim_answers(good));
+    let op = netim(server.url())
+        .operation(&OperationId::new("1"))
+        .await
+        .unwrap();
+    assert_eq!(op.id.as_str(), "1");
+
+    let other = "<ID_OPE>77</ID_OPE><STATUS>Done</STATUS><TYPE>domainRenew</TYPE>";
+    let server = ScriptedServer::start(netim_answers(other));
+    let text = protocol_error(netim(server.url()).operation(&OperationId::new("1")).await);
+    assert!(text.contains("\"77\", not 1"), "{text}");
+
+    let nul = "<ID_OPE>1</ID_OPE><STATUS>Do\u{0}ne</STATUS>";
+    let server = ScriptedServer::start(netim_answers(nul));
+    let text = protocol_error(netim(server.url()).operation(&OperationId::new("1")).await);
+    assert!(text.contains("U+0000"), "{text}");
 }

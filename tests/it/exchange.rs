@@ -123,16 +123,19 @@ async fn a_429_with_retry_after_pauses_the_accounts_limiter_on_every_client() {
 
 #[tokio::test]
 async fn a_redirect_is_refused_and_never_followed_on_every_client() {
+    // Where the redirects point: a second loopback server, which counts what reaches it.
+    let elsewhere = ScriptedServer::start(vec![Answer::new(200, "text/plain", "taken over")]);
+    let port = elsewhere.url().rsplit(':').next().unwrap().to_owned();
     for (name, reads) in CLIENTS {
         let server = ScriptedServer::start(vec![Answer::new(302, "text/plain", "").header(
             "location",
-            "http://user:pw@other.invalid:8080/moved?token=hunter2",
+            &format!("http://user:pw@localhost:{port}/moved?token=hunter2"),
         )]);
         let (first, _) = reads(server.url().to_owned()).await.unwrap();
         let err = first.unwrap_err();
         let text = err.to_string();
         assert!(
-            text.contains("redirected") && text.contains("http://other.invalid:8080/moved"),
+            text.contains("redirected") && text.contains(&format!("http://localhost:{port}/moved")),
             "{name}: {text}"
         );
         assert!(
@@ -144,5 +147,9 @@ async fn a_redirect_is_refused_and_never_followed_on_every_client() {
         assert!(!err.is_retryable(), "{name}: a redirect is not retried");
         // Two reads, two requests, all to this server: nothing went to where it pointed.
         assert_eq!(server.seen().len(), 2, "{name}");
+        assert!(
+            elsewhere.seen().is_empty(),
+            "{name}: the redirect was followed"
+        );
     }
 }
