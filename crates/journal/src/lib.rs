@@ -174,26 +174,11 @@ impl SqliteJournal {
             .map_err(|e| db_error("migrating the schema", e))?;
         backfill(&mut conn).map_err(|e| db_error("indexing older records", e))?;
         let salt = salt(&conn).map_err(|e| db_error("reading the journal's salt", e))?;
+        conn.set_prepared_statement_cache_capacity(STATEMENTS_CACHED);
         // Reads go through a connection of their own: in WAL mode they see every committed
         // write and never wait behind one, so the API stays quick while the tracker writes.
-        let reader = Connection::open_with_flags(
-            path,
-            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )
-        .map_err(|e| db_error(&format!("opening {} to read", path.display()), e))?;
-        reader
-            .busy_timeout(Duration::from_secs(10))
-            .map_err(|e| db_error("setting the busy timeout", e))?;
-        for c in [&conn, &reader] {
-            c.set_prepared_statement_cache_capacity(64);
-        }
-        Ok(SqliteJournal {
-            conn: Arc::new(Mutex::new(conn)),
-            reader: Arc::new(Mutex::new(reader)),
-            path: path.to_owned(),
-            salt,
-            subscriptions: Arc::default(),
-        })
+        let reader = read_only(path)?;
+        Ok(Self::from_connections(conn, reader, path, salt))
     }
 
     /// Opens the journal at `path` to read only: nothing is created, migrated or written (a
@@ -206,18 +191,7 @@ impl SqliteJournal {
                 path.display()
             )));
         }
-        let open = || {
-            let c = Connection::open_with_flags(
-                path,
-                rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
-                    | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
-            )?;
-            c.busy_timeout(Duration::from_secs(10))?;
-            c.set_prepared_statement_cache_capacity(64);
-            Ok::<_, rusqlite::Error>(c)
-        };
-        let conn =
-            open().map_err(|e| db_error(&format!("opening {} to read", path.display()), e))?;
+        let conn = read_only(path)?;
         let version: usize = conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .map_err(|e| db_error("reading the schema version", e))?;
@@ -228,21 +202,20 @@ impl SqliteJournal {
                 path.display()
             )));
         }
-        let salt: u32 = conn
-            .query_row("SELECT value FROM meta WHERE key = 'salt'", [], |r| {
-                r.get::<_, String>(0)
-            })
-            .map(|t| t.parse().unwrap_or(0))
-            .map_err(|e| db_error("reading the journal's salt", e))?;
-        let reader =
-            open().map_err(|e| db_error(&format!("opening {} to read", path.display()), e))?;
-        Ok(SqliteJournal {
+        let salt = stored_salt(&conn).map_err(|e| db_error("reading the journal's salt", e))?;
+        let reader = read_only(path)?;
+        Ok(Self::from_connections(conn, reader, path, salt))
+    }
+
+    /// The journal on its writing and reading connections.
+    fn from_connections(conn: Connection, reader: Connection, path: &Path, salt: u32) -> Self {
+        SqliteJournal {
             conn: Arc::new(Mutex::new(conn)),
             reader: Arc::new(Mutex::new(reader)),
             path: path.to_owned(),
             salt,
             subscriptions: Arc::default(),
-        })
+        }
     }
 
     /// Where it is.
@@ -292,10 +265,29 @@ async fn on<T: Send + 'static>(
 fn salt(conn: &Connection) -> rusqlite::Result<u32> {
     conn.prepare_cached("INSERT OR IGNORE INTO meta (key, value) VALUES ('salt', ?1)")?
         .execute(params![regops_core::journal::new_salt().to_string()])?;
+    stored_salt(conn)
+}
+
+/// The salt the journal holds.
+fn stored_salt(conn: &Connection) -> rusqlite::Result<u32> {
     let text: String = conn
         .prepare_cached("SELECT value FROM meta WHERE key = 'salt'")?
         .query_row([], |r| r.get(0))?;
     Ok(text.parse().unwrap_or(0))
+}
+
+/// How many prepared statements each connection keeps.
+const STATEMENTS_CACHED: usize = 64;
+
+/// A connection to `path` that only reads.
+fn read_only(path: &Path) -> Result<Connection> {
+    let flags =
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(path, flags)
+        .and_then(|c| c.busy_timeout(Duration::from_secs(10)).map(|()| c))
+        .map_err(|e| db_error(&format!("opening {} to read", path.display()), e))?;
+    conn.set_prepared_statement_cache_capacity(STATEMENTS_CACHED);
+    Ok(conn)
 }
 
 /// Fills the derived columns of records written before they existed.
