@@ -206,19 +206,20 @@ mod tests {
         RetryPolicy::default().max_attempts(4)
     }
 
+    /// An attempt that hangs for 30 s (a request timeout), then times out; counted in `calls`.
+    async fn hanging(calls: &Cell<u32>) -> Result<()> {
+        calls.set(calls.get() + 1);
+        tokio::time::sleep(Duration::from_secs(30)).await;
+        Err(Error::timeout("no answer in time"))
+    }
+
     #[tokio::test(start_paused = true)]
     async fn the_deadline_bounds_the_whole_call_and_says_so() {
         let calls = Cell::new(0);
         let started = tokio::time::Instant::now();
         // Every attempt hangs for 30 s (a request timeout); the call may take 45 s in all.
         let err = policy()
-            .run(Idempotency::Idempotent, || {
-                calls.set(calls.get() + 1);
-                async {
-                    tokio::time::sleep(Duration::from_secs(30)).await;
-                    Err::<(), _>(Error::timeout("no answer in time"))
-                }
-            })
+            .run(Idempotency::Idempotent, || hanging(&calls))
             .await
             .unwrap_err();
         assert_eq!(started.elapsed(), DEFAULT_DEADLINE);
@@ -246,13 +247,7 @@ mod tests {
         let started = tokio::time::Instant::now();
         policy()
             .deadline(None)
-            .run(Idempotency::Idempotent, || {
-                calls.set(calls.get() + 1);
-                async {
-                    tokio::time::sleep(Duration::from_secs(30)).await;
-                    Err::<(), _>(Error::timeout("no answer in time"))
-                }
-            })
+            .run(Idempotency::Idempotent, || hanging(&calls))
             .await
             .unwrap_err();
         assert_eq!(calls.get(), 4);
