@@ -422,14 +422,7 @@ impl GandiSim {
             return Ok(Value::Int(matched.len() as i64));
         }
         matched.reverse();
-        let page = opts.page.unwrap_or(0).max(0) as usize;
-        Ok(Value::Array(
-            matched
-                .into_iter()
-                .skip(page * per as usize)
-                .take(per as usize)
-                .collect(),
-        ))
+        Ok(page_of(matched, opts.page, per as usize))
     }
 
     fn operation_cancel(
@@ -587,10 +580,7 @@ impl GandiSim {
             return Ok(Value::Int(all.len() as i64));
         }
         let per = opts.items_per_page.unwrap_or(100).clamp(1, 100) as usize;
-        let page = opts.page.unwrap_or(0).max(0) as usize;
-        Ok(Value::Array(
-            all.into_iter().skip(page * per).take(per).collect(),
-        ))
+        Ok(page_of(all, opts.page, per))
     }
 
     fn op_matches(&self, op: &SimOp, o: &OperationListOptions, now: DateTime<Utc>) -> bool {
@@ -622,6 +612,12 @@ fn like(text: &str, pattern: &str) -> bool {
         .replace("\\_", "_");
     text.to_ascii_lowercase()
         .starts_with(&unescaped.to_ascii_lowercase())
+}
+
+/// Page `page` (from 0; none is the first) of `items`, `per` to a page, as a list answers it.
+fn page_of(items: Vec<Value>, page: Option<i64>, per: usize) -> Value {
+    let page = page.unwrap_or(0).max(0) as usize;
+    Value::Array(items.into_iter().skip(page * per).take(per).collect())
 }
 
 /// What `cert.get_dcv_params` answers: a DNS record to publish.
