@@ -63,18 +63,17 @@ impl Exchange<'_> {
             limiter.acquire().await;
         }
         tracing::debug!(provider = self.provider, call, "calling");
-        let response = request
+        let mut response = request
             .send()
             .await
             .map_err(|e| crate::transport_error(&e, self.provider).with_call(call))?;
         let status = response.status().as_u16();
-        let retry_after = crate::retry_after(response.headers());
-        let location = (300..400)
-            .contains(&status)
-            .then(|| response.headers().get(reqwest::header::LOCATION).cloned());
-        let headers = response.headers().clone();
-        if let Some(location) = location {
-            return Err(redirected(status, location.as_ref(), self.provider).with_call(call));
+        // The headers move into the answer; the body is read without them.
+        let headers = std::mem::take(response.headers_mut());
+        let retry_after = crate::retry_after(&headers);
+        if (300..400).contains(&status) {
+            let location = headers.get(reqwest::header::LOCATION);
+            return Err(redirected(status, location, self.provider).with_call(call));
         }
         if let (Some(limiter), Some(after), 429 | 503) = (self.limiter, retry_after, status) {
             tracing::debug!(
