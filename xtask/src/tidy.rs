@@ -52,9 +52,6 @@ const NOT_IN_CORE: &[&str] = &[
 const SHORT_FUNCTIONS: &[&str] = &["regops-sim", "regops"];
 const MAX_FUNCTION_LINES: usize = 79;
 
-/// Dependencies used without their name appearing in the code: (package, dependency, why).
-const USED_WITHOUT_NAME: &[(&str, &str, &str)] = &[];
-
 #[derive(Debug, Deserialize)]
 struct Metadata {
     packages: Vec<Package>,
@@ -384,12 +381,9 @@ fn check(
             }
         }
         for d in &p.dependencies {
-            let excused = USED_WITHOUT_NAME
-                .iter()
-                .any(|(pkg, dep, _)| *pkg == p.name && *dep == d.name);
             let code = d.code_name();
             let serves = if p.unpublished() { &tests } else { &library };
-            if d.is_normal() && !excused && !uses(serves, &code) {
+            if d.is_normal() && !uses(serves, &code) {
                 problems.push(format!(
                     "{} declares {} but its library code never uses it",
                     p.name, d.name
@@ -411,7 +405,7 @@ fn check(
                         "{} declares {} both as a dependency and a dev-dependency",
                         p.name, d.name
                     ));
-                } else if !excused && !uses(&tests, &code) {
+                } else if !uses(&tests, &code) {
                     problems.push(format!(
                         "{} declares the dev-dependency {} but no test uses it",
                         p.name, d.name
