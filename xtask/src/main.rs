@@ -5,6 +5,7 @@
 //!   calls);
 //! - `tidy`: only check the architecture's rules (dependencies between crates, unused ones);
 //! - `peers`: only prepare the peers;
+//! - `postgres`: run the tests' PostgreSQL server for plain `cargo test`, until stdin closes;
 //! - `codegen [--check]`: generate Rust from the API descriptions in `api/`;
 //! - `bench`: run every benchmark and regenerate `docs/benchmarks.md` and its chart;
 //! - `fuzz [--time SECONDS]`: run every fuzz target with cargo-fuzz (nightly).
@@ -13,6 +14,7 @@ mod bench;
 mod codegen;
 mod fuzz;
 mod peers;
+mod postgres;
 mod test;
 mod tidy;
 
@@ -34,6 +36,8 @@ commands:
   tidy                 check the architecture's rules: what may depend on what, no unused
                        dependency
   peers                prepare the test peers only (python venv with moto and boto3, php-soap)
+  postgres             start the test PostgreSQL server, print the variables that point plain
+                       `cargo test` at it, and keep it running until stdin closes (Ctrl-D)
   codegen [--check]    generate Rust from api/*.toml (--check: fail when a file is stale)
   bench                run every benchmark (decoders against the alternatives, Python
                        included; ops show end to end; the tracker) and regenerate
@@ -48,6 +52,7 @@ fn main() -> ExitCode {
         Some("test") => test::run(&root, &args[1..]),
         Some("tidy") => tidy::run(&root),
         Some("peers") => peers::prepare_all(&root).map(|_| ()),
+        Some("postgres") => postgres::serve_until_stdin_closes(&root),
         Some("codegen") => codegen::run(&root, args.iter().any(|a| a == "--check")),
         Some("bench") => bench::run(&root),
         Some("fuzz") => fuzz::run(&root, &args[1..]),

@@ -31,6 +31,7 @@ const DEBIAN: &[(&str, &str)] = &[
     ("php-soap", "php-soap"),
     ("chromium", "chromium"),
     ("fonts-liberation", "fonts"),
+    ("postgresql", "postgres"),
 ];
 
 /// A peer: what it is for and how to get it.
@@ -67,6 +68,12 @@ const PEERS: &[Peer] = &[
             run_ok("chromium", &["--version"])
                 && Path::new("/usr/share/fonts/truetype/liberation").exists()
         },
+        install: |_| install_debian(),
+    },
+    Peer {
+        name: "PostgreSQL 15 or later (server programs)",
+        needed_by: "the PostgreSQL journal and the fleet tests",
+        ready: |_| crate::postgres::bin_dir().is_some(),
         install: |_| install_debian(),
     },
 ];
@@ -144,7 +151,7 @@ fn install_debian() -> Result<(), String> {
     Ok(())
 }
 
-fn is_root() -> bool {
+pub(crate) fn is_root() -> bool {
     Command::new("id")
         .arg("-u")
         .output()

@@ -1,5 +1,6 @@
 //! `cargo xtask test`: the one test command of the README and of `.ci/run`: the peers, fmt,
-//! clippy, the architecture's rules, `cargo test --workspace`, then every fuzz target briefly.
+//! clippy, the architecture's rules, `cargo test --workspace` (with a PostgreSQL server of its own
+//! running), then every fuzz target briefly.
 
 use std::path::Path;
 use std::process::Command;
@@ -46,11 +47,17 @@ pub fn run(root: &Path, extra: &[String]) -> Result<(), String> {
     crate::tidy::run(root)?;
     let mut args = vec!["test", "--workspace"];
     args.extend(extra.iter().map(String::as_str));
-    cargo(
-        root,
-        &args,
-        &[("REGOPS_REQUIRE_PEERS", "1"), ("REGOPS_PEERS", &peers)],
-    )?;
+    // The server runs for the tests only; dropping it stops it, whatever they did.
+    let postgres = crate::postgres::start(root)?;
+    let mut envs = vec![
+        ("REGOPS_REQUIRE_PEERS", "1".to_owned()),
+        ("REGOPS_PEERS", peers),
+    ];
+    envs.extend(postgres.env());
+    let envs: Vec<(&str, &str)> = envs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let tested = cargo(root, &args, &envs);
+    drop(postgres);
+    tested?;
     crate::fuzz::brief(root)?;
     eprintln!("all checks passed in {:.0?}", started.elapsed());
     Ok(())
