@@ -14,6 +14,9 @@
 //! - Event sequence numbers only grow (gaps are allowed); events are read back in that order.
 //! - A delivery of an operation's event is handed out only once that operation's earlier
 //!   deliveries to the same receiver were delivered or failed for good.
+//! - An account's [`Lease`] is held by one owner at a time: a claim never takes a lease that
+//!   another owner holds and that has not expired, whatever the processes sharing the journal
+//!   do at the same moment.
 
 mod conformance_checks;
 mod memory;
@@ -374,6 +377,18 @@ pub enum Attempt {
     },
 }
 
+/// One account's lease: which process sweeps the account, and until when (the journal's
+/// clock). Journals build it, so it is exhaustive.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Lease {
+    /// The account.
+    pub account: String,
+    /// Who holds it (a process's name).
+    pub owner: String,
+    /// When it expires unless renewed.
+    pub expires_at: DateTime<Utc>,
+}
+
 /// Where tracked operations are recorded. Every method is atomic: a crash leaves either the
 /// whole change or none of it.
 #[async_trait]
@@ -453,6 +468,41 @@ pub trait Journal: Send + Sync {
 
     /// Records that discovery listed `account` completely as of `at`.
     async fn set_discovered_at(&self, account: &str, at: DateTime<Utc>) -> Result<()>;
+
+    /// The unfinished operations ([`unfinished`](Self::unfinished)) of one account.
+    async fn unfinished_of(&self, account: &str) -> Result<Vec<JournalRecord>> {
+        let mut all = self.unfinished().await?;
+        all.retain(|r| r.account == account);
+        Ok(all)
+    }
+
+    /// Says that process `owner` is alive for `ttl` more; answers how many owners are alive
+    /// now, itself included (what a fair share of the accounts is computed from).
+    async fn heartbeat(&self, owner: &str, ttl: Duration) -> Result<usize>;
+
+    /// Renews for `ttl` the leases `owner` holds among `accounts` (also one that expired but
+    /// that nobody took meanwhile), then claims leases of `accounts` that nobody holds or whose
+    /// holder let them expire, until `owner` holds `max`. Never takes a lease another owner
+    /// holds unexpired. Answers the leases `owner` holds among `accounts` afterwards.
+    async fn claim_leases(
+        &self,
+        owner: &str,
+        accounts: &[String],
+        ttl: Duration,
+        max: usize,
+    ) -> Result<Vec<Lease>>;
+
+    /// Gives up the leases `owner` holds among `accounts`: another owner may claim them at
+    /// once.
+    async fn release_leases(&self, owner: &str, accounts: &[String]) -> Result<()>;
+
+    /// Every lease that was ever claimed and not released, expired ones included, by account.
+    async fn leases(&self) -> Result<Vec<Lease>>;
+}
+
+/// `ttl` as a span of the journal's clock (saturating).
+pub fn span(ttl: Duration) -> chrono::Duration {
+    chrono::Duration::from_std(ttl).unwrap_or(chrono::Duration::MAX)
 }
 
 /// The status word a record counts under in [`Journal::counts`].

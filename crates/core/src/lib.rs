@@ -68,7 +68,7 @@ pub use filter::{OperationFilter, Sort, SortField, SortOrder, TargetMatch};
 pub use id::{CertificateId, OperationId};
 pub use journal::{
     Attempt, Cursor, Delivery, DeliveryState, Event, EventBounds, EventKind, Journal, JournalEntry,
-    JournalRecord, MemoryJournal, OperationQuery, Subscription,
+    JournalRecord, Lease, MemoryJournal, OperationQuery, Subscription,
 };
 pub use operation::{Operation, OperationError};
 pub use page::{Page, PageStream, PageToken};

@@ -26,7 +26,7 @@ use chrono::{DateTime, Utc};
 use regops_core::journal::{event_id, submitted_key};
 use regops_core::{
     Attempt, Delivery, DeliveryState, Error, Event, EventBounds, EventKind, Journal, JournalEntry,
-    JournalRecord, Operation, OperationId, OperationQuery, Result, Subscription,
+    JournalRecord, Lease, Operation, OperationId, OperationQuery, Result, Subscription,
 };
 use rusqlite::{Connection, OptionalExtension, params};
 use rusqlite_migration::{M, Migrations};
@@ -65,7 +65,7 @@ pub fn default_path_from(lookup: impl Fn(&str) -> Option<std::ffi::OsString>) ->
 /// written by an older regops is brought up to date when it is opened; never edit a migration
 /// that has shipped, add one.
 /// How many migrations the schema has: the `user_version` of an up-to-date journal.
-const MIGRATIONS: usize = 2;
+const MIGRATIONS: usize = 3;
 
 fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
@@ -126,6 +126,20 @@ fn migrations() -> Migrations<'static> {
             CREATE INDEX deliveries_due ON deliveries (url, state, event_seq);
             CREATE INDEX deliveries_of ON deliveries (url, account, op_id, state, event_seq);
             CREATE INDEX deliveries_event ON deliveries (event_seq);",
+        ),
+        // Leases of accounts and the processes that share the journal; the index that counts
+        // pending deliveries without reading the whole outbox.
+        M::up(
+            "CREATE TABLE leases (
+                account     TEXT PRIMARY KEY,
+                owner       TEXT NOT NULL,
+                expires_at  TEXT NOT NULL
+            );
+            CREATE TABLE members (
+                owner       TEXT PRIMARY KEY,
+                expires_at  TEXT NOT NULL
+            );
+            CREATE INDEX deliveries_state ON deliveries (state);",
         ),
     ])
 }
@@ -854,6 +868,119 @@ impl Journal for SqliteJournal {
         })
         .await
     }
+
+    async fn unfinished_of(&self, account: &str) -> Result<Vec<JournalRecord>> {
+        let account = account.to_owned();
+        self.read(move |c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT account, id, last, given_up FROM operations
+                 WHERE account = ?1 AND terminal = 0 AND given_up = 0 ORDER BY tracked_at, id",
+            )?;
+            stmt.query_map(params![account], record_row)?.collect()
+        })
+        .await
+    }
+
+    async fn heartbeat(&self, owner: &str, ttl: Duration) -> Result<usize> {
+        let owner = owner.to_owned();
+        self.with(move |c| {
+            let now = Utc::now();
+            let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            tx.prepare_cached(
+                "INSERT INTO members (owner, expires_at) VALUES (?1, ?2)
+                 ON CONFLICT (owner) DO UPDATE SET expires_at = ?2",
+            )?
+            .execute(params![owner, stamp(now + regops_core::journal::span(ttl))])?;
+            tx.prepare_cached("DELETE FROM members WHERE expires_at <= ?1")?
+                .execute(params![stamp(now)])?;
+            let n: i64 = tx
+                .prepare_cached("SELECT COUNT(*) FROM members")?
+                .query_row([], |r| r.get(0))?;
+            tx.commit()?;
+            Ok(n as usize)
+        })
+        .await
+    }
+
+    async fn claim_leases(
+        &self,
+        owner: &str,
+        accounts: &[String],
+        ttl: Duration,
+        max: usize,
+    ) -> Result<Vec<Lease>> {
+        let (owner, accounts) = (owner.to_owned(), accounts.to_vec());
+        self.with(move |c| {
+            let now = Utc::now();
+            let until = stamp(now + regops_core::journal::span(ttl));
+            // IMMEDIATE: the write lock is taken before anything is read, so two processes
+            // never both see a lease free.
+            let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let mut held = 0;
+            for a in &accounts {
+                held += tx
+                    .prepare_cached(
+                        "UPDATE leases SET expires_at = ?3 WHERE account = ?1 AND owner = ?2",
+                    )?
+                    .execute(params![a, owner, until])?;
+            }
+            for a in &accounts {
+                if held >= max {
+                    break;
+                }
+                held += tx
+                    .prepare_cached(
+                        "INSERT INTO leases (account, owner, expires_at) VALUES (?1, ?2, ?3)
+                         ON CONFLICT (account) DO UPDATE SET owner = ?2, expires_at = ?3
+                         WHERE leases.owner <> ?2 AND leases.expires_at <= ?4",
+                    )?
+                    .execute(params![a, owner, until, stamp(now)])?;
+            }
+            let mut out = Vec::new();
+            for a in &accounts {
+                let lease = tx
+                    .prepare_cached(
+                        "SELECT account, owner, expires_at FROM leases WHERE account = ?1 AND owner = ?2",
+                    )?
+                    .query_row(params![a, owner], lease_row)
+                    .optional()?;
+                out.extend(lease);
+            }
+            tx.commit()?;
+            Ok(out)
+        })
+        .await
+    }
+
+    async fn release_leases(&self, owner: &str, accounts: &[String]) -> Result<()> {
+        let (owner, accounts) = (owner.to_owned(), accounts.to_vec());
+        self.with(move |c| {
+            let tx = c.transaction()?;
+            for a in &accounts {
+                tx.prepare_cached("DELETE FROM leases WHERE account = ?1 AND owner = ?2")?
+                    .execute(params![a, owner])?;
+            }
+            tx.commit()
+        })
+        .await
+    }
+
+    async fn leases(&self) -> Result<Vec<Lease>> {
+        self.read(|c| {
+            let mut stmt =
+                c.prepare_cached("SELECT account, owner, expires_at FROM leases ORDER BY account")?;
+            stmt.query_map([], lease_row)?.collect()
+        })
+        .await
+    }
+}
+
+fn lease_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Lease> {
+    Ok(Lease {
+        account: row.get(0)?,
+        owner: row.get(1)?,
+        expires_at: parse_time(&row.get::<_, String>(2)?)?,
+    })
 }
 
 #[cfg(test)]
@@ -988,7 +1115,7 @@ mod tests {
             })
             .await
             .unwrap();
-        assert_eq!(version, 2);
+        assert_eq!(version as usize, MIGRATIONS);
         // Opening again runs nothing twice.
         drop(j);
         SqliteJournal::open(&path).unwrap();

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use regops_core::page::{Page, PageToken};
 use regops_core::{
     Attempt, Backend, Capabilities, CertificateBackend, Delivery, DeliveryState,
-    DomainCancelBackend, Event, EventBounds, Journal, JournalEntry, JournalRecord,
+    DomainCancelBackend, Event, EventBounds, Journal, JournalEntry, JournalRecord, Lease,
     NotificationQueue, Operation, OperationFilter, OperationId, OperationQuery, RelaunchParams,
     Result, Subscription,
 };
@@ -250,5 +250,27 @@ impl Journal for TimedJournal {
     }
     async fn set_discovered_at(&self, account: &str, at: DateTime<Utc>) -> Result<()> {
         self.timed(self.inner.set_discovered_at(account, at)).await
+    }
+    async fn unfinished_of(&self, account: &str) -> Result<Vec<JournalRecord>> {
+        self.timed(self.inner.unfinished_of(account)).await
+    }
+    async fn heartbeat(&self, owner: &str, ttl: Duration) -> Result<usize> {
+        self.timed(self.inner.heartbeat(owner, ttl)).await
+    }
+    async fn claim_leases(
+        &self,
+        owner: &str,
+        accounts: &[String],
+        ttl: Duration,
+        max: usize,
+    ) -> Result<Vec<Lease>> {
+        self.timed(self.inner.claim_leases(owner, accounts, ttl, max))
+            .await
+    }
+    async fn release_leases(&self, owner: &str, accounts: &[String]) -> Result<()> {
+        self.timed(self.inner.release_leases(owner, accounts)).await
+    }
+    async fn leases(&self) -> Result<Vec<Lease>> {
+        self.timed(self.inner.leases()).await
     }
 }

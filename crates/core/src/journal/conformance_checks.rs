@@ -26,6 +26,102 @@ pub async fn check(journal: &dyn Journal) {
     outbox(journal).await;
     pruning(journal).await;
     discovery_checkpoints(journal).await;
+    leases(journal).await;
+    leases_under_contention(journal).await;
+}
+
+fn names(leases: &[Lease]) -> Vec<&str> {
+    leases.iter().map(|l| l.account.as_str()).collect()
+}
+
+async fn leases(journal: &dyn Journal) {
+    let long = Duration::from_secs(60);
+    let short = Duration::from_millis(150);
+    let accounts: Vec<String> = ["x", "y", "z"].map(String::from).into();
+    assert_eq!(journal.heartbeat("A", long).await.unwrap(), 1);
+    assert_eq!(journal.heartbeat("B", long).await.unwrap(), 2);
+    assert_eq!(
+        journal.heartbeat("A", long).await.unwrap(),
+        2,
+        "A counted once"
+    );
+    assert_eq!(journal.heartbeat("C", short).await.unwrap(), 3);
+
+    let a = journal.claim_leases("A", &accounts, long, 2).await.unwrap();
+    assert_eq!(names(&a), ["x", "y"], "A takes up to its share");
+    let b = journal.claim_leases("B", &accounts, long, 3).await.unwrap();
+    assert_eq!(names(&b), ["z"], "B never takes what A holds");
+    let renewed = journal.claim_leases("A", &accounts, long, 2).await.unwrap();
+    assert_eq!(names(&renewed), ["x", "y"]);
+    assert!(renewed[0].expires_at >= a[0].expires_at, "renewed");
+    assert!(a.iter().all(|l| l.owner == "A"));
+    let all = journal.leases().await.unwrap();
+    let owners: Vec<(&str, &str)> = all
+        .iter()
+        .map(|l| (l.account.as_str(), l.owner.as_str()))
+        .collect();
+    assert_eq!(owners, [("x", "A"), ("y", "A"), ("z", "B")]);
+
+    // A lease given up is free at once.
+    journal.release_leases("A", &["y".into()]).await.unwrap();
+    journal.release_leases("B", &["x".into()]).await.unwrap();
+    let b = journal.claim_leases("B", &accounts, long, 3).await.unwrap();
+    assert_eq!(names(&b), ["y", "z"], "B took y, and x stayed A's");
+
+    // A lease its owner lets expire goes to whoever claims next; one that expired and that
+    // nobody took is renewed by its owner.
+    journal
+        .claim_leases("A", &accounts, short, 2)
+        .await
+        .unwrap();
+    journal
+        .claim_leases("B", &accounts, short, 3)
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        journal.heartbeat("A", long).await.unwrap(),
+        2,
+        "C's heartbeat expired"
+    );
+    let b = journal.claim_leases("B", &accounts, long, 3).await.unwrap();
+    assert_eq!(names(&b), ["x", "y", "z"], "B renewed y, z and took x");
+    assert!(b.iter().all(|l| l.expires_at > Utc::now()));
+    assert!(
+        journal
+            .claim_leases("A", &accounts, long, 3)
+            .await
+            .unwrap()
+            .is_empty(),
+        "A lost x"
+    );
+    journal.release_leases("B", &accounts).await.unwrap();
+    assert!(journal.leases().await.unwrap().is_empty());
+}
+
+/// Many owners claiming at the same moment: no account is held by two.
+async fn leases_under_contention(journal: &dyn Journal) {
+    let accounts: Vec<String> = (0..6).map(|i| format!("acct-{i}")).collect();
+    let ttl = Duration::from_secs(60);
+    let owners: Vec<String> = (0..8).map(|i| format!("owner-{i}")).collect();
+    for round in 0..3 {
+        let claims = owners
+            .iter()
+            .map(|o| journal.claim_leases(o, &accounts, ttl, 2 + round));
+        let answers = futures::future::join_all(claims).await;
+        let mut held: Vec<String> = Vec::new();
+        for answer in answers {
+            held.extend(answer.unwrap().into_iter().map(|l| l.account));
+        }
+        held.sort();
+        let mut unique = held.clone();
+        unique.dedup();
+        assert_eq!(held, unique, "an account held twice in round {round}");
+        assert_eq!(held.len(), accounts.len(), "every account held once");
+    }
+    for o in &owners {
+        journal.release_leases(o, &accounts).await.unwrap();
+    }
 }
 
 async fn discovery_checkpoints(journal: &dyn Journal) {

@@ -3,7 +3,7 @@
 
 use super::{
     Attempt, Cursor, Delivery, DeliveryState, Event, EventBounds, EventKind, Journal, JournalEntry,
-    JournalRecord, OperationQuery, Subscription, event_id, new_salt, status_word,
+    JournalRecord, Lease, OperationQuery, Subscription, event_id, new_salt, status_word,
 };
 use crate::error::Result;
 use crate::id::OperationId;
@@ -29,6 +29,9 @@ struct Memory {
     /// When each claimed delivery may be handed out again.
     held_until: BTreeMap<u64, DateTime<Utc>>,
     discovered: BTreeMap<String, DateTime<Utc>>,
+    leases: BTreeMap<String, Lease>,
+    /// When each owner that sent a heartbeat is no longer counted alive.
+    members: BTreeMap<String, DateTime<Utc>>,
 }
 
 impl Memory {
@@ -371,6 +374,71 @@ impl Journal for MemoryJournal {
     async fn set_discovered_at(&self, account: &str, at: DateTime<Utc>) -> Result<()> {
         self.lock().discovered.insert(account.to_owned(), at);
         Ok(())
+    }
+
+    async fn heartbeat(&self, owner: &str, ttl: Duration) -> Result<usize> {
+        let now = Utc::now();
+        let mut m = self.lock();
+        m.members.insert(owner.to_owned(), now + super::span(ttl));
+        m.members.retain(|_, until| *until > now);
+        Ok(m.members.len())
+    }
+
+    async fn claim_leases(
+        &self,
+        owner: &str,
+        accounts: &[String],
+        ttl: Duration,
+        max: usize,
+    ) -> Result<Vec<Lease>> {
+        let now = Utc::now();
+        let until = now + super::span(ttl);
+        let mut m = self.lock();
+        let mut held = 0;
+        for a in accounts {
+            if let Some(l) = m.leases.get_mut(a).filter(|l| l.owner == owner) {
+                l.expires_at = until;
+                held += 1;
+            }
+        }
+        for a in accounts {
+            if held >= max {
+                break;
+            }
+            let free = m
+                .leases
+                .get(a)
+                .is_none_or(|l| l.owner != owner && l.expires_at <= now);
+            if free {
+                m.leases.insert(
+                    a.clone(),
+                    Lease {
+                        account: a.clone(),
+                        owner: owner.to_owned(),
+                        expires_at: until,
+                    },
+                );
+                held += 1;
+            }
+        }
+        Ok(accounts
+            .iter()
+            .filter_map(|a| m.leases.get(a).filter(|l| l.owner == owner).cloned())
+            .collect())
+    }
+
+    async fn release_leases(&self, owner: &str, accounts: &[String]) -> Result<()> {
+        let mut m = self.lock();
+        for a in accounts {
+            if m.leases.get(a).is_some_and(|l| l.owner == owner) {
+                m.leases.remove(a);
+            }
+        }
+        Ok(())
+    }
+
+    async fn leases(&self) -> Result<Vec<Lease>> {
+        Ok(self.lock().leases.values().cloned().collect())
     }
 }
 

@@ -393,6 +393,30 @@ impl Journal for CountingJournal {
     ) -> crate::Result<()> {
         self.inner.set_discovered_at(account, at).await
     }
+    async fn unfinished_of(
+        &self,
+        account: &str,
+    ) -> crate::Result<Vec<crate::journal::JournalRecord>> {
+        self.inner.unfinished_of(account).await
+    }
+    async fn heartbeat(&self, owner: &str, ttl: Duration) -> crate::Result<usize> {
+        self.inner.heartbeat(owner, ttl).await
+    }
+    async fn claim_leases(
+        &self,
+        owner: &str,
+        accounts: &[String],
+        ttl: Duration,
+        max: usize,
+    ) -> crate::Result<Vec<crate::journal::Lease>> {
+        self.inner.claim_leases(owner, accounts, ttl, max).await
+    }
+    async fn release_leases(&self, owner: &str, accounts: &[String]) -> crate::Result<()> {
+        self.inner.release_leases(owner, accounts).await
+    }
+    async fn leases(&self) -> crate::Result<Vec<crate::journal::Lease>> {
+        self.inner.leases().await
+    }
 }
 
 #[tokio::test(start_paused = true)]
