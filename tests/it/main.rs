@@ -6,6 +6,7 @@ mod chaos;
 mod exchange;
 mod fuzz_corpus;
 mod netim_php;
+mod postgres_journal;
 mod route53_client;
 mod route53_moto;
 mod sim_gandi;

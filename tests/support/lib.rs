@@ -5,6 +5,7 @@
 //! skipping it.
 
 pub mod fuzzing;
+pub mod postgres;
 pub mod scripted;
 
 pub use scripted::{Answer, ScriptedServer, Seen, fast_retry};
