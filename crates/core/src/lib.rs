@@ -34,6 +34,7 @@ pub mod capabilities;
 pub mod certificate;
 pub mod error;
 pub mod filter;
+pub mod gate;
 mod generated;
 pub mod id;
 pub mod journal;
@@ -65,6 +66,7 @@ pub use certificate::{
 };
 pub use error::{Error, ErrorKind, Result};
 pub use filter::{OperationFilter, Sort, SortField, SortOrder, TargetMatch};
+pub use gate::Gate;
 pub use id::{CertificateId, OperationId};
 pub use journal::{
     Attempt, Cursor, Delivery, DeliveryState, Event, EventBounds, EventKind, Journal, JournalEntry,

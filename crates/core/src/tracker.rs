@@ -12,9 +12,15 @@
 //! goes to the [`Journal`] first, then out as a [`TrackerEvent`]; an operation leaves the
 //! tracker on a terminal status. An [`Unknown`](crate::OperationStatus::Unknown) status is not
 //! terminal: it is followed like any other.
+//!
+//! An account may have a [`Gate`]: while it is closed the sweep makes no call (a call under way
+//! is abandoned), and resumes where it was when it opens. A state the journal could not take
+//! (the database is away) is kept and written again before anything else, and never counts
+//! against the operation: only its own failed reads give it up.
 
 use crate::backend::Backend;
 use crate::error::Error;
+use crate::gate::Gate;
 use crate::id::OperationId;
 use crate::journal::Journal;
 use crate::operation::Operation;
@@ -147,6 +153,8 @@ pub enum TrackerEvent {
 
 struct Followed {
     last: Option<Operation>,
+    /// An observed state the journal could not take yet: written again before the next read.
+    unwritten: Option<Box<Operation>>,
     /// Whether `last` is what the journal holds, so that seeing it again needs no write.
     journaled: bool,
     due: Instant,
@@ -157,13 +165,29 @@ struct Followed {
 struct Account {
     backend: Arc<dyn Backend>,
     limiter: Option<Arc<RateLimiter>>,
+    gate: Option<Gate>,
     ops: BTreeMap<OperationId, Followed>,
+}
+
+impl Followed {
+    fn new(last: Option<Operation>, journaled: bool, interval: Duration) -> Followed {
+        Followed {
+            last,
+            unwritten: None,
+            journaled,
+            due: Instant::now(),
+            interval,
+            errors: 0,
+        }
+    }
 }
 
 /// What a [`TrackerHandle`] asks of a running sweep.
 enum Command {
     Follow(OperationId, Option<Box<Operation>>),
     Leave(OperationId),
+    /// Drop everything the sweep follows (another process follows the account now).
+    Forget,
 }
 
 /// Follows operations across accounts. Build it, add accounts and operations, then
@@ -230,9 +254,22 @@ impl Tracker {
             Account {
                 backend,
                 limiter,
+                gate: None,
                 ops: BTreeMap::new(),
             },
         );
+    }
+
+    /// Makes the sweep of `account` call it only while `gate` is open (see [`Gate`]). Answers
+    /// whether the tracker has that account.
+    pub fn set_gate(&mut self, account: &str, gate: Gate) -> bool {
+        match self.accounts.get_mut(account) {
+            Some(a) => {
+                a.gate = Some(gate);
+                true
+            }
+            None => false,
+        }
     }
 
     /// Whether an account of that name was added.
@@ -270,13 +307,9 @@ impl Tracker {
             journal.track(account, &id).await?;
         }
         // `last` is the journal's own (a resume) or none.
-        acct.ops.entry(id).or_insert(Followed {
-            last,
-            journaled: true,
-            due: Instant::now(),
-            interval: self.options.min_interval,
-            errors: 0,
-        });
+        acct.ops
+            .entry(id)
+            .or_insert_with(|| Followed::new(last, true, self.options.min_interval));
         Ok(())
     }
 
@@ -332,6 +365,7 @@ impl Tracker {
                 commands: Some(cmd_rx),
                 stop: stop_rx.clone(),
                 _stop_sender: stop_tx.clone(),
+                journal_down: false,
             };
             tokio::spawn(sweep.run());
         }
@@ -399,6 +433,22 @@ impl TrackerHandle {
         }
     }
 
+    /// Follows `id` of `account`, which the journal holds already (its last recorded state is
+    /// `last`): nothing is written. Following an operation already followed changes nothing.
+    pub fn resume(&self, account: &str, id: OperationId, last: Option<Operation>) {
+        if let Some(tx) = self.commands.get(account) {
+            let _ = tx.send(Command::Follow(id, last.map(Box::new)));
+        }
+    }
+
+    /// Stops following every operation of `account`, states not yet journaled included (the
+    /// journal keeps what it has): another process follows the account now.
+    pub fn forget(&self, account: &str) {
+        if let Some(tx) = self.commands.get(account) {
+            let _ = tx.send(Command::Forget);
+        }
+    }
+
     /// Stops every sweep after the call it is making, if any; the event stream then ends.
     pub fn stop(&self) {
         let _ = self.stop.send(true);
@@ -417,6 +467,9 @@ struct Sweep {
     commands: Option<tokio::sync::mpsc::UnboundedReceiver<Command>>,
     stop: tokio::sync::watch::Receiver<bool>,
     _stop_sender: Arc<tokio::sync::watch::Sender<bool>>,
+    /// Whether a journal write failed in this pass: the rest of the pass keeps what it sees
+    /// for later without waiting on the journal again.
+    journal_down: bool,
 }
 
 impl Sweep {
@@ -444,6 +497,10 @@ impl Sweep {
             if self.account.ops.is_empty() && !self.wait_for_work().await {
                 return;
             }
+            if !self.wait_for_gate().await {
+                return;
+            }
+            self.write_unwritten().await;
             let now = Instant::now();
             if self.deadline.is_some_and(|d| now >= d) {
                 for (id, f) in std::mem::take(&mut self.account.ops) {
@@ -474,7 +531,15 @@ impl Sweep {
                         limiter.acquire().await;
                     }
                 }
-                let answer = self.account.backend.refresh(chunk).await;
+                let call = self.account.backend.refresh(chunk);
+                let answer = match &self.account.gate {
+                    Some(gate) => match gate.guard(call).await {
+                        Some(answer) => answer,
+                        // Closed: no call until it opens; what is due stays due.
+                        None => break,
+                    },
+                    None => call.await,
+                };
                 self.send(TrackerEvent::Swept {
                     account: self.name.clone(),
                     operations: chunk.len(),
@@ -517,6 +582,47 @@ impl Sweep {
         }
     }
 
+    /// Waits while the account's gate is closed, taking in what handles ask meanwhile. Answers
+    /// `false` on a stop.
+    async fn wait_for_gate(&mut self) -> bool {
+        let Some(gate) = self.account.gate.clone() else {
+            return true;
+        };
+        while !gate.is_open() {
+            let Some(commands) = self.commands.as_mut() else {
+                tokio::select! {
+                    () = gate.opened() => continue,
+                    _ = self.stop.changed() => return false,
+                }
+            };
+            tokio::select! {
+                () = gate.opened() => {}
+                _ = self.stop.changed() => return false,
+                cmd = commands.recv() => match cmd {
+                    Some(cmd) => self.apply(cmd),
+                    None => self.commands = None,
+                },
+            }
+        }
+        !*self.stop.borrow()
+    }
+
+    /// Writes again the states the journal could not take, oldest first; those it still
+    /// cannot take wait for the next pass.
+    async fn write_unwritten(&mut self) {
+        self.journal_down = false;
+        let pending: Vec<(OperationId, Operation)> = self
+            .account
+            .ops
+            .iter_mut()
+            .filter_map(|(id, f)| f.unwritten.take().map(|op| (id.clone(), *op)))
+            .collect();
+        for (id, op) in pending {
+            // Once the journal failed, the rest is kept as it is for the next pass.
+            self.observed(&id, Ok(op)).await;
+        }
+    }
+
     /// With nothing to follow: waits for an operation to follow (answers `true`), or for the
     /// end (a stop, or no handle left without [`keep_running`](TrackerOptions::keep_running)).
     async fn wait_for_work(&mut self) -> bool {
@@ -541,17 +647,16 @@ impl Sweep {
     fn apply(&mut self, command: Command) {
         match command {
             Command::Follow(id, last) => {
-                self.account.ops.entry(id).or_insert(Followed {
-                    last: last.map(|b| *b),
-                    journaled: false,
-                    due: Instant::now(),
-                    interval: self.options.min_interval,
-                    errors: 0,
-                });
+                let min = self.options.min_interval;
+                self.account
+                    .ops
+                    .entry(id)
+                    .or_insert_with(|| Followed::new(last.map(|b| *b), false, min));
             }
             Command::Leave(id) => {
                 self.account.ops.remove(&id);
             }
+            Command::Forget => self.account.ops.clear(),
         }
     }
 
@@ -626,28 +731,29 @@ impl Sweep {
             }
         };
         // The journal first: an observed state is never announced without being recorded.
-        // A state the journal could not take is not announced: it is read again later, and the
-        // operation given up only after as many failures in a row as a failing read.
+        // A state the journal could not take is not announced: it is kept, and written again
+        // before the next read (the database may be away for a while; the operation is not to
+        // blame, so this never gives it up).
         // An observation identical to the last one recorded is not written again: most checks
         // see nothing new, and they cost no write.
-        let same = self
-            .account
-            .ops
-            .get(id)
-            .is_some_and(|f| f.journaled && f.last.as_ref() == Some(&op));
-        if let Some(journal) = &self.journal
-            && !same
-            && let Err(error) = journal.record(&self.name, &op).await
-        {
-            let retry_in = self.options.min_interval;
-            let give_up = self.account.ops.get_mut(id).is_some_and(|f| {
-                f.errors += 1;
-                f.due = Instant::now() + retry_in;
-                f.errors >= self.options.max_consecutive_errors
+        let same =
+            self.account.ops.get(id).is_some_and(|f| {
+                f.journaled && f.unwritten.is_none() && f.last.as_ref() == Some(&op)
             });
-            if give_up {
-                self.give_up(id.clone(), error).await;
-            } else {
+        let written = match &self.journal {
+            Some(_) if same => Ok(false),
+            Some(_) if self.journal_down => Err(None),
+            Some(journal) => journal.record(&self.name, &op).await.map_err(Some),
+            None => Ok(false),
+        };
+        if let Err(error) = written {
+            self.journal_down = true;
+            let retry_in = self.options.min_interval;
+            if let Some(f) = self.account.ops.get_mut(id) {
+                f.due = Instant::now() + retry_in;
+                f.unwritten = Some(Box::new(op));
+            }
+            if let Some(error) = error {
                 self.send(TrackerEvent::Retrying {
                     account: self.name.clone(),
                     error,

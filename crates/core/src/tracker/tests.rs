@@ -295,9 +295,12 @@ async fn a_running_tracker_takes_new_operations_and_stops_when_told() {
 }
 
 /// A journal that counts the writes of observations it is given.
+#[derive(Default)]
 struct CountingJournal {
     inner: MemoryJournal,
     records: std::sync::atomic::AtomicUsize,
+    /// While set, every write fails as a database that went away does.
+    down: std::sync::atomic::AtomicBool,
 }
 
 #[async_trait::async_trait]
@@ -308,6 +311,9 @@ impl Journal for CountingJournal {
     async fn record(&self, account: &str, op: &Operation) -> crate::Result<bool> {
         self.records
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        if self.down.load(std::sync::atomic::Ordering::Relaxed) {
+            return Err(Error::transport(true, "journal: the database is away"));
+        }
         self.inner.record(account, op).await
     }
     async fn give_up(&self, account: &str, id: &OperationId, reason: &str) -> crate::Result<()> {
@@ -429,10 +435,7 @@ async fn checks_that_see_nothing_new_write_nothing() {
     backend.script("1", steps);
     // Followed from a sighting the journal never saw: the first check must still write it.
     backend.script("2", vec![op("2", Pending, "WAIT"), op("2", Failed, "ERR")]);
-    let journal = Arc::new(CountingJournal {
-        inner: MemoryJournal::new(),
-        records: Default::default(),
-    });
+    let journal = Arc::new(CountingJournal::default());
     let mut t = Tracker::new(options().keep_running(true))
         .with_journal(journal.clone() as Arc<dyn Journal>);
     t.add_account("a", backend.clone());
@@ -466,4 +469,108 @@ async fn checks_that_see_nothing_new_write_nothing() {
         .unwrap()
         .unwrap();
     assert_eq!(last.last.unwrap().status, Failed);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_closed_gate_stops_every_call_until_it_opens() {
+    let backend = Arc::new(ScriptedBackend::batched());
+    let steps: Vec<Step> = (0..40).map(|_| op("1", Pending, "WAIT")).collect();
+    backend.script("1", steps);
+    let gate = Gate::closed();
+    let mut t = Tracker::new(
+        TrackerOptions::new()
+            .intervals(ms(100), ms(100))
+            .keep_running(true),
+    );
+    t.add_account("a", backend.clone());
+    assert!(t.set_gate("a", gate.clone()));
+    assert!(!t.set_gate("nope", gate.clone()));
+    t.track("a", OperationId::new("1")).await.unwrap();
+    let (handle, mut events) = t.start();
+    tokio::time::sleep(ms(2000)).await;
+    assert_eq!(backend.calls("refresh"), 0, "closed: no call at all");
+    gate.set(true);
+    tokio::time::sleep(ms(1050)).await;
+    let open_calls = backend.calls("refresh");
+    assert!(
+        (9..=12).contains(&open_calls),
+        "about one call per 100 ms: {open_calls}"
+    );
+    gate.set(false);
+    tokio::time::sleep(ms(2000)).await;
+    assert_eq!(
+        backend.calls("refresh"),
+        open_calls,
+        "closed again: no call"
+    );
+    // Operations followed meanwhile wait for the gate too, then are read.
+    handle.resume("a", OperationId::new("1"), None);
+    gate.set(true);
+    tokio::time::sleep(ms(500)).await;
+    assert!(backend.calls("refresh") > open_calls);
+    // Forgotten: nothing is followed, nothing read.
+    handle.forget("a");
+    tokio::time::sleep(ms(50)).await;
+    let before = backend.calls("refresh");
+    tokio::time::sleep(ms(1000)).await;
+    assert_eq!(backend.calls("refresh"), before, "forgotten: no more reads");
+    handle.stop();
+    while events.next().await.is_some() {}
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_journal_that_is_away_loses_nothing_and_gives_nothing_up() {
+    use std::sync::atomic::Ordering::Relaxed;
+    let backend = Arc::new(ScriptedBackend::batched());
+    // RUN is seen only while the journal is away; the operation ends after the journal is back.
+    let mut steps = vec![op("1", Pending, "WAIT")];
+    steps.extend((0..30).map(|_| op("1", InProgress, "RUN")));
+    steps.push(op("1", Succeeded, "DONE"));
+    backend.script("1", steps);
+    let journal = Arc::new(CountingJournal::default());
+    let mut t = Tracker::new(
+        TrackerOptions::new()
+            .intervals(ms(100), ms(100))
+            .max_consecutive_errors(2)
+            .keep_running(true),
+    )
+    .with_journal(journal.clone() as Arc<dyn Journal>);
+    t.add_account("a", backend.clone());
+    t.track("a", OperationId::new("1")).await.unwrap();
+    let (handle, mut events) = t.start();
+    tokio::time::sleep(ms(50)).await;
+    journal.down.store(true, Relaxed);
+    // Far more failed writes than `max_consecutive_errors`: nothing is given up.
+    tokio::time::sleep(ms(2000)).await;
+    let failed_writes = journal.records.load(Relaxed);
+    assert!(failed_writes > 5, "writes were tried: {failed_writes}");
+    let reads_while_down = backend.calls("refresh");
+    journal.down.store(false, Relaxed);
+    let mut finished = None;
+    while let Some(event) = events.next().await {
+        match event {
+            TrackerEvent::Finished { operation, .. } => {
+                finished = Some(operation);
+                break;
+            }
+            TrackerEvent::GaveUp { error, .. } => panic!("gave up: {error}"),
+            _ => {}
+        }
+    }
+    assert_eq!(finished.unwrap().raw_status, "DONE");
+    assert!(backend.calls("refresh") > reads_while_down);
+    let history: Vec<String> = journal
+        .history("a", &OperationId::new("1"))
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.operation.raw_status)
+        .collect();
+    assert_eq!(
+        history,
+        ["WAIT", "RUN", "DONE"],
+        "what was seen while away is journaled"
+    );
+    handle.stop();
+    while events.next().await.is_some() {}
 }
