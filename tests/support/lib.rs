@@ -292,7 +292,8 @@ pub fn netim_peer(test: &str, state: &Path) -> Option<PeerServer> {
     )
 }
 
-/// A scratch directory for one test, removed when dropped.
+/// A scratch directory for one test, removed when dropped, kept when the test fails (its path
+/// is printed) so that what the processes wrote there can be read.
 #[derive(Debug)]
 pub struct Scratch(PathBuf);
 
@@ -313,6 +314,10 @@ impl Scratch {
 
 impl Drop for Scratch {
     fn drop(&mut self) {
+        if std::thread::panicking() {
+            eprintln!("kept {} for inspection", self.0.display());
+            return;
+        }
         let _ = std::fs::remove_dir_all(&self.0);
     }
 }

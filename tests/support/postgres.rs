@@ -30,7 +30,12 @@ impl TestDatabase {
 }
 
 impl Drop for TestDatabase {
+    /// Kept when the test fails (its name is printed), to read what the processes wrote.
     fn drop(&mut self) {
+        if std::thread::panicking() {
+            eprintln!("kept database {} for inspection", self.name);
+            return;
+        }
         let _ = self.server.psql(&format!(
             "DROP DATABASE IF EXISTS {} WITH (FORCE)",
             self.name
@@ -103,6 +108,17 @@ impl Postgres {
             name,
             server: self.clone(),
         }
+    }
+
+    /// Stops the server (fast: sessions are cut).
+    pub fn stop(&self) -> Result<(), String> {
+        self.pg_ctl(&["stop", "-m", "fast", "-w"])
+    }
+
+    /// Starts the server again as it was (its settings are the cluster's own).
+    pub fn start_again(&self) -> Result<(), String> {
+        let log = self.data.with_file_name("server.log");
+        self.pg_ctl(&["start", "-w", "-t", "60", "-l", &log.to_string_lossy()])
     }
 
     /// Runs `pg_ctl ARGS` on the server's cluster, as the cluster's owner.

@@ -186,26 +186,29 @@ pub fn start(root: &Path) -> Result<Server, String> {
     }
     let port = free_port()?;
     let log = home.join("server.log");
-    // Loopback TCP only (no socket file: a checkout's path can be longer than a socket's), and
-    // no fsync: the data is a test's, and the tests that stop the server stop it cleanly.
-    let options = format!(
-        "-p {port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c fsync=off \
-         -c max_connections=200"
+    // The settings live in the cluster (so that a test that stops the server starts it again
+    // as it was): loopback TCP only (no socket file: a checkout's path can be longer than a
+    // socket's), and no fsync: the data is a test's, and the tests stop the server cleanly.
+    let settings = format!(
+        "port = {port}\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = ''\n\
+         fsync = off\nmax_connections = 200\n"
     );
+    let conf = data.join("postgresql.conf");
+    let text = std::fs::read_to_string(&conf).map_err(|e| format!("{}: {e}", conf.display()))?;
+    if !text.contains("include_if_exists = 'regops.conf'") {
+        std::fs::write(
+            &conf,
+            format!("{text}\ninclude_if_exists = 'regops.conf'\n"),
+        )
+        .map_err(|e| format!("{}: {e}", conf.display()))?;
+    }
+    std::fs::write(data.join("regops.conf"), settings)
+        .map_err(|e| format!("writing regops.conf: {e}"))?;
     pg_ctl(
         &bin,
         user,
         &data,
-        &[
-            "start",
-            "-w",
-            "-t",
-            "60",
-            "-l",
-            &log.to_string_lossy(),
-            "-o",
-            &options,
-        ],
+        &["start", "-w", "-t", "60", "-l", &log.to_string_lossy()],
     )
     .map_err(|e| format!("{e} (see {})", log.display()))?;
     eprintln!("postgres: running on 127.0.0.1:{port} ({})", data.display());

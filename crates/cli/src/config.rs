@@ -35,6 +35,8 @@ pub struct AccountConfig {
     /// How long one call may take in all, retries included (`deadline`, which every account
     /// takes: a duration, or `"off"`); the clients' default (45 s) when absent.
     pub deadline: Option<Option<std::time::Duration>>,
+    /// Added to the User-Agent of its calls: `regops serve` names the fleet member there.
+    pub user_agent: Option<String>,
     /// The other settings of the account.
     pub settings: toml::Table,
 }
@@ -148,6 +150,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, CliError> {
                 provider,
                 requests_per_second,
                 deadline,
+                user_agent: None,
                 settings: table,
             },
         );

@@ -19,6 +19,8 @@ pub struct ClientSettings {
     pub rate_limit: Option<(f64, u32)>,
     /// An HTTP client of the caller's, used instead of building one.
     pub http: Option<reqwest::Client>,
+    /// Added to the User-Agent, naming the caller in the provider's logs (a fleet member).
+    pub user_agent_extra: Option<String>,
 }
 
 impl ClientSettings {
@@ -31,6 +33,7 @@ impl ClientSettings {
             connect_timeout: Duration::from_secs(10),
             rate_limit,
             http: None,
+            user_agent_extra: None,
         }
     }
 
@@ -38,7 +41,14 @@ impl ClientSettings {
     pub fn http_client(&self, user_agent: &str) -> Result<reqwest::Client> {
         match &self.http {
             Some(c) => Ok(c.clone()),
-            None => crate::client(user_agent, self.timeout, self.connect_timeout),
+            None => match &self.user_agent_extra {
+                Some(extra) => crate::client(
+                    &format!("{user_agent} {extra}"),
+                    self.timeout,
+                    self.connect_timeout,
+                ),
+                None => crate::client(user_agent, self.timeout, self.connect_timeout),
+            },
         }
     }
 
@@ -49,8 +59,8 @@ impl ClientSettings {
 }
 
 /// Writes, inside an `impl` block of a builder, the setters of its [`ClientSettings`] field
-/// `$field`: `retry`, `deadline`, `timeout`, `connect_timeout`, `rate_limit`, `no_rate_limit`
-/// and `http_client`.
+/// `$field`: `retry`, `deadline`, `timeout`, `connect_timeout`, `rate_limit`, `no_rate_limit`,
+/// `user_agent` and `http_client`.
 #[macro_export]
 macro_rules! client_settings_setters {
     ($field:ident) => {
@@ -90,6 +100,13 @@ macro_rules! client_settings_setters {
         /// mock).
         pub fn no_rate_limit(mut self) -> Self {
             self.$field.rate_limit = None;
+            self
+        }
+
+        /// Adds `extra` to the User-Agent of the client built (not to a client of the
+        /// caller's), naming the caller in the provider's logs.
+        pub fn user_agent(mut self, extra: impl Into<String>) -> Self {
+            self.$field.user_agent_extra = Some(extra.into());
             self
         }
 

@@ -156,18 +156,31 @@ impl PgJournal {
         if config.get_connect_timeout().is_none() {
             config.connect_timeout(CONNECT_TIMEOUT);
         }
-        let shown = format!(
-            "postgres://{}/{}",
-            config
-                .get_hosts()
-                .iter()
-                .map(|h| match h {
+        // A database that stops answering (a network partition rather than a refusal) fails
+        // the calls in seconds instead of hanging them.
+        config.keepalives_idle(Duration::from_secs(10));
+        #[cfg(target_os = "linux")]
+        if config.get_tcp_user_timeout().is_none() {
+            config.tcp_user_timeout(Duration::from_secs(15));
+        }
+        let ports = config.get_ports();
+        let hosts: Vec<String> = config
+            .get_hosts()
+            .iter()
+            .enumerate()
+            .map(|(i, h)| {
+                let host = match h {
                     tokio_postgres::config::Host::Tcp(h) => h.clone(),
                     #[cfg(unix)]
                     tokio_postgres::config::Host::Unix(p) => p.display().to_string(),
-                })
-                .collect::<Vec<_>>()
-                .join(","),
+                };
+                let port = ports.get(i).or(ports.first()).copied().unwrap_or(5432);
+                format!("{host}:{port}")
+            })
+            .collect();
+        let shown = format!(
+            "postgres://{}/{}",
+            hosts.join(","),
             config.get_dbname().unwrap_or("")
         );
         let manager = Manager::from_config(

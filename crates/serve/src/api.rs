@@ -511,22 +511,34 @@ async fn list_accounts(State(state): Shared) -> ApiResult<Vec<AccountJson>> {
         .counts()
         .await
         .map_err(|e| ApiError::journal(&e))?;
+    // In a fleet, who holds each account (whichever process answers); none on one machine.
+    let leases = match state.fleet {
+        Some(_) => state
+            .journal
+            .leases()
+            .await
+            .map_err(|e| ApiError::journal(&e))?,
+        None => Vec::new(),
+    };
     let out = state
         .accounts
         .iter()
-        .map(|(name, a)| AccountJson {
-            account: name.clone(),
-            provider: a.provider.clone(),
-            followed: counts
-                .iter()
-                .filter(|(acct, status, _)| acct == name && !is_terminal_word(status))
-                .map(|c| c.2)
-                .sum(),
-            last_sweep_at: time(&a.stats.last_sweep()),
-            calls: a.stats.calls(),
-            errors: a.stats.errors(),
-            owner: None,
-            lease_expires_at: None,
+        .map(|(name, a)| {
+            let lease = leases.iter().find(|l| &l.account == name);
+            AccountJson {
+                account: name.clone(),
+                provider: a.provider.clone(),
+                followed: counts
+                    .iter()
+                    .filter(|(acct, status, _)| acct == name && !is_terminal_word(status))
+                    .map(|c| c.2)
+                    .sum(),
+                last_sweep_at: time(&a.stats.last_sweep()),
+                calls: a.stats.calls(),
+                errors: a.stats.errors(),
+                owner: lease.map(|l| l.owner.clone()),
+                lease_expires_at: lease.and_then(|l| time(&Some(l.expires_at))),
+            }
         })
         .collect();
     Ok(axum::Json(out))

@@ -11,7 +11,8 @@
 //! Where the provider has a notification queue (AutoDNS's poll queue), each notification's
 //! operation is read, recorded, followed, and only then is the notification acknowledged.
 //! Every call takes its slot from the account's rate limiter, shared with the sweeps and the
-//! API.
+//! API. In a fleet only the holder of the account's lease discovers: a pass waits for the
+//! account's gate, and its calls end when the gate closes.
 
 use crate::{Account, AppState};
 use chrono::{DateTime, Utc};
@@ -47,6 +48,16 @@ pub(crate) async fn run(state: Arc<AppState>, name: String, every: Duration, sin
     };
     let mut queue_missing = false;
     loop {
+        if !account.gate.is_open() {
+            tokio::select! {
+                () = account.gate.opened() => {}
+                _ = stop.changed() => return,
+            }
+            // Another process may have listed meanwhile: go on from its checkpoint.
+            if let Ok(Some(at)) = state.journal.discovered_at(&name).await {
+                last = Some(at);
+            }
+        }
         let started = Utc::now();
         let from = match last {
             Some(t) => t - margin,
@@ -119,7 +130,13 @@ async fn list(
         if *state.stop.borrow() {
             break;
         }
-        let page = regops_core::Backend::operations_page(&*account.backend, &filter, token).await?;
+        let page = account
+            .gated(regops_core::Backend::operations_page(
+                &*account.backend,
+                &filter,
+                token,
+            ))
+            .await?;
         for op in page.items.into_iter().filter(|op| filter.matches(op)) {
             if consider(state, name, op, first).await? {
                 new += 1;
@@ -169,14 +186,16 @@ async fn notifications(
     while handled < NOTIFICATIONS_PER_PASS && !*state.stop.borrow() {
         account.pace().await;
         let started = Instant::now();
-        let next = queue.next_notification().await;
+        let next = account.gated(queue.next_notification()).await;
         account.backend.count("poll", started, &next);
         let Some(notification) = next? else {
             break;
         };
         if let Some(id) = &notification.operation {
             account.pace().await;
-            let op = regops_core::Backend::operation(&*account.backend, id).await?;
+            let op = account
+                .gated(regops_core::Backend::operation(&*account.backend, id))
+                .await?;
             // The change is in the journal before the notification leaves the queue.
             match state.journal.get(name, id).await? {
                 Some(record) if record.last.is_some() && !record.given_up => {
@@ -188,7 +207,7 @@ async fn notifications(
         }
         account.pace().await;
         let started = Instant::now();
-        let acked = queue.acknowledge(&notification.id).await;
+        let acked = account.gated(queue.acknowledge(&notification.id)).await;
         account.backend.count("poll_ack", started, &acked);
         acked?;
         handled += 1;

@@ -28,6 +28,7 @@ mod discovery;
 pub mod error;
 mod events;
 pub mod json;
+mod leases;
 pub mod metered;
 pub mod metrics;
 mod openapi;
@@ -40,7 +41,7 @@ pub use webhooks::{WebhookConfig, shown_url};
 use metered::{AccountStats, MeteredBackend, TimedJournal};
 use metrics::Metrics;
 use regops_core::{
-    Backend, Error, Journal, RateLimiter, Secret, Subscription, Tracker, TrackerHandle,
+    Backend, Error, Gate, Journal, RateLimiter, Secret, Subscription, Tracker, TrackerHandle,
     TrackerOptions,
 };
 use std::collections::BTreeMap;
@@ -73,6 +74,25 @@ pub struct ServeConfig {
     pub retention: Duration,
     /// How the tracker paces itself.
     pub tracker: TrackerOptions,
+    /// In a fleet (several processes on one journal): each account's lease, renewed every
+    /// third of it. `None`: one machine, every account swept by this process.
+    pub lease: Option<Duration>,
+    /// This process's name among the fleet's (the owner of its leases).
+    pub owner: String,
+}
+
+/// The default lease of a fleet.
+pub const DEFAULT_LEASE: Duration = Duration::from_secs(30);
+
+/// A name for this process in a fleet: the host's name and the process id.
+pub fn default_owner() -> String {
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .map(|h| h.trim().to_owned())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "regops".to_owned());
+    format!("{host}:{}", std::process::id())
 }
 
 impl Default for ServeConfig {
@@ -85,6 +105,8 @@ impl Default for ServeConfig {
             retention: DEFAULT_RETENTION,
             tracker: TrackerOptions::new()
                 .intervals(Duration::from_secs(2), Duration::from_secs(300)),
+            lease: None,
+            owner: default_owner(),
         }
     }
 }
@@ -117,6 +139,18 @@ impl ServeConfig {
     /// Sets the tracker's options.
     pub fn tracker(mut self, options: TrackerOptions) -> Self {
         self.tracker = options;
+        self
+    }
+
+    /// Runs as a member of a fleet with this lease per account (`None`: one machine).
+    pub fn lease(mut self, lease: Option<Duration>) -> Self {
+        self.lease = lease;
+        self
+    }
+
+    /// Names this process among the fleet's.
+    pub fn owner(mut self, owner: impl Into<String>) -> Self {
+        self.owner = owner.into();
         self
     }
 }
@@ -182,6 +216,8 @@ pub(crate) struct Account {
     pub backend: Arc<MeteredBackend>,
     pub limiter: Option<Arc<RateLimiter>>,
     pub stats: Arc<AccountStats>,
+    /// Open while this process may sweep the account (always, on one machine).
+    pub gate: Gate,
 }
 
 impl Account {
@@ -190,6 +226,20 @@ impl Account {
         if let Some(l) = &self.limiter {
             l.acquire().await;
         }
+    }
+
+    /// Makes `call` (a read of the sweeps or of discovery) while the account's gate is open;
+    /// an error if it closes first (another process sweeps the account now).
+    pub async fn gated<T>(
+        &self,
+        call: impl std::future::Future<Output = Result<T, Error>>,
+    ) -> Result<T, Error> {
+        self.gate.guard(call).await.unwrap_or_else(|| {
+            Err(Error::transport(
+                false,
+                "this process no longer holds the account's lease",
+            ))
+        })
     }
 }
 
@@ -206,6 +256,8 @@ pub(crate) struct AppState {
     pub newest: watch::Receiver<u64>,
     pub ready: AtomicBool,
     pub stop: watch::Receiver<bool>,
+    /// In a fleet: this process's name and the lease.
+    pub fleet: Option<(String, Duration)>,
 }
 
 impl AppState {
@@ -274,6 +326,7 @@ impl Service {
         let mut tracker =
             Tracker::new(config.tracker.clone().keep_running(true)).with_journal(journal.clone());
         let mut held = BTreeMap::new();
+        let fleet = config.lease.map(|l| (config.owner.clone(), l));
         for spec in accounts {
             let rate = spec
                 .requests_per_second
@@ -288,6 +341,13 @@ impl Service {
                 stats.clone(),
             ));
             tracker.add_account_with_limiter(spec.name.clone(), backend.clone(), limiter.clone());
+            // In a fleet the gate opens once the lease is taken.
+            let gate = if fleet.is_some() {
+                Gate::closed()
+            } else {
+                Gate::open()
+            };
+            tracker.set_gate(&spec.name, gate.clone());
             held.insert(
                 spec.name,
                 Account {
@@ -295,16 +355,28 @@ impl Service {
                     backend,
                     limiter,
                     stats,
+                    gate,
                 },
             );
         }
-        let (resumed, missing) = tracker.resume().await?;
+        // In a fleet, an account's operations are taken from the journal with its lease.
+        let (resumed, missing) = if fleet.is_some() {
+            let mut gone: Vec<String> = Vec::new();
+            for (account, _, _) in journal.counts().await? {
+                if !held.contains_key(&account) && !gone.contains(&account) {
+                    gone.push(account);
+                }
+            }
+            (0, gone)
+        } else {
+            tracker.resume().await?
+        };
         if resumed > 0 {
             tracing::info!("resumed {resumed} operations from the journal");
         }
         for account in missing {
             tracing::warn!(
-                "the journal follows operations of account `{account}`, which the configuration no longer has; they wait"
+                "the journal holds operations of account `{account}`, which the configuration no longer has; they wait"
             );
         }
         let newest_seq = journal.event_bounds().await?.newest;
@@ -321,6 +393,7 @@ impl Service {
             newest: newest_rx,
             ready: AtomicBool::new(false),
             stop: stop_rx,
+            fleet,
         });
         Ok(Service {
             state,
@@ -351,6 +424,9 @@ impl Service {
         tasks.spawn(pump::tracker_events(state.clone(), self.events));
         tasks.spawn(pump::journal_events(state.clone(), self.newest));
         tasks.spawn(pump::prune(state.clone(), self.retention));
+        if let Some((owner, lease)) = state.fleet.clone() {
+            tasks.spawn(leases::run(state.clone(), owner, lease));
+        }
         for hook in self.webhooks {
             tasks.spawn(webhooks::deliver(state.clone(), hook));
         }
@@ -386,6 +462,9 @@ impl Service {
         if drained.is_err() {
             tracing::warn!("some calls did not end within 15 s; abandoned");
             tasks.abort_all();
+        }
+        if let Some((owner, _)) = &state.fleet {
+            leases::release(&state, owner).await;
         }
         served
     }

@@ -57,6 +57,9 @@ pub(crate) async fn journal_events(state: Arc<AppState>, newest: watch::Sender<u
                     for e in &events {
                         state.metrics.event(e.kind);
                     }
+                    if state.fleet.is_some() {
+                        follow_news(&state, &events);
+                    }
                     cursor = events.last().map_or(cursor, |e| e.seq);
                     let _ = newest.send(cursor);
                 }
@@ -65,6 +68,29 @@ pub(crate) async fn journal_events(state: Arc<AppState>, newest: watch::Sender<u
                     break;
                 }
             }
+        }
+    }
+}
+
+/// In a fleet: follows the operations that another process put in the journal (an API call
+/// answered there) on the accounts this process holds. Within one batch only an operation's
+/// last event counts, so that one that already ended is not followed again.
+fn follow_news(state: &AppState, events: &[regops_core::Event]) {
+    let mut last: std::collections::BTreeMap<(&str, &str), &regops_core::Event> =
+        std::collections::BTreeMap::new();
+    for e in events {
+        last.insert((e.account.as_str(), e.operation_id.as_str()), e);
+    }
+    for e in last.into_values() {
+        let held = state
+            .accounts
+            .get(&e.account)
+            .is_some_and(|a| a.gate.is_open());
+        let open = e.operation.as_ref().is_some_and(|op| !op.is_terminal());
+        if held && open && e.kind != regops_core::EventKind::GaveUp {
+            state
+                .tracker
+                .resume(&e.account, e.operation_id.clone(), e.operation.clone());
         }
     }
 }

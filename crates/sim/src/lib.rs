@@ -31,6 +31,7 @@ pub mod clock;
 pub mod faults;
 pub mod gandi;
 pub mod netim;
+pub mod requests;
 pub mod route53;
 
 pub use clock::SimClock;
@@ -219,6 +220,7 @@ struct Shared {
     autodns: autodns::AutoDnsSim,
     faults: Faults,
     calls: CallLog,
+    requests: Arc<requests::RequestLog>,
     started: std::sync::atomic::AtomicU64,
 }
 
@@ -256,6 +258,10 @@ fn router(shared: Arc<Shared>) -> Router {
             post(admin_add_fault).delete(admin_clear_faults),
         )
         .route("/admin/start", post(admin_start))
+        .layer(axum::middleware::from_fn_with_state(
+            shared.requests.clone(),
+            requests::log,
+        ))
         .with_state(shared)
 }
 
@@ -308,6 +314,7 @@ impl Sim {
             ),
             faults: Faults::seeded(config.seed),
             calls: CallLog::default(),
+            requests: Arc::default(),
             started: std::sync::atomic::AtomicU64::new(0),
         });
         for rule in &config.faults {
@@ -496,6 +503,11 @@ impl Sim {
     /// Adds a fault rule.
     pub fn inject(&self, rule: FaultRule) {
         self.shared.faults.add(rule);
+    }
+
+    /// Every request so far (the admin calls aside): when, what, and its User-Agent.
+    pub fn requests(&self) -> Vec<requests::LoggedRequest> {
+        self.shared.requests.requests()
     }
 
     /// How many injected faults were applied so far.

@@ -21,6 +21,7 @@ struct ServeSettings {
     token: Option<SecretSetting>,
     journal: Option<SecretSetting>,
     lease: Option<String>,
+    name: Option<String>,
     discover: Option<String>,
     discover_since: Option<String>,
 }
@@ -39,13 +40,13 @@ fn duration(what: &str, text: &str) -> Result<Duration, CliError> {
     crate::parse::duration(text).map_err(|e| CliError::usage(format!("{what}: {e}")))
 }
 
-/// Where the journal is: `sqlite://PATH`, a plain path, or `postgres://...` (not in this build).
+/// Whether a journal URL names a PostgreSQL database.
+fn is_postgres(url: &str) -> bool {
+    url.starts_with("postgres://") || url.starts_with("postgresql://")
+}
+
+/// Where an SQLite journal is: `sqlite://PATH` or a plain path.
 fn journal_path(url: &str) -> Result<std::path::PathBuf, CliError> {
-    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        return Err(CliError::usage(
-            "[serve] journal: a PostgreSQL journal (a fleet) is not built into this version; use sqlite://PATH",
-        ));
-    }
     let path = url.strip_prefix("sqlite://").unwrap_or(url);
     if path.is_empty() {
         return Err(CliError::usage(
@@ -105,10 +106,26 @@ pub async fn serve(
     let listen = regops_serve::parse_listen(&listen_text).map_err(CliError::usage)?;
     let token = s.token.map(|t| t.resolve("[serve]", "token")).transpose()?;
     regops_serve::check_listen(&listen, token.is_some()).map_err(CliError::usage)?;
-    if let Some(lease) = &s.lease {
-        duration("[serve] lease", lease)?;
+    let lease = s
+        .lease
+        .as_deref()
+        .map(|l| duration("[serve] lease", l))
+        .transpose()?;
+    if lease.is_some_and(|l| l < Duration::from_secs(1)) {
+        return Err(CliError::usage(
+            "[serve] lease: at least 1s (it is renewed every third of it)",
+        ));
     }
-    let mut serve = ServeConfig::default().token(token);
+    let owner = match s.name {
+        Some(n) if n.trim().is_empty() || n.len() > 100 => {
+            return Err(CliError::usage(
+                "[serve] name: 1 to 100 characters naming this process in the fleet",
+            ));
+        }
+        Some(n) => n,
+        None => regops_serve::default_owner(),
+    };
+    let mut serve = ServeConfig::default().token(token).owner(owner.clone());
     match s.discover.as_deref() {
         Some("off") => serve = serve.discover(None),
         Some(d) => serve = serve.discover(Some(duration("[serve] discover", d)?)),
@@ -126,15 +143,23 @@ pub async fn serve(
             config.path.display()
         )));
     }
+    let (journal, shown, fleet) = open_journal(args.journal, s.journal).await?;
+    // A fleet: PostgreSQL, or an SQLite file that several processes share with a lease.
+    if fleet || lease.is_some() {
+        serve = serve.lease(Some(lease.unwrap_or(regops_serve::DEFAULT_LEASE)));
+    }
     let mut accounts = Vec::new();
     for account in config.accounts.values() {
+        let mut account = account.clone();
+        // The provider's logs tell the fleet's members apart.
+        account.user_agent = Some(format!("(regops serve {owner})"));
+        let account = &account;
         let backend: Arc<dyn regops_core::Backend> = crate::providers::connect(account)?.into();
         accounts.push(
             AccountSpec::new(account.name.clone(), backend)
                 .requests_per_second(account.requests_per_second),
         );
     }
-    let (journal, path) = open_journal(args.journal, s.journal)?;
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .map_err(|e| CliError::usage(format!("cannot listen on {listen}: {e}")))?;
@@ -148,10 +173,7 @@ pub async fn serve(
     // The command's result, at once: where it serves (scripts read this line).
     writeln!(out, "listening on http://{addr}").map_err(crate::commands::io)?;
     out.flush().map_err(crate::commands::io)?;
-    eprintln!(
-        "regops serve: {n} accounts, journal {}, http://{addr}",
-        path.display()
-    );
+    eprintln!("regops serve: {n} accounts, journal {shown}, http://{addr}");
     service
         .run(listener, stop_signal())
         .await
@@ -159,11 +181,12 @@ pub async fn serve(
     Ok(Exit::Success)
 }
 
-/// The journal `--journal` names, else `[serve] journal`, else the CLI's; and its path.
-fn open_journal(
+/// The journal `--journal` names, else `[serve] journal`, else the CLI's; where it is (without
+/// credentials), and whether it is a fleet's (PostgreSQL).
+async fn open_journal(
     flag: Option<String>,
     setting: Option<SecretSetting>,
-) -> Result<(Arc<dyn Journal>, std::path::PathBuf), CliError> {
+) -> Result<(Arc<dyn Journal>, String, bool), CliError> {
     let url = match (flag, setting) {
         (Some(url), _) => url,
         // A path is no secret: a literal is taken without the warning secrets get.
@@ -174,10 +197,25 @@ fn open_journal(
             .to_string_lossy()
             .into_owned(),
     };
+    if is_postgres(&url) {
+        let journal = regops_journal::PgJournal::connect(&url)
+            .await
+            .map_err(|e| {
+                // A URL that does not parse is the user's mistake; a database away is not.
+                let line = format!("[serve] journal: {}", e.message());
+                if matches!(e.kind(), regops_core::ErrorKind::InvalidInput) {
+                    CliError::usage(line)
+                } else {
+                    CliError::api(line)
+                }
+            })?;
+        let shown = journal.shown().to_owned();
+        return Ok((Arc::new(journal), shown, true));
+    }
     let path = journal_path(&url)?;
     let journal = regops_journal::SqliteJournal::open(&path)
         .map_err(|e| CliError::api(format!("{}: {}", path.display(), e.message())))?;
-    Ok((Arc::new(journal), path))
+    Ok((Arc::new(journal), path.display().to_string(), false))
 }
 
 /// Completes on SIGTERM or SIGINT.

@@ -43,6 +43,9 @@ pub fn connect(account: &AccountConfig) -> Result<Box<dyn Backend>, CliError> {
     if s.timezone.is_some() {
         b = b.timezone(server_zone(account, s.timezone.as_deref())?);
     }
+    if let Some(extra) = &account.user_agent {
+        b = b.user_agent(extra.clone());
+    }
     if let Some(deadline) = account.deadline {
         b = b.deadline(deadline);
     }

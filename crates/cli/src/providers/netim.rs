@@ -52,6 +52,9 @@ pub fn connect(account: &AccountConfig) -> Result<Box<dyn Backend>, CliError> {
     if let Some(t) = timeout_setting(account, s.timeout.as_deref())? {
         b = b.timeout(t);
     }
+    if let Some(extra) = &account.user_agent {
+        b = b.user_agent(extra.clone());
+    }
     if let Some(deadline) = account.deadline {
         b = b.deadline(deadline);
     }

@@ -3,6 +3,7 @@
 
 mod autodns;
 mod flags;
+mod fleet;
 mod gandi;
 mod netim;
 mod route53;

@@ -13,12 +13,12 @@ use std::path::Path;
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
-const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+pub(crate) const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 const PROVIDERS: [&str; 4] = ["gandi", "netim", "route53", "autodns"];
 
-struct Serve {
-    child: Child,
-    base: String,
+pub(crate) struct Serve {
+    pub(crate) child: Child,
+    pub(crate) base: String,
 }
 
 impl Drop for Serve {
@@ -31,12 +31,12 @@ impl Drop for Serve {
 
 impl Serve {
     /// Starts `regops serve` on a free port and waits for its `listening on` line.
-    fn start(dir: &Path, config: &Path, envs: &[(&'static str, String)]) -> Serve {
+    pub(crate) fn start(dir: &Path, config: &Path, envs: &[(&'static str, String)]) -> Serve {
         Self::start_logging(dir, config, envs, "warn", Stdio::inherit())
     }
 
     /// [`Serve::start`] with `RUST_LOG=log` and stderr to `stderr`.
-    fn start_logging(
+    pub(crate) fn start_logging(
         dir: &Path,
         config: &Path,
         envs: &[(&'static str, String)],
@@ -77,14 +77,14 @@ impl Serve {
         Serve { child, base }
     }
 
-    fn kill9(mut self) {
+    pub(crate) fn kill9(mut self) {
         // SIGKILL: no chance to flush or stop gracefully.
         self.child.kill().unwrap();
         self.child.wait().unwrap();
     }
 
     /// SIGTERM, then the exit status.
-    fn terminate(mut self) -> std::process::ExitStatus {
+    pub(crate) fn terminate(mut self) -> std::process::ExitStatus {
         let pid = self.child.id().to_string();
         std::process::Command::new("kill")
             .args(["-TERM", &pid])
@@ -104,7 +104,7 @@ impl Serve {
     }
 }
 
-fn get(rt: &tokio::runtime::Runtime, url: &str) -> (u16, String) {
+pub(crate) fn get(rt: &tokio::runtime::Runtime, url: &str) -> (u16, String) {
     rt.block_on(async {
         match reqwest::get(url).await {
             Ok(r) => {
@@ -116,7 +116,7 @@ fn get(rt: &tokio::runtime::Runtime, url: &str) -> (u16, String) {
     })
 }
 
-fn get_json(rt: &tokio::runtime::Runtime, url: &str) -> Value {
+pub(crate) fn get_json(rt: &tokio::runtime::Runtime, url: &str) -> Value {
     let (status, text) = get(rt, url);
     assert_eq!(status, 200, "{url}: {text}");
     serde_json::from_str(&text).unwrap()
@@ -154,7 +154,7 @@ fn start_everywhere(sim: &Sim, per_provider: usize) -> Vec<(String, String)> {
 }
 
 /// Waits until the journal (read through the API) has every one of `started` ended.
-fn wait_all_ended(
+pub(crate) fn wait_all_ended(
     rt: &tokio::runtime::Runtime,
     base: &str,
     started: &[(String, String)],
@@ -197,7 +197,7 @@ fn wait_all_ended(
 }
 
 /// Waits until no webhook delivery is pending (fails after `limit`).
-fn wait_no_pending(rt: &tokio::runtime::Runtime, base: &str, limit: Duration) {
+pub(crate) fn wait_no_pending(rt: &tokio::runtime::Runtime, base: &str, limit: Duration) {
     let deadline = Instant::now() + limit;
     loop {
         let pending = get_json(rt, &format!("{base}/v1/webhooks/deliveries?state=pending"));
@@ -213,7 +213,10 @@ fn wait_no_pending(rt: &tokio::runtime::Runtime, base: &str, limit: Duration) {
 }
 
 /// What the receiver got: (webhook id, answered status, event) of every verified request.
-fn received(rt: &tokio::runtime::Runtime, receiver: &PeerServer) -> Vec<(String, u64, Value)> {
+pub(crate) fn received(
+    rt: &tokio::runtime::Runtime,
+    receiver: &PeerServer,
+) -> Vec<(String, u64, Value)> {
     let all = get_json(rt, &format!("{}/received", receiver.url()));
     all.as_array()
         .unwrap()
