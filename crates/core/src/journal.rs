@@ -498,6 +498,13 @@ pub trait Journal: Send + Sync {
 
     /// Every lease that was ever claimed and not released, expired ones included, by account.
     async fn leases(&self) -> Result<Vec<Lease>>;
+
+    /// Records `owner`'s running totals of provider calls and failed calls per account, as
+    /// `(account, calls, errors)`, replacing what it reported before.
+    async fn report_calls(&self, owner: &str, totals: &[(String, u64, u64)]) -> Result<()>;
+
+    /// What every owner reported, as `(owner, account, calls, errors)`, by owner and account.
+    async fn reported_calls(&self) -> Result<Vec<(String, String, u64, u64)>>;
 }
 
 /// `ttl` as a span of the journal's clock (saturating).

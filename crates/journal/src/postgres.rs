@@ -869,6 +869,44 @@ impl Journal for PgJournal {
         Ok(())
     }
 
+    async fn report_calls(&self, owner: &str, totals: &[(String, u64, u64)]) -> Result<()> {
+        let accounts: Vec<&str> = totals.iter().map(|t| t.0.as_str()).collect();
+        let calls: Vec<i64> = totals.iter().map(|t| t.1 as i64).collect();
+        let errors: Vec<i64> = totals.iter().map(|t| t.2 as i64).collect();
+        let c = self.client().await?;
+        exec(
+            &c,
+            "INSERT INTO calls (owner, account, calls, errors)
+             SELECT $1, a, c, e FROM unnest($2::text[], $3::bigint[], $4::bigint[]) AS t (a, c, e)
+             ON CONFLICT (owner, account) DO UPDATE SET calls = EXCLUDED.calls,
+                 errors = EXCLUDED.errors",
+            &[&owner, &accounts, &calls, &errors],
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn reported_calls(&self) -> Result<Vec<(String, String, u64, u64)>> {
+        let c = self.client().await?;
+        let found = rows(
+            &c,
+            "SELECT owner, account, calls, errors FROM calls ORDER BY owner, account",
+            &[],
+        )
+        .await?;
+        found
+            .iter()
+            .map(|r| {
+                Ok((
+                    get(r, 0)?,
+                    get(r, 1)?,
+                    get::<i64>(r, 2)? as u64,
+                    get::<i64>(r, 3)? as u64,
+                ))
+            })
+            .collect()
+    }
+
     async fn leases(&self) -> Result<Vec<Lease>> {
         let c = self.client().await?;
         let found = rows(

@@ -91,6 +91,13 @@ fn migrations() -> Migrations<'static> {
                 owner       TEXT PRIMARY KEY,
                 expires_at  TEXT NOT NULL
             );
+            CREATE TABLE calls (
+                owner    TEXT NOT NULL,
+                account  TEXT NOT NULL,
+                calls    INTEGER NOT NULL,
+                errors   INTEGER NOT NULL,
+                PRIMARY KEY (owner, account)
+            );
             CREATE INDEX deliveries_state ON deliveries (state);",
         ),
     ])
@@ -913,6 +920,45 @@ impl Journal for SqliteJournal {
                     .execute(params![a, owner])?;
             }
             tx.commit()
+        })
+        .await
+    }
+
+    async fn report_calls(&self, owner: &str, totals: &[(String, u64, u64)]) -> Result<()> {
+        let (owner, totals) = (owner.to_owned(), totals.to_vec());
+        self.with(move |c| {
+            let tx = c.transaction()?;
+            for (account, calls, errors) in &totals {
+                tx.prepare_cached(
+                    "INSERT INTO calls (owner, account, calls, errors) VALUES (?1, ?2, ?3, ?4)
+                     ON CONFLICT (owner, account) DO UPDATE SET calls = ?3, errors = ?4",
+                )?
+                .execute(params![
+                    owner,
+                    account,
+                    *calls as i64,
+                    *errors as i64
+                ])?;
+            }
+            tx.commit()
+        })
+        .await
+    }
+
+    async fn reported_calls(&self) -> Result<Vec<(String, String, u64, u64)>> {
+        self.read(|c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT owner, account, calls, errors FROM calls ORDER BY owner, account",
+            )?;
+            stmt.query_map([], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get::<_, i64>(2)? as u64,
+                    r.get::<_, i64>(3)? as u64,
+                ))
+            })?
+            .collect()
         })
         .await
     }

@@ -511,20 +511,37 @@ async fn list_accounts(State(state): Shared) -> ApiResult<Vec<AccountJson>> {
         .counts()
         .await
         .map_err(|e| ApiError::journal(&e))?;
-    // In a fleet, who holds each account (whichever process answers); none on one machine.
-    let leases = match state.fleet {
-        Some(_) => state
-            .journal
-            .leases()
-            .await
-            .map_err(|e| ApiError::journal(&e))?,
-        None => Vec::new(),
+    // In a fleet, who holds each account (whichever process answers; none on one machine),
+    // and the calls the other processes reported, added to this one's own.
+    let (leases, others) = match &state.fleet {
+        Some((me, _)) => {
+            let leases = state
+                .journal
+                .leases()
+                .await
+                .map_err(|e| ApiError::journal(&e))?;
+            let mut reported = state
+                .journal
+                .reported_calls()
+                .await
+                .map_err(|e| ApiError::journal(&e))?;
+            reported.retain(|(owner, _, _, _)| owner != me);
+            (leases, reported)
+        }
+        None => (Vec::new(), Vec::new()),
+    };
+    let fleet_calls = |name: &str, own: (u64, u64)| {
+        others
+            .iter()
+            .filter(|(_, account, _, _)| account == name)
+            .fold(own, |(c, e), (_, _, calls, errors)| (c + calls, e + errors))
     };
     let out = state
         .accounts
         .iter()
         .map(|(name, a)| {
             let lease = leases.iter().find(|l| &l.account == name);
+            let (calls, errors) = fleet_calls(name, (a.stats.calls(), a.stats.errors()));
             AccountJson {
                 account: name.clone(),
                 provider: a.provider.clone(),
@@ -534,8 +551,8 @@ async fn list_accounts(State(state): Shared) -> ApiResult<Vec<AccountJson>> {
                     .map(|c| c.2)
                     .sum(),
                 last_sweep_at: time(&a.stats.last_sweep()),
-                calls: a.stats.calls(),
-                errors: a.stats.errors(),
+                calls,
+                errors,
                 owner: lease.map(|l| l.owner.clone()),
                 lease_expires_at: lease.and_then(|l| time(&Some(l.expires_at))),
             }

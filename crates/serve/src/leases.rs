@@ -11,7 +11,8 @@
 //! memory and is written when the journal returns. An account taken is followed from the
 //! journal; an account lost to another process is forgotten here. A process holding more than
 //! its share (another one joined) hands the extra accounts over: their gates close first, then
-//! the leases are released.
+//! the leases are released. Each renewal also reports this process's call counts, which
+//! `GET /v1/accounts` sums over the fleet.
 
 use crate::AppState;
 use std::collections::BTreeSet;
@@ -71,6 +72,13 @@ async fn tick(
 ) -> regops_core::Result<Instant> {
     let asked = Instant::now();
     let alive = state.journal.heartbeat(owner, lease).await?.max(1);
+    // This process's calls, so that every process answers the fleet's totals.
+    let totals: Vec<(String, u64, u64)> = state
+        .accounts
+        .iter()
+        .map(|(name, a)| (name.clone(), a.stats.calls(), a.stats.errors()))
+        .collect();
+    state.journal.report_calls(owner, &totals).await?;
     let share = names.len().div_ceil(alive);
     let held = state
         .journal

@@ -273,4 +273,10 @@ impl Journal for TimedJournal {
     async fn leases(&self) -> Result<Vec<Lease>> {
         self.timed(self.inner.leases()).await
     }
+    async fn report_calls(&self, owner: &str, totals: &[(String, u64, u64)]) -> Result<()> {
+        self.timed(self.inner.report_calls(owner, totals)).await
+    }
+    async fn reported_calls(&self) -> Result<Vec<(String, String, u64, u64)>> {
+        self.timed(self.inner.reported_calls()).await
+    }
 }

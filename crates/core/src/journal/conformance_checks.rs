@@ -28,6 +28,30 @@ pub async fn check(journal: &dyn Journal) {
     discovery_checkpoints(journal).await;
     leases(journal).await;
     leases_under_contention(journal).await;
+    call_totals(journal).await;
+}
+
+async fn call_totals(journal: &dyn Journal) {
+    assert!(journal.reported_calls().await.unwrap().is_empty());
+    journal
+        .report_calls("A", &[("x".into(), 3, 1)])
+        .await
+        .unwrap();
+    journal
+        .report_calls("B", &[("x".into(), 2, 0), ("y".into(), 5, 5)])
+        .await
+        .unwrap();
+    journal
+        .report_calls("A", &[("x".into(), 4, 1)])
+        .await
+        .unwrap();
+    let got = journal.reported_calls().await.unwrap();
+    let expected: Vec<(String, String, u64, u64)> = vec![
+        ("A".into(), "x".into(), 4, 1),
+        ("B".into(), "x".into(), 2, 0),
+        ("B".into(), "y".into(), 5, 5),
+    ];
+    assert_eq!(got, expected, "a report replaces the owner's earlier one");
 }
 
 fn names(leases: &[Lease]) -> Vec<&str> {

@@ -32,6 +32,8 @@ struct Memory {
     leases: BTreeMap<String, Lease>,
     /// When each owner that sent a heartbeat is no longer counted alive.
     members: BTreeMap<String, DateTime<Utc>>,
+    /// What each owner reported: (calls, errors) by (owner, account).
+    calls: BTreeMap<(String, String), (u64, u64)>,
 }
 
 impl Memory {
@@ -439,6 +441,24 @@ impl Journal for MemoryJournal {
 
     async fn leases(&self) -> Result<Vec<Lease>> {
         Ok(self.lock().leases.values().cloned().collect())
+    }
+
+    async fn report_calls(&self, owner: &str, totals: &[(String, u64, u64)]) -> Result<()> {
+        let mut m = self.lock();
+        for (account, calls, errors) in totals {
+            m.calls
+                .insert((owner.to_owned(), account.clone()), (*calls, *errors));
+        }
+        Ok(())
+    }
+
+    async fn reported_calls(&self) -> Result<Vec<(String, String, u64, u64)>> {
+        Ok(self
+            .lock()
+            .calls
+            .iter()
+            .map(|((o, a), (c, e))| (o.clone(), a.clone(), *c, *e))
+            .collect())
     }
 }
 

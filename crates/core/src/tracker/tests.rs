@@ -423,6 +423,12 @@ impl Journal for CountingJournal {
     async fn leases(&self) -> crate::Result<Vec<crate::journal::Lease>> {
         self.inner.leases().await
     }
+    async fn report_calls(&self, owner: &str, totals: &[(String, u64, u64)]) -> crate::Result<()> {
+        self.inner.report_calls(owner, totals).await
+    }
+    async fn reported_calls(&self) -> crate::Result<Vec<(String, String, u64, u64)>> {
+        self.inner.reported_calls().await
+    }
 }
 
 #[tokio::test(start_paused = true)]

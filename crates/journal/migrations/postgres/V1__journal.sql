@@ -76,7 +76,7 @@ CREATE INDEX deliveries_event ON deliveries (event_seq);
 CREATE INDEX deliveries_state ON deliveries (state);
 
 CREATE TABLE leases (
-    account     TEXT PRIMARY KEY,
+    account     TEXT COLLATE "C" PRIMARY KEY,
     owner       TEXT NOT NULL,
     expires_at  TIMESTAMPTZ NOT NULL
 );
@@ -84,4 +84,13 @@ CREATE TABLE leases (
 CREATE TABLE members (
     owner       TEXT PRIMARY KEY,
     expires_at  TIMESTAMPTZ NOT NULL
+);
+
+-- Each process's running totals of provider calls per account (GET /v1/accounts sums them).
+CREATE TABLE calls (
+    owner    TEXT COLLATE "C" NOT NULL,
+    account  TEXT COLLATE "C" NOT NULL,
+    calls    BIGINT NOT NULL,
+    errors   BIGINT NOT NULL,
+    PRIMARY KEY (owner, account)
 );
