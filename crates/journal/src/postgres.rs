@@ -64,7 +64,16 @@ fn db_error(what: &str, e: tokio_postgres::Error) -> Error {
             ErrorKind::Protocol,
             format!("journal: {what}: {} ({})", db.message(), db.code().code()),
         ),
-        None => Error::transport(true, format!("journal: {what}: {e}")),
+        None => {
+            // The connection error's cause (refused, timed out, TLS) is in its source.
+            let mut text = e.to_string();
+            let mut source = std::error::Error::source(&e);
+            while let Some(cause) = source {
+                text = format!("{text}: {cause}");
+                source = cause.source();
+            }
+            Error::transport(true, format!("journal: {what}: {text}"))
+        }
     }
 }
 
@@ -198,7 +207,11 @@ impl PgJournal {
             .recycle_timeout(Some(CONNECT_TIMEOUT))
             .build()
             .map_err(|e| Error::invalid_input(format!("journal: the connection pool: {e}")))?;
-        let mut client = pool.get().await.map_err(pool_error)?;
+        let mut client = pool.get().await.map_err(|e| {
+            let e = pool_error(e);
+            let cause = e.message().trim_start_matches("journal: ").to_owned();
+            e.with_message(format!("journal: {shown}: {cause}"))
+        })?;
         // One process migrates at a time; the others wait, then find nothing to do.
         exec(&client, "SELECT pg_advisory_lock($1)", &[&MIGRATION_LOCK]).await?;
         let migrated = embedded::migrations::runner()

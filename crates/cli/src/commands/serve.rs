@@ -101,30 +101,16 @@ pub async fn serve(
         .map_err(|e| CliError::usage(format!("[serve]: {}", e.message().trim())))?;
     let listen_text = args
         .listen
-        .or(s.listen)
+        .or(s.listen.clone())
         .unwrap_or_else(|| regops_serve::DEFAULT_LISTEN.to_owned());
     let listen = regops_serve::parse_listen(&listen_text).map_err(CliError::usage)?;
-    let token = s.token.map(|t| t.resolve("[serve]", "token")).transpose()?;
-    regops_serve::check_listen(&listen, token.is_some()).map_err(CliError::usage)?;
-    let lease = s
-        .lease
-        .as_deref()
-        .map(|l| duration("[serve] lease", l))
+    let token = s
+        .token
+        .as_ref()
+        .map(|t| t.resolve("[serve]", "token"))
         .transpose()?;
-    if lease.is_some_and(|l| l < Duration::from_secs(1)) {
-        return Err(CliError::usage(
-            "[serve] lease: at least 1s (it is renewed every third of it)",
-        ));
-    }
-    let owner = match s.name {
-        Some(n) if n.trim().is_empty() || n.len() > 100 => {
-            return Err(CliError::usage(
-                "[serve] name: 1 to 100 characters naming this process in the fleet",
-            ));
-        }
-        Some(n) => n,
-        None => regops_serve::default_owner(),
-    };
+    regops_serve::check_listen(&listen, token.is_some()).map_err(CliError::usage)?;
+    let (lease, owner) = fleet_settings(&s)?;
     let mut serve = ServeConfig::default().token(token).owner(owner.clone());
     match s.discover.as_deref() {
         Some("off") => serve = serve.discover(None),
@@ -148,18 +134,7 @@ pub async fn serve(
     if fleet || lease.is_some() {
         serve = serve.lease(Some(lease.unwrap_or(regops_serve::DEFAULT_LEASE)));
     }
-    let mut accounts = Vec::new();
-    for account in config.accounts.values() {
-        let mut account = account.clone();
-        // The provider's logs tell the fleet's members apart.
-        account.user_agent = Some(format!("(regops serve {owner})"));
-        let account = &account;
-        let backend: Arc<dyn regops_core::Backend> = crate::providers::connect(account)?.into();
-        accounts.push(
-            AccountSpec::new(account.name.clone(), backend)
-                .requests_per_second(account.requests_per_second),
-        );
-    }
+    let accounts = connect_all(config, &owner)?;
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .map_err(|e| CliError::usage(format!("cannot listen on {listen}: {e}")))?;
@@ -179,6 +154,46 @@ pub async fn serve(
         .await
         .map_err(|e| CliError::api(format!("serving: {e}")))?;
     Ok(Exit::Success)
+}
+
+/// `[serve] lease` (at least 1 s) and `[serve] name` (this process's, by default host:pid).
+fn fleet_settings(s: &ServeSettings) -> Result<(Option<Duration>, String), CliError> {
+    let lease = s
+        .lease
+        .as_deref()
+        .map(|l| duration("[serve] lease", l))
+        .transpose()?;
+    if lease.is_some_and(|l| l < Duration::from_secs(1)) {
+        return Err(CliError::usage(
+            "[serve] lease: at least 1s (it is renewed every third of it)",
+        ));
+    }
+    let owner = match &s.name {
+        Some(n) if n.trim().is_empty() || n.len() > 100 => {
+            return Err(CliError::usage(
+                "[serve] name: 1 to 100 characters naming this process in the fleet",
+            ));
+        }
+        Some(n) => n.clone(),
+        None => regops_serve::default_owner(),
+    };
+    Ok((lease, owner))
+}
+
+/// Every configured account's backend, its calls naming this process (`owner`) in their
+/// User-Agent, so that a provider's logs tell a fleet's members apart.
+fn connect_all(config: &Config, owner: &str) -> Result<Vec<AccountSpec>, CliError> {
+    let mut accounts = Vec::new();
+    for account in config.accounts.values() {
+        let mut account = account.clone();
+        account.user_agent = Some(format!("(regops serve {owner})"));
+        let backend: Arc<dyn regops_core::Backend> = crate::providers::connect(&account)?.into();
+        accounts.push(
+            AccountSpec::new(account.name.clone(), backend)
+                .requests_per_second(account.requests_per_second),
+        );
+    }
+    Ok(accounts)
 }
 
 /// The journal `--journal` names, else `[serve] journal`, else the CLI's; where it is (without
@@ -202,7 +217,10 @@ async fn open_journal(
             .await
             .map_err(|e| {
                 // A URL that does not parse is the user's mistake; a database away is not.
-                let line = format!("[serve] journal: {}", e.message());
+                let line = match e.message().strip_prefix("journal: ") {
+                    Some(rest) => format!("[serve] journal: {rest}"),
+                    None => format!("[serve] journal: {}", e.message()),
+                };
                 if matches!(e.kind(), regops_core::ErrorKind::InvalidInput) {
                     CliError::usage(line)
                 } else {

@@ -433,3 +433,70 @@ fn stop_all(nodes: Vec<Serve>) {
         assert!(node.terminate().success());
     }
 }
+
+/// A PostgreSQL journal that is written wrong, or that does not answer: one line, the right
+/// exit code, and never the URL's password. No server needed.
+#[test]
+fn a_bad_or_absent_database_is_one_line_without_its_password() {
+    let scratch = Scratch::new("fleet_bad_database");
+    let cfg = scratch.path().join("regops.toml");
+    let closed_port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    for (url, code, says) in [
+        (
+            "postgres://regops:s3cret-pw@127.0.0.1:notaport/db",
+            2,
+            "does not parse",
+        ),
+        (
+            &format!("postgres://regops:s3cret-pw@127.0.0.1:{closed_port}/db") as &str,
+            3,
+            "journal",
+        ),
+    ] {
+        std::fs::write(
+            &cfg,
+            format!(
+                "[serve]\njournal = \"{url}\"\nlease = \"3s\"\n\n[accounts.g]\nprovider = \"gandi\"\napi_key = \"k\"\n"
+            ),
+        )
+        .unwrap();
+        let out = super::command(scratch.path())
+            .args([
+                "--config",
+                &cfg.to_string_lossy(),
+                "serve",
+                "--listen",
+                "127.0.0.1:0",
+            ])
+            .output()
+            .unwrap();
+        let line = super::error_line(&out);
+        assert_eq!(out.status.code(), Some(code), "{url}: {line}");
+        assert!(line.contains(says), "{url}: {line}");
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(!all.contains("s3cret-pw"), "the password shown: {all}");
+    }
+    let lease =
+        "[serve]\nlease = \"200ms\"\n\n[accounts.g]\nprovider = \"gandi\"\napi_key = \"k\"\n";
+    std::fs::write(&cfg, lease).unwrap();
+    let out = super::command(scratch.path())
+        .args([
+            "--config",
+            &cfg.to_string_lossy(),
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(super::error_line(&out).contains("at least 1s"));
+}
