@@ -60,6 +60,13 @@ pub fn run(root: &Path) -> Result<(), String> {
     )?;
     cargo(root, &["bench", "-p", "regops", "--bench", "tracker"], &env)?;
     cargo(root, &["bench", "-p", "regops", "--bench", "serve"], &env)?;
+    let postgres = crate::postgres::start(root)?;
+    let mut envs: Vec<(&str, String)> = postgres.env();
+    envs.push(("REGOPS_BENCH_RESULTS", results_s.clone()));
+    envs.push(("REGOPS_REQUIRE_PEERS", "1".into()));
+    let envs: Vec<(&str, &str)> = envs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    cargo(root, &["bench", "-p", "regops", "--bench", "fleet"], &envs)?;
+    drop(postgres);
 
     let (md, svg) = (
         root.join("docs/benchmarks.md"),

@@ -38,6 +38,8 @@ pub struct Results {
     pub end_to_end: Option<serde_json::Value>,
     /// The `regops serve` harness's output.
     pub serve: Option<serde_json::Value>,
+    /// The fleet harness's output.
+    pub fleet: Option<serde_json::Value>,
 }
 
 impl Results {
@@ -130,6 +132,7 @@ pub fn load(criterion: &Path, results: &Path) -> Result<Results, String> {
         ("tracker.json", &mut out.tracker),
         ("end_to_end.json", &mut out.end_to_end),
         ("serve.json", &mut out.serve),
+        ("fleet.json", &mut out.fleet),
     ] {
         let path = results.join(file);
         if path.exists() {
@@ -381,7 +384,49 @@ pub fn markdown(r: &Results, machine: &Machine, chart_file: &str) -> String {
     end_to_end(&mut out, r);
     tracker(&mut out, r);
     serve(&mut out, r);
+    fleet(&mut out, r);
     out
+}
+
+fn fleet(out: &mut String, r: &Results) {
+    let Some(f) = &r.fleet else { return };
+    let runs: Vec<&serde_json::Value> = f["runs"].as_array().into_iter().flatten().collect();
+    let Some(first) = runs.first() else { return };
+    let _ = writeln!(
+        out,
+        "\n\n## A fleet on PostgreSQL\n\n\
+         `cargo bench -p regops --bench fleet` (`-- COUNT PROCESSES=1,3 SPEED=S`; `cargo xtask \
+         bench` starts the PostgreSQL server): five sandboxes, each its own process with four \
+         accounts (20 accounts), seeded in bulk with the operations, a quarter per provider, \
+         once the processes run; 1 or 3 `regops serve` processes on one PostgreSQL database \
+         (lease {}, discovery every second, the sandboxes' clocks at {}x) discover and follow \
+         them. *Followed in* runs from the seeding until everything the journal holds has ended \
+         and nothing new came for 5 s. Calls per status check are summed over the processes. With \
+         3 processes one is killed (SIGKILL) once a third has ended: *takeover* is the time until \
+         every account has another holder (`/v1/accounts` polled every 100 ms); the bound is \
+         `lease` + `lease`/3. On this 2-core machine the processes, the sandboxes and the database \
+         share two cores, so 3 processes show the cost of sharing, not a speed-up.\n\n\
+         | processes | operations | discovered | followed in | provider calls per status check | largest peak RSS | takeover after kill -9 |\n\
+         |---|---|---|---|---|---|---|",
+        first["lease"].as_str().unwrap_or("?"),
+        first["speed"].as_f64().unwrap_or(0.0),
+    );
+    for run in runs {
+        let g = |k: &str| run[k].as_f64().unwrap_or(0.0);
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {:.1} s | {:.3} | {:.0} MiB | {} |",
+            g("processes"),
+            thousands(g("operations")),
+            thousands(g("journaled")),
+            g("followed_s"),
+            g("calls") / g("checks").max(1.0),
+            g("peak_mib"),
+            run["takeover_s"]
+                .as_f64()
+                .map_or("–".to_owned(), |t| format!("{t:.1} s")),
+        );
+    }
 }
 
 fn end_to_end(out: &mut String, r: &Results) {
