@@ -235,9 +235,9 @@ async fn main() {
         return;
     };
     println!(
-        "| processes | operations | discovered | followed in | provider calls per status check | takeover after kill -9 |"
+        "| processes | operations | discovered | followed in | provider calls per status check | largest peak RSS | takeover after kill -9 |"
     );
-    println!("|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|");
     let mut runs = Vec::new();
     for processes in fleets {
         let r = run(&pg, total, processes, speed).await;
