@@ -2,9 +2,11 @@
 //! id must be that operation (Gandi, Netim, Route 53, AutoDNS), an empty success answer from
 //! Route 53 is an error, not an operation made up from nothing, and XML holding characters XML
 //! forbids (NUL) is refused on every XML protocol (Gandi, and the shared reader of Netim and the
-//! AutoDNS gateway).
+//! AutoDNS gateway). A certificate read by id must be that certificate too (Gandi, Netim).
 
-use regops_core::{Backend, ErrorKind, OperationId, RetryPolicy, Secret};
+use regops_core::{
+    Backend, CertificateBackend, CertificateId, ErrorKind, OperationId, RetryPolicy, Secret,
+};
 use regops_tests::{Answer, ScriptedServer};
 
 fn gandi_answer(id: &str) -> Answer {
@@ -196,4 +198,131 @@ async fn netim_an_answer_about_another_operation_or_with_a_nul_is_refused() {
     let server = ScriptedServer::start(netim_answers(nul));
     let text = protocol_error(netim(server.url()).operation(&OperationId::new("1")).await);
     assert!(text.contains("U+0000"), "{text}");
+}
+
+#[tokio::test]
+async fn a_certificate_read_by_id_must_be_that_certificate() {
+    let cert = |id: &str| {
+        Answer::new(
+            200,
+            "text/xml",
+            format!(
+                "<?xml version=\"1.0\"?><methodResponse><params><param><value><struct>\
+                 <member><name>id</name><value><int>{id}</int></value></member>\
+                 <member><name>cn</name><value><string>shop.example</string></value></member>\
+                 <member><name>status</name><value><string>valid</string></value></member>\
+                 </struct></value></param></params></methodResponse>"
+            ),
+        )
+    };
+    let asked = CertificateId::new("7");
+    let server = ScriptedServer::start(vec![cert("7")]);
+    let got = gandi(server.url()).certificate(&asked).await.unwrap();
+    assert_eq!(got.id.as_str(), "7");
+    let server = ScriptedServer::start(vec![cert("999")]);
+    let e = gandi(server.url()).certificate(&asked).await.unwrap_err();
+    assert_eq!(e.kind(), &ErrorKind::Protocol, "{e}");
+    assert!(e.to_string().contains("certificate \"999\", not 7"), "{e}");
+
+    let mut netim_answers = netim_answers("");
+    netim_answers.pop();
+    let ssl = |id: &str| {
+        Answer::new(
+            200,
+            "text/xml; charset=utf-8",
+            format!(
+                "<Envelope><Body><sslInfoResponse><return><IDSSL>{id}</IDSSL>\
+                 <STATUS>Active</STATUS><CN>shop.example</CN></return></sslInfoResponse></Body></Envelope>"
+            ),
+        )
+    };
+    let mut good = netim_answers.clone();
+    good.push(ssl("7"));
+    let server = ScriptedServer::start(good);
+    let got = netim(server.url()).certificate(&asked).await.unwrap();
+    assert_eq!(got.id.as_str(), "7");
+    netim_answers.push(ssl("8"));
+    let server = ScriptedServer::start(netim_answers);
+    let e = netim(server.url()).certificate(&asked).await.unwrap_err();
+    assert_eq!(e.kind(), &ErrorKind::Protocol, "{e}");
+    assert!(e.to_string().contains("certificate \"8\", not 7"), "{e}");
+}
+
+/// A provider's error text of 100 KB makes one bounded line on every protocol, its text shown
+/// once (not again as the excerpt of the body).
+#[tokio::test]
+async fn every_protocol_bounds_a_huge_error_to_one_line() {
+    let huge = "overlong-".repeat(11_000);
+    let xml = "text/xml";
+    let gandi_fault = Answer::new(
+        200,
+        xml,
+        format!(
+            "<?xml version=\"1.0\"?><methodResponse><fault><value><struct>\
+             <member><name>faultCode</name><value><int>510042</int></value></member>\
+             <member><name>faultString</name><value><string>{huge}</string></value></member>\
+             </struct></value></fault></methodResponse>"
+        ),
+    );
+    let netim_fault = Answer::new(
+        500,
+        "text/xml; charset=utf-8",
+        format!(
+            "<Envelope><Body><Fault><faultcode>SOAP-ENV:Server</faultcode>\
+             <faultstring>{huge}</faultstring></Fault></Body></Envelope>"
+        ),
+    );
+    let route53_error = Answer::new(
+        400,
+        "application/x-amz-json-1.1",
+        format!("{{\"__type\":\"{huge}\",\"message\":\"{huge}\"}}"),
+    );
+    let autodns_error = Answer::new(
+        400,
+        "application/json",
+        format!(
+            "{{\"status\":{{\"code\":\"E0105101\",\"text\":\"{huge}\",\"type\":\"ERROR\"}},\
+             \"messages\":[{{\"text\":\"{huge}\",\"code\":\"EF0105101\",\"status\":\"ERROR\"}}]}}"
+        ),
+    );
+    let id = OperationId::new("4200003");
+    let errors = [
+        (
+            "gandi",
+            gandi(ScriptedServer::start(vec![gandi_fault]).url())
+                .operation(&id)
+                .await,
+        ),
+        (
+            "netim",
+            netim(ScriptedServer::start(vec![netim_fault]).url())
+                .operation(&id)
+                .await,
+        ),
+        (
+            "route53",
+            route53(ScriptedServer::start(vec![route53_error]).url())
+                .operation(&id)
+                .await,
+        ),
+        (
+            "autodns",
+            autodns(ScriptedServer::start(vec![autodns_error]).url())
+                .operation(&id)
+                .await,
+        ),
+    ];
+    for (name, result) in errors {
+        let line = result.unwrap_err().to_string();
+        assert!(!line.contains('\n'), "{name}: one line");
+        assert!(
+            line.chars().count() <= regops_core::error::LINE_CHARS,
+            "{name}: {} characters",
+            line.chars().count()
+        );
+        assert!(
+            line.contains("overlong-"),
+            "{name}: the provider's text is shown: {line}"
+        );
+    }
 }

@@ -159,3 +159,70 @@ async fn a_call_ends_at_its_deadline_whatever_its_attempts_and_says_so() {
     );
     assert_eq!(accepted.load(Ordering::SeqCst), 1);
 }
+
+/// Every protocol's client, its read bounded by a deadline of 700 ms while each attempt could
+/// take 2 s, against one silent server.
+#[tokio::test]
+async fn every_protocol_ends_a_read_at_its_deadline() {
+    use regops_core::{Backend, RetryPolicy};
+    let (url, _accepted) = silent_server();
+    let deadline = Some(Duration::from_millis(700));
+    let retry: RetryPolicy = fast_retry();
+    let two = Duration::from_secs(2);
+    // Every builder has the same settings (`client_settings_setters!`).
+    macro_rules! bounded {
+        ($builder:expr) => {
+            $builder
+                .endpoint(&url)
+                .timeout(two)
+                .retry(retry.clone())
+                .deadline(deadline)
+                .no_rate_limit()
+                .build()
+                .unwrap()
+        };
+    }
+    let backends: Vec<(&str, Box<dyn Backend>)> = vec![
+        (
+            "gandi",
+            Box::new(regops_xmlrpc::GandiBackend::new(bounded!(
+                regops_xmlrpc::GandiClient::builder(Secret::new("scriptedkey0123456789abc"))
+            ))),
+        ),
+        (
+            "netim",
+            Box::new(regops_soap::NetimBackend::new(bounded!(
+                regops_soap::NetimClient::builder("RESELLER1", Secret::new("pw"))
+            ))),
+        ),
+        (
+            "route53",
+            Box::new(Route53Backend::new(bounded!(Route53Client::builder(
+                Credentials::new(Secret::new("AKID"), Secret::new("s"))
+            )))),
+        ),
+        (
+            "autodns",
+            Box::new(regops_rest::AutoDnsBackend::new(bounded!(
+                regops_rest::AutoDnsClient::builder("user", Secret::new("pw"))
+            ))),
+        ),
+    ];
+    for (name, backend) in backends {
+        let started = Instant::now();
+        let err = backend
+            .operation(&OperationId::new("4200003"))
+            .await
+            .unwrap_err();
+        let took = started.elapsed();
+        assert!(err.is_timeout(), "{name}: {err}");
+        assert!(
+            err.to_string().contains("deadline of 700ms ran out"),
+            "{name}: the error names the deadline: {err}"
+        );
+        assert!(
+            took >= Duration::from_millis(650) && took < Duration::from_millis(1900),
+            "{name}: {took:?}"
+        );
+    }
+}

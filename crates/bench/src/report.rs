@@ -405,9 +405,13 @@ fn fleet(out: &mut String, r: &Results) {
          3 processes one is killed (SIGKILL) once a third has ended: *takeover* is the time until \
          every account has another holder (`/v1/accounts` polled every 100 ms); the bound is \
          `lease` + `lease`/3. On this 2-core machine the processes, the sandboxes and the database \
-         share two cores, so 3 processes show the cost of sharing, not a speed-up.\n\n\
-         | processes | operations | discovered | followed in | provider calls per status check | largest peak RSS | takeover after kill -9 |\n\
-         |---|---|---|---|---|---|---|",
+         share two cores, so 3 processes show the cost of sharing, not a speed-up. *SSE delay* \
+         is how late the first process's `/v1/events` brings each change, from the moment the \
+         process that saw it journaled it (the event's `timestamp`): with 3 processes most \
+         changes are another's, which it reads from the database every 500 ms (polling; its own \
+         it streams at once).\n\n\
+         | processes | operations | discovered | followed in | provider calls per status check | largest peak RSS | takeover after kill -9 | SSE delay p50 | SSE delay p99 |\n\
+         |---|---|---|---|---|---|---|---|---|",
         first["lease"].as_str().unwrap_or("?"),
         first["speed"].as_f64().unwrap_or(0.0),
     );
@@ -415,7 +419,7 @@ fn fleet(out: &mut String, r: &Results) {
         let g = |k: &str| run[k].as_f64().unwrap_or(0.0);
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {:.1} s | {:.3} | {:.0} MiB | {} |",
+            "| {} | {} | {} | {:.1} s | {:.3} | {:.0} MiB | {} | {:.0} ms | {:.0} ms |",
             g("processes"),
             thousands(g("operations")),
             thousands(g("journaled")),
@@ -425,6 +429,8 @@ fn fleet(out: &mut String, r: &Results) {
             run["takeover_s"]
                 .as_f64()
                 .map_or("–".to_owned(), |t| format!("{t:.1} s")),
+            g("sse_p50_ms"),
+            g("sse_p99_ms"),
         );
     }
 }

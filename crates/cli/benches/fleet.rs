@@ -11,7 +11,10 @@
 //! - provider calls per status check, over every process, and the largest peak memory (VmHWM)
 //!   of a process still running at the end;
 //! - with 3 processes, one is killed with SIGKILL a third of the way in: how long until another
-//!   holds each of its accounts (polled every 100 ms on a survivor's `/v1/accounts`).
+//!   holds each of its accounts (polled every 100 ms on a survivor's `/v1/accounts`);
+//! - how late the last process's `/v1/events` stream brings each change: from the moment the
+//!   process that saw it journaled it (the event's `timestamp`) to its arrival, p50 and p99
+//!   (with 3 processes most changes are another process's, read from the database).
 //!
 //! With `REGOPS_BENCH_RESULTS=DIR` it writes `DIR/fleet.json` for `cargo xtask bench`.
 
@@ -37,6 +40,44 @@ struct Run {
     calls: f64,
     takeover_s: Option<f64>,
     peak_mib: f64,
+    /// The stream's delays, in ms, sorted.
+    sse_ms: Vec<f64>,
+}
+
+/// Reads `/v1/events` of `api` until dropped, keeping how late each event came (ms).
+async fn sse_delays(api: String, delays: std::sync::Arc<std::sync::Mutex<Vec<f64>>>) {
+    let http = reqwest::Client::new();
+    let Ok(mut answer) = http.get(format!("{api}/v1/events")).send().await else {
+        return;
+    };
+    let mut pending = String::new();
+    while let Ok(Some(chunk)) = answer.chunk().await {
+        let now = chrono::Utc::now();
+        pending.push_str(&String::from_utf8_lossy(&chunk));
+        while let Some(end) = pending.find('\n') {
+            let line: String = pending.drain(..=end).collect();
+            let Some(data) = line.trim_end().strip_prefix("data:") else {
+                continue;
+            };
+            let at = serde_json::from_str::<serde_json::Value>(data.trim())
+                .ok()
+                .and_then(|v| v["timestamp"].as_str().map(str::to_owned))
+                .and_then(|t| chrono::DateTime::parse_from_rfc3339(&t).ok());
+            if let Some(at) = at {
+                let ms = (now - at.with_timezone(&chrono::Utc))
+                    .num_microseconds()
+                    .unwrap_or(0);
+                delays.lock().unwrap().push(ms as f64 / 1000.0);
+            }
+        }
+    }
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    sorted
+        .get(((sorted.len() as f64 * p) as usize).min(sorted.len().saturating_sub(1)))
+        .copied()
+        .unwrap_or(0.0)
 }
 
 struct Node {
@@ -148,6 +189,9 @@ async fn run(
             .to_owned();
         nodes.push(Node { child, api, name });
     }
+    let delays = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    // The first process stays up; with several, most of what it streams others journaled.
+    let reader = tokio::spawn(sse_delays(nodes[0].api.clone(), delays.clone()));
     let started = Instant::now();
     for base in &bases {
         seed(&http, base, total / SANDBOXES).await;
@@ -191,6 +235,9 @@ async fn run(
         calls += metric(&text, "regops_provider_calls_total", &[]);
     }
     let _ = ended;
+    reader.abort();
+    let mut sse_ms = std::mem::take(&mut *delays.lock().unwrap());
+    sse_ms.sort_by(|a, b| a.total_cmp(b));
     let peak_mib = nodes
         .iter()
         .map(|n| status_mib(n.child.id(), "VmHWM:"))
@@ -215,6 +262,7 @@ async fn run(
         calls,
         takeover_s,
         peak_mib,
+        sse_ms,
     }
 }
 
@@ -235,14 +283,14 @@ async fn main() {
         return;
     };
     println!(
-        "| processes | operations | discovered | followed in | provider calls per status check | largest peak RSS | takeover after kill -9 |"
+        "| processes | operations | discovered | followed in | provider calls per status check | largest peak RSS | takeover after kill -9 | SSE delay p50 | SSE delay p99 |"
     );
-    println!("|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|");
     let mut runs = Vec::new();
     for processes in fleets {
         let r = run(&pg, total, processes, speed).await;
         println!(
-            "| {} | {} | {} | {:.1} s | {:.4} | {:.0} MiB | {} |",
+            "| {} | {} | {} | {:.1} s | {:.4} | {:.0} MiB | {} | {:.0} ms | {:.0} ms |",
             r.processes,
             r.operations,
             r.journaled,
@@ -250,11 +298,15 @@ async fn main() {
             r.calls / r.checks.max(1.0),
             r.peak_mib,
             r.takeover_s.map_or("-".into(), |t| format!("{t:.1} s")),
+            percentile(&r.sse_ms, 0.5),
+            percentile(&r.sse_ms, 0.99),
         );
         runs.push(serde_json::json!({
             "processes": r.processes, "operations": r.operations, "journaled": r.journaled,
             "followed_s": r.followed_s, "checks": r.checks, "calls": r.calls,
             "takeover_s": r.takeover_s, "speed": speed, "lease": LEASE, "peak_mib": r.peak_mib,
+            "sse_events": r.sse_ms.len(), "sse_p50_ms": percentile(&r.sse_ms, 0.5),
+            "sse_p99_ms": percentile(&r.sse_ms, 0.99),
         }));
     }
     if let Some(out) = std::env::var_os("REGOPS_BENCH_RESULTS") {

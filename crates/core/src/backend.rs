@@ -161,16 +161,29 @@ pub fn unsupported(provider: &str, what: &str) -> Error {
         .with_provider(provider.to_owned())
 }
 
-/// Collects a listing: every page, sorted by the filter's sort when the server could not sort,
-/// `op` when it is the operation `asked` was about; a protocol error otherwise: a server that
-/// answers about another operation than the one asked must not be believed (its answer would
-/// be recorded under the wrong id). Ids compare without surrounding space, letter case, or the
-/// leading zeros of a number.
+/// Answers `op` when it is the operation `asked` was about; a protocol error otherwise: a
+/// server that answers about another operation than the one asked must not be believed (its
+/// answer would be recorded under the wrong id). Ids compare without surrounding space, letter
+/// case, or the leading zeros of a number.
 pub fn answering(
     op: Operation,
     asked: &OperationId,
     provider: &'static str,
 ) -> crate::Result<Operation> {
+    about("operation", op.id.as_str(), asked.as_str(), provider).map(|()| op)
+}
+
+/// [`answering`] for a certificate read by id.
+pub fn answering_certificate(
+    cert: Certificate,
+    asked: &CertificateId,
+    provider: &'static str,
+) -> crate::Result<Certificate> {
+    about("certificate", cert.id.as_str(), asked.as_str(), provider).map(|()| cert)
+}
+
+/// Whether an answer about the `what` of id `got` answers the question about `asked`.
+fn about(what: &str, got: &str, asked: &str, provider: &'static str) -> crate::Result<()> {
     fn norm(id: &str) -> String {
         let id = id.trim();
         if !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()) {
@@ -179,18 +192,12 @@ pub fn answering(
         }
         id.to_ascii_lowercase()
     }
-    if norm(op.id.as_str()) == norm(asked.as_str()) {
-        return Ok(op);
+    if norm(got) == norm(asked) {
+        return Ok(());
     }
-    let shown: String = op
-        .id
-        .as_str()
-        .chars()
-        .filter(|c| !c.is_control())
-        .take(60)
-        .collect();
+    let shown: String = got.chars().filter(|c| !c.is_control()).take(60).collect();
     Err(crate::Error::protocol(
-        format!("the server answered about operation {shown:?}, not {asked}, the one asked"),
+        format!("the server answered about {what} {shown:?}, not {asked}, the one asked"),
         b"",
     )
     .with_provider(provider))
@@ -226,6 +233,7 @@ mod answering_tests {
     }
 }
 
+/// Collects a listing: every page, sorted by the filter's sort when the server could not sort,
 /// at most `limit` items. When the server sorts, reading stops as soon as `limit` items are in.
 pub async fn collect_operations(
     backend: &dyn Backend,

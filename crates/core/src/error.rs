@@ -413,9 +413,16 @@ impl fmt::Display for Error {
     fn fmt(&self, out: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut line = String::new();
         self.write_line(&mut line)?;
+        // Longer than the bound: cut one short of it, for the ellipsis.
         match line.char_indices().nth(LINE_CHARS) {
             None => out.write_str(&line),
-            Some((at, _)) => write!(out, "{}…", &line[..at]),
+            Some(_) => {
+                let at = line
+                    .char_indices()
+                    .nth(LINE_CHARS - 1)
+                    .map_or(line.len(), |(at, _)| at);
+                write!(out, "{}…", &line[..at])
+            }
         }
     }
 }
@@ -567,7 +574,7 @@ mod tests {
             .with_http_status(400)
             .with_excerpt(body.as_bytes());
         let line = e.to_string();
-        assert!(line.chars().count() <= LINE_CHARS + 1, "{}", line.len());
+        assert_eq!(line.chars().count(), LINE_CHARS, "{}", line.len());
         assert!(line.ends_with('…'));
         assert_eq!(e.provider_code().unwrap().chars().count(), CODE_CHARS + 1);
         // The message is in the body: the excerpt is not repeated after it.

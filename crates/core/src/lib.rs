@@ -56,8 +56,8 @@ pub mod wait;
 
 pub use backend::{
     Backend, CancelKind, CancelRequest, CertificateBackend, DomainCancelBackend, Execution,
-    Notification, NotificationQueue, RelaunchParams, answering, collect_operations, count_listing,
-    unsupported,
+    Notification, NotificationQueue, RelaunchParams, answering, answering_certificate,
+    collect_operations, count_listing, unsupported,
 };
 pub use capabilities::{Capabilities, FilterSupport, Pagination};
 pub use certificate::{

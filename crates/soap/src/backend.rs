@@ -153,7 +153,8 @@ impl CertificateBackend for NetimBackend {
 
     async fn certificate(&self, id: &CertificateId) -> Result<Certificate> {
         let n = id.integer(PROVIDER)?;
-        convert::certificate(self.client.ssl_info(n).await?, self.client.timezone())
+        let cert = convert::certificate(self.client.ssl_info(n).await?, self.client.timezone())?;
+        regops_core::answering_certificate(cert, id, PROVIDER)
     }
 
     /// `sslCreate` with the order's CSR; the product is the order's package. Sent once.

@@ -205,7 +205,11 @@ impl CertificateBackend for GandiBackend {
     async fn certificate(&self, id: &CertificateId) -> Result<Certificate> {
         let n = id.integer(PROVIDER)?;
         let c = self.client.cert_info(n).await?;
-        Ok(convert::certificate(c, self.client.timezone()))
+        regops_core::answering_certificate(
+            convert::certificate(c, self.client.timezone()),
+            id,
+            PROVIDER,
+        )
     }
 
     async fn certificates_page(
