@@ -408,8 +408,9 @@ fn fleet(out: &mut String, r: &Results) {
          share two cores, so 3 processes show the cost of sharing, not a speed-up. *SSE delay* \
          is how late the first process's `/v1/events` brings each change, from the moment the \
          process that saw it journaled it (the event's `timestamp`): with 3 processes most \
-         changes are another's, which it reads from the database every 500 ms (polling; its own \
-         it streams at once).\n\n\
+         changes are another's, read from the database (polling: at once after each of its own \
+         writes, which are frequent under this load, and at least every 500 ms when it is idle, \
+         so 500 ms is the bound for a member that writes nothing).\n\n\
          | processes | operations | discovered | followed in | provider calls per status check | largest peak RSS | takeover after kill -9 | SSE delay p50 | SSE delay p99 |\n\
          |---|---|---|---|---|---|---|---|---|",
         first["lease"].as_str().unwrap_or("?"),
