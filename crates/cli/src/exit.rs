@@ -64,8 +64,14 @@ impl fmt::Display for CliError {
 }
 
 impl From<regops_core::Error> for CliError {
+    /// A command the provider does not have, and a mistake found on the client before anything
+    /// was sent (invalid input with no server answer behind it: no HTTP status, no provider
+    /// code), are usage errors (exit 2); the rest is the API's (exit 3).
     fn from(e: regops_core::Error) -> Self {
-        let exit = if e.is_unsupported() {
+        let found_here = e.kind() == &regops_core::ErrorKind::InvalidInput
+            && e.http_status().is_none()
+            && e.provider_code().is_none();
+        let exit = if e.is_unsupported() || found_here {
             Exit::Usage
         } else {
             Exit::Api
@@ -104,5 +110,12 @@ mod tests {
         assert_eq!(e.exit, Exit::Api);
         let e: CliError = regops_core::Error::api("E13", "Province :\nInvalid value").into();
         assert!(!e.to_string().contains('\n'));
+        // Found on the client before sending: a usage error. Refused by a server: the API's.
+        let e: CliError = regops_core::Error::invalid_input("`abc` is not a gandi id").into();
+        assert_eq!(e.exit, Exit::Usage);
+        let refused = regops_core::Error::invalid_input("bad domain").with_http_status(400);
+        assert_eq!(CliError::from(refused).exit, Exit::Api);
+        let refused = regops_core::Error::invalid_input("bad domain").with_code("InvalidInput");
+        assert_eq!(CliError::from(refused).exit, Exit::Api);
     }
 }

@@ -197,3 +197,63 @@ fn every_certificate_flag_is_honoured_or_refused_before_sending() {
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// Mistakes regops finds before sending anything are usage errors (exit 2, one line), and
+/// nothing reaches the provider: a Gandi id that is not an integer, a Netim order without a
+/// CSR, a relaunch parameter Gandi does not have.
+#[test]
+fn mistakes_found_before_sending_are_usage_errors() {
+    let scratch = Scratch::new("flags_mistakes");
+    let dir = scratch.path();
+    let gandi = ScriptedServer::start(vec![Answer::new(200, "text/xml", OPERATION)]);
+    let netim = ScriptedServer::start(vec![Answer::new(500, "text/plain", "scripted")]);
+    let cfg = dir.join("regops.toml");
+    std::fs::write(
+        &cfg,
+        format!(
+            "[accounts.gandi]\nprovider = \"gandi\"\nendpoint = \"{}/xmlrpc/\"\napi_key = {{ env = \"T_KEY\" }}\n\
+             [accounts.netim]\nprovider = \"netim\"\nendpoint = \"{}/\"\nreseller_id = \"AB1\"\npassword = {{ env = \"T_KEY\" }}\n",
+            gandi.url(),
+            netim.url()
+        ),
+    )
+    .unwrap();
+    let cases: [(&str, &[&str], &str); 5] = [
+        ("gandi", &["ops", "show", "abc"], "not a gandi"),
+        ("gandi", &["cert", "show", "x7"], "not a gandi"),
+        ("gandi", &["cert", "renew", "x7"], "not a gandi"),
+        (
+            "gandi",
+            &["ops", "relaunch", "7", "--param", "colour=blue"],
+            "not a parameter of operation.relaunch",
+        ),
+        (
+            "netim",
+            &[
+                "cert",
+                "create",
+                "--package",
+                "SSL_STD",
+                "--cn",
+                "www.example.com",
+            ],
+            "csr",
+        ),
+    ];
+    for (account, args, says) in cases {
+        let out = command(dir)
+            .args(["--config", &cfg.to_string_lossy(), "--account", account])
+            .args(args)
+            .env("T_KEY", "abcdefghijklmnopqrstuvwx")
+            .output()
+            .unwrap();
+        let line = error_line(&out);
+        assert_eq!(out.status.code(), Some(2), "{account} {args:?}: {line}");
+        assert!(
+            line.to_lowercase().contains(&says.to_lowercase()),
+            "{account} {args:?}: {line}"
+        );
+    }
+    assert!(gandi.seen().is_empty(), "nothing reached Gandi");
+    assert!(netim.seen().is_empty(), "nothing reached Netim");
+}
