@@ -153,3 +153,55 @@ async fn a_redirect_is_refused_and_never_followed_on_every_client() {
         );
     }
 }
+
+/// A change that meets a redirect (a cancelation on the AutoDNS gateway, on the JSON API, and
+/// a Route 53 deletion) is sent once, reported as possibly carried out, never as done, and
+/// nothing reaches where the redirect pointed.
+#[tokio::test]
+async fn a_change_that_meets_a_redirect_is_sent_once_and_reported_as_maybe_done() {
+    use regops_core::{CancelKind, CancelRequest, DomainCancelBackend, Execution};
+    let elsewhere = ScriptedServer::start(vec![Answer::new(200, "text/plain", "taken over")]);
+    let port = elsewhere.url().rsplit(':').next().unwrap().to_owned();
+    let redirect = || {
+        Answer::new(302, "text/plain", "")
+            .header("location", &format!("http://localhost:{port}/moved"))
+    };
+    let request = CancelRequest::new(CancelKind::Delete, Execution::Expire);
+    for path in ["", "/gateway"] {
+        let server = ScriptedServer::start(vec![redirect()]);
+        let backend = regops_rest::AutoDnsBackend::new(
+            AutoDnsClient::builder("scripted", Secret::new("scripted-password"))
+                .endpoint(format!("{}{path}", server.url()))
+                .no_rate_limit()
+                .build()
+                .unwrap(),
+        );
+        let err = backend
+            .cancel_domain("example.com", &request)
+            .await
+            .unwrap_err();
+        assert!(err.may_have_reached_server(), "autodns{path}: {err}");
+        assert!(
+            err.to_string().contains("redirected"),
+            "autodns{path}: {err}"
+        );
+        assert_eq!(
+            server.seen().len(),
+            1,
+            "autodns{path}: sent once, never again"
+        );
+    }
+    let server = ScriptedServer::start(vec![redirect()]);
+    let client = Route53Client::builder(Credentials::new(
+        Secret::new("AKIDSCRIPTED00000000"),
+        Secret::new("scripted-secret-access-key"),
+    ))
+    .endpoint(server.url())
+    .no_rate_limit()
+    .build()
+    .unwrap();
+    let err = client.delete_domain("example.com").await.unwrap_err();
+    assert!(err.may_have_reached_server(), "route53: {err}");
+    assert_eq!(server.seen().len(), 1, "route53: sent once");
+    assert!(elsewhere.seen().is_empty(), "a redirect was followed");
+}
