@@ -8,6 +8,7 @@ mod fuzz_corpus;
 mod netim_php;
 mod postgres_journal;
 mod route53_client;
+mod route53_model;
 mod route53_moto;
 mod sim_gandi;
 mod sim_others;

@@ -311,11 +311,11 @@ async fn renew_transfer_and_resend_send_their_members_once() {
     };
     let mut transfer = TransferDomainRequest::new(
         "example.org".into(),
-        1,
         contact.clone(),
         contact.clone(),
         contact,
     );
+    transfer.duration_in_years = Some(1);
     transfer.auth_code = Some(SecretString::from("s3cr3t-auth-code"));
     let mut ns = Nameserver::new("ns1.example.net".into());
     ns.glue_ips = Some(vec!["192.0.2.1".into()]);

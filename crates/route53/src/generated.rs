@@ -1091,9 +1091,13 @@ pub struct TransferDomainRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub idn_lang_code: Option<String>,
-    /// `DurationInYears` (int): For how many years. Mandatory.
-    #[serde(rename = "DurationInYears")]
-    pub duration_in_years: i64,
+    /// `DurationInYears` (int): For how many years (the service model leaves it optional: the TLD's minimum when absent).
+    #[serde(
+        rename = "DurationInYears",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub duration_in_years: Option<i64>,
     /// `Nameservers` (array of Nameserver): The name servers after the transfer.
     #[serde(
         rename = "Nameservers",
@@ -1157,7 +1161,6 @@ impl TransferDomainRequest {
     /// A value with the mandatory fields; every other field unset.
     pub fn new(
         domain_name: String,
-        duration_in_years: i64,
         admin_contact: ContactDetail,
         registrant_contact: ContactDetail,
         tech_contact: ContactDetail,
@@ -1165,7 +1168,7 @@ impl TransferDomainRequest {
         TransferDomainRequest {
             domain_name,
             idn_lang_code: None,
-            duration_in_years,
+            duration_in_years: None,
             nameservers: None,
             auth_code: None,
             auto_renew: None,
