@@ -21,6 +21,7 @@
 //! # Ok(()) }
 //! ```
 
+mod query;
 mod sqlite;
 pub use sqlite::SqliteJournal;
 

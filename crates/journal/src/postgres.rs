@@ -526,55 +526,16 @@ impl Journal for PgJournal {
     }
 
     async fn query(&self, q: &OperationQuery) -> Result<Vec<JournalRecord>> {
-        let mut sql = format!("SELECT {RECORD_COLUMNS} FROM operations WHERE true");
-        let mut args: Vec<Box<dyn ToSql + Sync + Send>> = Vec::new();
-        let mut arg = |sql: &mut String, text: &str, value: Box<dyn ToSql + Sync + Send>| {
-            args.push(value);
-            sql.push_str(&text.replace('?', &format!("${}", args.len())));
-        };
-        if let Some(a) = &q.account {
-            arg(&mut sql, " AND account = ?", Box::new(a.clone()));
-        }
-        for (column, values) in [
-            ("account", &q.accounts),
-            ("status", &q.statuses),
-            ("kind", &q.kinds),
-        ] {
-            if !values.is_empty() {
-                let text = format!(" AND {column} = ANY(?)");
-                arg(&mut sql, &text, Box::new(values.clone()));
-            }
-        }
-        if let Some(t) = &q.target {
-            arg(&mut sql, " AND target = ?", Box::new(t.clone()));
-        }
-        if let Some(since) = q.since {
-            arg(
-                &mut sql,
-                " AND submitted <> '' AND submitted >= ?",
-                Box::new(stamp(since)),
-            );
-        }
-        if let Some(after) = &q.after {
-            arg(
-                &mut sql,
-                " AND (submitted, account, id) < (?",
-                Box::new(after.submitted.clone()),
-            );
-            arg(&mut sql, ", ?", Box::new(after.account.clone()));
-            arg(&mut sql, ", ?)", Box::new(after.id.clone()));
-        }
-        arg(
-            &mut sql,
-            " ORDER BY submitted DESC, account DESC, id DESC LIMIT ?",
-            Box::new(q.limit as i64),
-        );
-        let params: Vec<&(dyn ToSql + Sync)> = args
+        let (sql, params) = crate::query::select(RECORD_COLUMNS, q, |n| format!("${n}"));
+        let values: Vec<&(dyn ToSql + Sync)> = params
             .iter()
-            .map(|b| b.as_ref() as &(dyn ToSql + Sync))
+            .map(|p| match p {
+                crate::query::Param::Text(t) => t as &(dyn ToSql + Sync),
+                crate::query::Param::Int(i) => i as &(dyn ToSql + Sync),
+            })
             .collect();
         let c = self.client().await?;
-        each(rows(&c, &sql, &params).await?, record_row)
+        each(rows(&c, &sql, &values).await?, record_row)
     }
 
     async fn counts(&self) -> Result<Vec<(String, String, u64)>> {

@@ -547,62 +547,18 @@ impl Journal for SqliteJournal {
     }
 
     async fn query(&self, query: &OperationQuery) -> Result<Vec<JournalRecord>> {
-        let q = query.clone();
+        let (sql, params) =
+            crate::query::select("account, id, last, given_up", query, |n| format!("?{n}"));
         self.read(move |c| {
-            let mut sql =
-                String::from("SELECT account, id, last, given_up FROM operations WHERE 1 = 1");
-            let mut args: Vec<Box<dyn rusqlite::ToSql>> = Vec::new();
-            let mut arg = |sql: &mut String, text: &str, value: Box<dyn rusqlite::ToSql>| {
-                args.push(value);
-                sql.push_str(&text.replace('?', &format!("?{}", args.len())));
-            };
-            if let Some(a) = &q.account {
-                arg(&mut sql, " AND account = ?", Box::new(a.clone()));
-            }
-            for (column, values) in [
-                ("account", &q.accounts),
-                ("status", &q.statuses),
-                ("kind", &q.kinds),
-            ] {
-                if !values.is_empty() {
-                    sql.push_str(&format!(" AND {column} IN ("));
-                    for (i, v) in values.iter().enumerate() {
-                        arg(
-                            &mut sql,
-                            if i == 0 { "?" } else { ", ?" },
-                            Box::new(v.clone()),
-                        );
-                    }
-                    sql.push(')');
-                }
-            }
-            if let Some(t) = &q.target {
-                arg(&mut sql, " AND target = ?", Box::new(t.clone()));
-            }
-            if let Some(since) = q.since {
-                arg(
-                    &mut sql,
-                    " AND submitted <> '' AND submitted >= ?",
-                    Box::new(stamp(since)),
-                );
-            }
-            if let Some(after) = &q.after {
-                arg(
-                    &mut sql,
-                    " AND (submitted, account, id) < (?",
-                    Box::new(after.submitted.clone()),
-                );
-                arg(&mut sql, ", ?", Box::new(after.account.clone()));
-                arg(&mut sql, ", ?)", Box::new(after.id.clone()));
-            }
-            arg(
-                &mut sql,
-                " ORDER BY submitted DESC, account DESC, id DESC LIMIT ?",
-                Box::new(q.limit as i64),
-            );
             let mut stmt = c.prepare_cached(&sql)?;
-            let params: Vec<&dyn rusqlite::ToSql> = args.iter().map(|b| b.as_ref()).collect();
-            stmt.query_map(params.as_slice(), record_row)?.collect()
+            let values: Vec<&dyn rusqlite::ToSql> = params
+                .iter()
+                .map(|p| match p {
+                    crate::query::Param::Text(t) => t as &dyn rusqlite::ToSql,
+                    crate::query::Param::Int(i) => i as &dyn rusqlite::ToSql,
+                })
+                .collect();
+            stmt.query_map(values.as_slice(), record_row)?.collect()
         })
         .await
     }
