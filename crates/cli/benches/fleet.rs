@@ -22,7 +22,8 @@
 mod processes;
 
 use processes::{
-    free_port, metric, metrics_text, sandbox_config, secret_exports, seed, spawn, status_mib,
+    free_port, metric, metrics_text, sandbox_config, secret_exports, seed, spawn, spawn_serve,
+    status_mib,
 };
 use std::process::{Child, Command};
 use std::time::{Duration, Instant};
@@ -173,20 +174,7 @@ async fn run(
         let name = format!("node-{k}");
         let cfg = dir.join(format!("{name}.toml"));
         std::fs::write(&cfg, node_config(&bases, &db.url, &name)).unwrap();
-        let (child, line) = spawn(
-            &[
-                "--config",
-                &cfg.to_string_lossy(),
-                "serve",
-                "--listen",
-                "127.0.0.1:0",
-            ],
-            &envs,
-        );
-        let api = line
-            .strip_prefix("listening on ")
-            .expect("serve started")
-            .to_owned();
+        let (child, api) = spawn_serve(&cfg, &envs);
         nodes.push(Node { child, api, name });
     }
     let delays = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));

@@ -24,7 +24,8 @@ mod processes;
 use axum::http::StatusCode;
 use proc_stat::cpu_of as cpu;
 use processes::{
-    free_port, metric, metrics_text, sandbox_config, secret_exports, seed, spawn, status_mib,
+    free_port, metric, metrics_text, sandbox_config, secret_exports, seed, spawn, spawn_serve,
+    status_mib,
 };
 use std::process::{Child, Command};
 use std::sync::Arc;
@@ -152,20 +153,7 @@ impl Harness {
             "BENCH_WEBHOOK_SECRET".into(),
             "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw".into(),
         ));
-        let (serve, line) = spawn(
-            &[
-                "--config",
-                &cfg.to_string_lossy(),
-                "serve",
-                "--listen",
-                "127.0.0.1:0",
-            ],
-            &envs,
-        );
-        let api = line
-            .strip_prefix("listening on ")
-            .expect("serve started")
-            .to_owned();
+        let (serve, api) = spawn_serve(&cfg, &envs);
         let pid = serve.id();
         let cpu_before = cpu(pid);
         let started = Instant::now();

@@ -39,6 +39,26 @@ pub fn spawn(args: &[&str], envs: &[(String, String)]) -> (Child, String) {
     (child, first)
 }
 
+/// Starts `regops --config CFG serve` on a free loopback port; answers the child and the base
+/// URL of its API.
+pub fn spawn_serve(cfg: &std::path::Path, envs: &[(String, String)]) -> (Child, String) {
+    let (child, line) = spawn(
+        &[
+            "--config",
+            &cfg.to_string_lossy(),
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+        ],
+        envs,
+    );
+    let api = line
+        .strip_prefix("listening on ")
+        .expect("regops serve started")
+        .to_owned();
+    (child, api)
+}
+
 /// A field of `/proc/PID/status` in kB, as MiB.
 pub fn status_mib(pid: u32, field: &str) -> f64 {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
