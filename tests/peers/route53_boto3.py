@@ -6,6 +6,7 @@
                                                       of the 2 * COUNT operations, one JSON array
     route53_boto3.py ENDPOINT get ID                  prints GetOperationDetail's answer as JSON
     route53_boto3.py ENDPOINT list                    prints every operation (boto3's paginator)
+    route53_boto3.py ENDPOINT domain DOMAIN           prints GetDomainDetail's answer as JSON
     route53_boto3.py ENDPOINT check-signatures RECORDING AKID SECRET [TOKEN]
                                                       recomputes with botocore's SigV4 the signature
                                                       of every request in moto's RECORDING that
@@ -132,6 +133,8 @@ def main(argv):
         for page in client.get_paginator("list_operations").paginate():
             ops.extend(plain(page["Operations"]))
         print(json.dumps(ops))
+    elif command == "domain":
+        print(json.dumps(plain(client.get_domain_detail(DomainName=args[0]))))
     elif command == "check-signatures":
         print(json.dumps(check_signatures(*args)))
     else:

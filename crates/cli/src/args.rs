@@ -215,6 +215,34 @@ pub enum StatusArg {
 pub enum DomainCommand {
     /// Request the cancelation of a domain and show the operation.
     Cancel(DomainCancelArgs),
+    /// Register a domain and show the operation (Route 53).
+    Register {
+        /// The domain name.
+        domain: String,
+        /// A TOML or JSON file with the contacts (docs/cli.md gives its shape).
+        #[arg(long, value_name = "FILE")]
+        contacts: std::path::PathBuf,
+        /// For how many years.
+        #[arg(long, default_value_t = 1)]
+        years: u32,
+        /// A name server (repeatable; refused where the provider takes none at registration).
+        #[arg(long = "nameserver", value_name = "NS")]
+        nameservers: Vec<String>,
+    },
+    /// Replace the name servers of a domain and show the operation (Route 53).
+    Nameservers {
+        /// The domain name.
+        domain: String,
+        /// The name servers, all of them.
+        #[arg(required = true, value_name = "NS")]
+        nameservers: Vec<String>,
+    },
+    /// Send the authorization of an operation that waits for it again (Route 53's
+    /// ResendOperationAuthorization), then show the operation.
+    ResendAuthorization {
+        /// The operation's id.
+        operation: String,
+    },
 }
 
 /// `regops domain cancel` options.

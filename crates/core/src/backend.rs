@@ -98,6 +98,12 @@ pub trait Backend: Send + Sync {
         None
     }
 
+    /// The domain operations of this backend (registrations, name servers, remedies), when its
+    /// provider has them.
+    fn domain_backend(&self) -> Option<&dyn crate::domain::DomainBackend> {
+        None
+    }
+
     /// The provider's queue of notifications about operations, when it has one (AutoDNS's poll
     /// queue).
     fn notification_queue(&self) -> Option<&dyn NotificationQueue> {

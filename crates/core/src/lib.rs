@@ -32,6 +32,7 @@
 pub mod backend;
 pub mod capabilities;
 pub mod certificate;
+pub mod domain;
 pub mod error;
 pub mod filter;
 pub mod gate;
@@ -64,6 +65,7 @@ pub use certificate::{
     Certificate, CertificateCall, CertificateFilter, CertificateOption, CertificateOrder,
     CertificateReissue, CertificateRenewal, CertificateStatus, DcvMethod,
 };
+pub use domain::{Contact, Contacts, DomainBackend, Registration};
 pub use error::{Error, ErrorKind, Result};
 pub use filter::{OperationFilter, Sort, SortField, SortOrder, TargetMatch};
 pub use gate::Gate;

@@ -11,8 +11,9 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use regops_core::page::{Page, PageToken};
 use regops_core::{
-    Backend, CancelKind, CancelRequest, Capabilities, DomainCancelBackend, Error, ErrorKind,
-    Execution, FilterSupport, Operation, OperationFilter, OperationId, Pagination, Result,
+    Backend, CancelKind, CancelRequest, Capabilities, DomainBackend, DomainCancelBackend, Error,
+    ErrorKind, Execution, FilterSupport, Operation, OperationFilter, OperationId, Pagination,
+    Registration, Result,
 };
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -188,6 +189,44 @@ impl Backend for Route53Backend {
 
     fn domain_cancel_backend(&self) -> Option<&dyn DomainCancelBackend> {
         Some(self)
+    }
+
+    fn domain_backend(&self) -> Option<&dyn DomainBackend> {
+        Some(self)
+    }
+}
+
+#[async_trait]
+impl DomainBackend for Route53Backend {
+    /// `RegisterDomain` (the contacts converted, no name servers: Route 53 takes none there).
+    async fn register_domain(&self, registration: &Registration) -> Result<Operation> {
+        let request = convert::registration(registration)?;
+        self.register_domain(&request).await
+    }
+
+    /// `UpdateDomainNameservers`, without glue addresses.
+    async fn update_nameservers(&self, domain: &str, nameservers: &[String]) -> Result<Operation> {
+        if nameservers.is_empty() {
+            return Err(Error::invalid_input(
+                "give at least one name server (Route 53 keeps a domain's list whole)",
+            )
+            .with_provider(PROVIDER));
+        }
+        let request = UpdateDomainNameserversRequest::new(
+            domain.to_owned(),
+            nameservers
+                .iter()
+                .map(|n| crate::generated::Nameserver::new(n.clone()))
+                .collect(),
+        );
+        self.update_domain_nameservers(&request).await
+    }
+
+    /// `ResendOperationAuthorization`.
+    async fn resend_authorization(&self, operation: &OperationId) -> Result<()> {
+        self.client
+            .resend_operation_authorization(operation.as_str())
+            .await
     }
 }
 

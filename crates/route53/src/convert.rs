@@ -275,3 +275,58 @@ pub fn error(
         .with_provider(PROVIDER)
         .with_http_status(status)
 }
+
+/// A core contact as Route 53's `ContactDetail` (its type in upper case, what registries need
+/// besides as `ExtraParams`).
+pub fn contact(c: &regops_core::Contact) -> crate::generated::ContactDetail {
+    crate::generated::ContactDetail {
+        first_name: c.first_name.clone(),
+        last_name: c.last_name.clone(),
+        contact_type: c.contact_type.as_ref().map(|t| t.to_ascii_uppercase()),
+        organization_name: c.organization.clone(),
+        address_line1: c.address_line_1.clone(),
+        address_line2: c.address_line_2.clone(),
+        city: c.city.clone(),
+        state: c.state.clone(),
+        country_code: c.country_code.as_ref().map(|t| t.to_ascii_uppercase()),
+        zip_code: c.zip_code.clone(),
+        phone_number: c.phone.clone(),
+        email: c.email.clone(),
+        fax: c.fax.clone(),
+        extra_params: (!c.extra.is_empty()).then(|| {
+            c.extra
+                .iter()
+                .map(|(k, v)| crate::generated::ExtraParam::new(k.clone(), v.clone()))
+                .collect()
+        }),
+    }
+}
+
+/// A core registration as `RegisterDomain`'s request. Route 53 takes no name servers there (it
+/// creates a hosted zone for the domain): a registration that names some is refused before
+/// anything is sent.
+pub fn registration(
+    r: &regops_core::Registration,
+) -> Result<crate::generated::RegisterDomainRequest> {
+    if !r.nameservers.is_empty() {
+        return Err(Error::unsupported(
+            "Route 53's RegisterDomain takes no name servers (it makes a hosted zone): \
+             drop --nameserver, and change them with `domain nameservers` once registered",
+        )
+        .with_provider(PROVIDER));
+    }
+    if !(1..=10).contains(&r.years) {
+        return Err(Error::invalid_input(format!(
+            "--years {}: Route 53 registers for 1 to 10 years",
+            r.years
+        ))
+        .with_provider(PROVIDER));
+    }
+    Ok(crate::generated::RegisterDomainRequest::new(
+        r.domain.clone(),
+        i64::from(r.years),
+        contact(r.contacts.admin()),
+        contact(&r.contacts.registrant),
+        contact(r.contacts.tech()),
+    ))
+}

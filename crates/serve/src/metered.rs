@@ -156,6 +156,10 @@ impl Backend for MeteredBackend {
         self.inner.domain_cancel_backend()
     }
 
+    fn domain_backend(&self) -> Option<&dyn regops_core::DomainBackend> {
+        self.inner.domain_backend()
+    }
+
     fn notification_queue(&self) -> Option<&dyn NotificationQueue> {
         self.inner.notification_queue()
     }

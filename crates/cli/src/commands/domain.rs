@@ -1,10 +1,13 @@
-//! `regops domain cancel`.
+//! `regops domain cancel|register|nameservers|resend-authorization`.
 
 use super::{Ctx, io};
 use crate::args::{CancelKindArg, DomainCancelArgs, DomainCommand};
 use crate::exit::{CliError, Exit};
 use crate::output::{self, OperationJson};
-use regops_core::{CancelKind, CancelRequest, Execution};
+use regops_core::{
+    CancelKind, CancelRequest, Contacts, DomainBackend, Execution, Operation, OperationId,
+    Registration,
+};
 
 /// Reads `--execution`: `now`, `expire` or a date (00:00:00 UTC of that day).
 pub fn execution(text: &str) -> Result<Execution, CliError> {
@@ -23,7 +26,74 @@ pub fn execution(text: &str) -> Result<Execution, CliError> {
 
 /// Runs a `domain` command.
 pub async fn run(ctx: &mut Ctx<'_>, cmd: DomainCommand) -> Result<Exit, CliError> {
-    let DomainCommand::Cancel(args) = cmd;
+    match cmd {
+        DomainCommand::Cancel(args) => cancel(ctx, args).await,
+        DomainCommand::Register {
+            domain,
+            contacts,
+            years,
+            nameservers,
+        } => {
+            let contacts = read_contacts(&contacts)?;
+            let mut registration = Registration::new(domain.trim(), years, contacts);
+            registration.nameservers = nameservers;
+            let op = domains(ctx)?.register_domain(&registration).await?;
+            show(ctx, &op)
+        }
+        DomainCommand::Nameservers {
+            domain,
+            nameservers,
+        } => {
+            let op = domains(ctx)?
+                .update_nameservers(domain.trim(), &nameservers)
+                .await?;
+            show(ctx, &op)
+        }
+        DomainCommand::ResendAuthorization { operation } => {
+            let id = OperationId::new(operation.trim());
+            domains(ctx)?.resend_authorization(&id).await?;
+            let op = ctx.backend.operation(&id).await?;
+            show(ctx, &op)
+        }
+    }
+}
+
+/// The account's domain calls, or exit 2 saying the provider has none.
+fn domains<'a>(ctx: &'a Ctx<'_>) -> Result<&'a dyn DomainBackend, CliError> {
+    ctx.backend.domain_backend().ok_or_else(|| {
+        CliError::usage(format!(
+            "account {}: provider {} has no call to start domain operations (registration, name servers, authorization)",
+            ctx.account,
+            ctx.backend.provider()
+        ))
+    })
+}
+
+/// Prints the operation a command started, as every command does.
+fn show(ctx: &mut Ctx<'_>, op: &Operation) -> Result<Exit, CliError> {
+    if ctx.json {
+        output::write_json(ctx.out, &OperationJson::new(ctx.account, op)).map_err(io)?;
+    } else {
+        output::operation_lines(ctx.out, ctx.account, op).map_err(io)?;
+    }
+    Ok(Exit::Success)
+}
+
+/// Reads a contacts file: JSON when it is `.json` (or starts with `{`), TOML otherwise.
+pub fn read_contacts(path: &std::path::Path) -> Result<Contacts, CliError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| CliError::usage(format!("--contacts {}: {e}", path.display())))?;
+    let json = path.extension().is_some_and(|e| e == "json") || text.trim_start().starts_with('{');
+    let parsed = if json {
+        serde_json::from_str(&text).map_err(|e| e.to_string())
+    } else {
+        toml::from_str(&text).map_err(|e| e.message().trim().to_owned())
+    };
+    parsed.map_err(|e| CliError::usage(format!("--contacts {}: {e}", path.display())))
+}
+
+/// `regops domain cancel`.
+async fn cancel(ctx: &mut Ctx<'_>, args: DomainCancelArgs) -> Result<Exit, CliError> {
     let DomainCancelArgs {
         domain,
         kind,
@@ -57,12 +127,7 @@ pub async fn run(ctx: &mut Ctx<'_>, cmd: DomainCommand) -> Result<Exit, CliError
         )));
     };
     let op = domains.cancel_domain(domain.trim(), &request).await?;
-    if ctx.json {
-        output::write_json(ctx.out, &OperationJson::new(ctx.account, &op)).map_err(io)?;
-    } else {
-        output::operation_lines(ctx.out, ctx.account, &op).map_err(io)?;
-    }
-    Ok(Exit::Success)
+    show(ctx, &op)
 }
 
 #[cfg(test)]
@@ -78,5 +143,38 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert_eq!(execution("later").unwrap_err().exit, Exit::Usage);
+    }
+
+    #[test]
+    fn contacts_files_in_toml_and_json() {
+        let dir = std::env::temp_dir().join(format!("regops-contacts-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let toml_file = dir.join("c.toml");
+        std::fs::write(
+            &toml_file,
+            "[registrant]\nfirst_name = \"Ada\"\ncontact_type = \"person\"\nemail = \"ada@example.com\"\n\n[tech]\nemail = \"ops@example.com\"\n",
+        )
+        .unwrap();
+        let c = read_contacts(&toml_file).unwrap();
+        assert_eq!(c.registrant.first_name.as_deref(), Some("Ada"));
+        assert_eq!(
+            c.admin().email.as_deref(),
+            Some("ada@example.com"),
+            "the registrant's"
+        );
+        assert_eq!(c.tech().email.as_deref(), Some("ops@example.com"));
+        let json_file = dir.join("c.json");
+        std::fs::write(
+            &json_file,
+            r#"{"registrant": {"email": "x@example.com", "extra": {"ES_IDENTIFICATION": "X1"}}}"#,
+        )
+        .unwrap();
+        let c = read_contacts(&json_file).unwrap();
+        assert_eq!(c.registrant.extra["ES_IDENTIFICATION"], "X1");
+        std::fs::write(&toml_file, "[registrant]\nfirstname = \"typo\"\n").unwrap();
+        let e = read_contacts(&toml_file).unwrap_err();
+        assert_eq!(e.exit, Exit::Usage);
+        assert!(e.message.contains("firstname"), "{}", e.message);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

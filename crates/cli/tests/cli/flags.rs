@@ -200,7 +200,7 @@ fn every_certificate_flag_is_honoured_or_refused_before_sending() {
 
 /// Mistakes regops finds before sending anything are usage errors (exit 2, one line), and
 /// nothing reaches the provider: a Gandi id that is not an integer, a Netim order without a
-/// CSR, a relaunch parameter Gandi does not have.
+/// CSR, a relaunch parameter Gandi does not have, a domain call the provider does not have.
 #[test]
 fn mistakes_found_before_sending_are_usage_errors() {
     let scratch = Scratch::new("flags_mistakes");
@@ -218,7 +218,12 @@ fn mistakes_found_before_sending_are_usage_errors() {
         ),
     )
     .unwrap();
-    let cases: [(&str, &[&str], &str); 5] = [
+    let cases: [(&str, &[&str], &str); 6] = [
+        (
+            "gandi",
+            &["domain", "nameservers", "example.com", "ns1.example.net"],
+            "has no call to start domain operations",
+        ),
         ("gandi", &["ops", "show", "abc"], "not a gandi"),
         ("gandi", &["cert", "show", "x7"], "not a gandi"),
         ("gandi", &["cert", "renew", "x7"], "not a gandi"),

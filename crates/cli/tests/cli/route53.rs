@@ -190,3 +190,104 @@ fn ops_and_domain_cancel_against_moto() {
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(err.contains("AWS_ACCESS_KEY_ID"), "{err}");
 }
+
+/// `domain register` with a contacts file and `domain nameservers` against moto: what boto3
+/// then reads of the domain is what regops sent; a name server at registration (which Route 53
+/// takes none of) and a provider without the calls are refused before anything is sent.
+#[test]
+fn domain_register_and_nameservers_against_moto() {
+    let Some(server) = moto_peer("domain_register_and_nameservers_against_moto", None) else {
+        return;
+    };
+    let scratch = Scratch::new("cli-route53-domain");
+    let dir = scratch.path();
+    config(dir, server.url());
+    let contacts = dir.join("contacts.toml");
+    std::fs::write(
+        &contacts,
+        "[registrant]\nfirst_name = \"Grace\"\nlast_name = \"Hopper\"\ncontact_type = \"person\"\n\
+         address_line_1 = \"1 Harbour Road\"\ncity = \"Arlington\"\ncountry_code = \"us\"\n\
+         zip_code = \"22201\"\nphone = \"+1.7035550100\"\nemail = \"grace@example.com\"\n",
+    )
+    .unwrap();
+    let contacts_arg = contacts.to_string_lossy().into_owned();
+    let out = regops(
+        dir,
+        &[
+            "--account",
+            "aws",
+            "--json",
+            "domain",
+            "register",
+            "hopper.com",
+            "--contacts",
+            &contacts_arg,
+            "--years",
+            "2",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    no_secrets(&out);
+    let op = json(&out);
+    assert_eq!(op["type"], "REGISTER_DOMAIN");
+    assert_eq!(op["target"], "hopper.com");
+    let theirs = boto3(&server, &["get", op["id"].as_str().unwrap()]);
+    assert_eq!(theirs["DomainName"], "hopper.com", "{theirs}");
+    let domain = boto3(&server, &["domain", "hopper.com"]);
+    let registrant = &domain["RegistrantContact"];
+    assert_eq!(registrant["FirstName"], "Grace", "{domain}");
+    assert_eq!(
+        registrant["ContactType"], "PERSON",
+        "upper case on the wire"
+    );
+    assert_eq!(registrant["CountryCode"], "US");
+    assert_eq!(
+        domain["AdminContact"]["Email"], "grace@example.com",
+        "the registrant's"
+    );
+
+    let out = regops(
+        dir,
+        &[
+            "--account",
+            "aws",
+            "--json",
+            "domain",
+            "nameservers",
+            "hopper.com",
+            "ns1.example.net",
+            "ns2.example.net",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(json(&out)["type"], "UPDATE_NAMESERVER");
+    let domain = boto3(&server, &["domain", "hopper.com"]);
+    let names: Vec<&str> = domain["Nameservers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["Name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["ns1.example.net", "ns2.example.net"]);
+
+    // Refused before anything is sent: exit 2, one line.
+    let before = boto3(&server, &["list"]).as_array().unwrap().len();
+    let out = regops(
+        dir,
+        &[
+            "--account",
+            "aws",
+            "domain",
+            "register",
+            "other.com",
+            "--contacts",
+            &contacts_arg,
+            "--nameserver",
+            "ns1.example.net",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(error_line(&out).contains("takes no name servers"));
+    let after = boto3(&server, &["list"]).as_array().unwrap().len();
+    assert_eq!(before, after, "nothing was started");
+}
