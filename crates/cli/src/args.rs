@@ -229,6 +229,25 @@ pub enum DomainCommand {
         #[arg(long = "nameserver", value_name = "NS")]
         nameservers: Vec<String>,
     },
+    /// Transfer a domain into the account and show the operation (Route 53); it may wait for
+    /// its authorization (`domain resend-authorization` sends it again).
+    Transfer {
+        /// The domain name.
+        domain: String,
+        /// The authorization code from the losing registrar, or `env:VAR` to read it from the
+        /// environment (never shown).
+        #[arg(long, value_name = "CODE")]
+        auth_code: String,
+        /// A TOML or JSON file with the contacts (docs/cli.md gives its shape).
+        #[arg(long, value_name = "FILE")]
+        contacts: std::path::PathBuf,
+        /// For how many years it is renewed with the transfer (the registry's minimum if none).
+        #[arg(long)]
+        years: Option<u32>,
+        /// A name server after the transfer (repeatable).
+        #[arg(long = "nameserver", value_name = "NS")]
+        nameservers: Vec<String>,
+    },
     /// Replace the name servers of a domain and show the operation (Route 53).
     Nameservers {
         /// The domain name.

@@ -107,12 +107,49 @@ impl Registration {
     }
 }
 
+/// A transfer into the account to start.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct Transfer {
+    /// The domain.
+    pub domain: String,
+    /// The authorization code the losing registrar gave (a secret: never shown).
+    pub auth_code: crate::secret::Secret,
+    /// For how many years it is renewed with the transfer (the registry's minimum when none).
+    pub years: Option<u32>,
+    /// Who holds it.
+    pub contacts: Contacts,
+    /// Its name servers after the transfer (empty: kept as they are).
+    pub nameservers: Vec<String>,
+}
+
+impl Transfer {
+    /// A transfer of `domain` with its authorization code and contacts.
+    pub fn new(
+        domain: impl Into<String>,
+        auth_code: crate::secret::Secret,
+        contacts: Contacts,
+    ) -> Transfer {
+        Transfer {
+            domain: domain.into(),
+            auth_code,
+            years: None,
+            contacts,
+            nameservers: Vec::new(),
+        }
+    }
+}
+
 /// The domain operations of one account.
 #[async_trait]
 pub trait DomainBackend: Send + Sync {
     /// Starts a registration; answers the operation. Sent once: after an answer that may not
     /// have come back, the backend looks the operation up rather than sending again.
     async fn register_domain(&self, registration: &Registration) -> Result<Operation>;
+
+    /// Starts a transfer into the account; answers the operation (which may wait for its
+    /// authorization). Sent once.
+    async fn transfer_domain(&self, transfer: &Transfer) -> Result<Operation>;
 
     /// Starts replacing the name servers of `domain` with `nameservers`; answers the operation.
     /// Sent once.

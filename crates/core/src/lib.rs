@@ -65,7 +65,7 @@ pub use certificate::{
     Certificate, CertificateCall, CertificateFilter, CertificateOption, CertificateOrder,
     CertificateReissue, CertificateRenewal, CertificateStatus, DcvMethod,
 };
-pub use domain::{Contact, Contacts, DomainBackend, Registration};
+pub use domain::{Contact, Contacts, DomainBackend, Registration, Transfer};
 pub use error::{Error, ErrorKind, Result};
 pub use filter::{OperationFilter, Sort, SortField, SortOrder, TargetMatch};
 pub use gate::Gate;

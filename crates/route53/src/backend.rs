@@ -204,6 +204,11 @@ impl DomainBackend for Route53Backend {
         self.register_domain(&request).await
     }
 
+    /// `TransferDomain`.
+    async fn transfer_domain(&self, transfer: &regops_core::Transfer) -> Result<Operation> {
+        self.transfer_domain(&convert::transfer(transfer)).await
+    }
+
     /// `UpdateDomainNameservers`, without glue addresses.
     async fn update_nameservers(&self, domain: &str, nameservers: &[String]) -> Result<Operation> {
         if nameservers.is_empty() {

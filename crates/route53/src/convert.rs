@@ -330,3 +330,24 @@ pub fn registration(
         contact(r.contacts.tech()),
     ))
 }
+
+/// A core transfer as `TransferDomain`'s request (the authorization code kept secret).
+pub fn transfer(t: &regops_core::Transfer) -> crate::generated::TransferDomainRequest {
+    let mut request = crate::generated::TransferDomainRequest::new(
+        t.domain.clone(),
+        contact(t.contacts.admin()),
+        contact(&t.contacts.registrant),
+        contact(t.contacts.tech()),
+    );
+    request.auth_code = Some(crate::wire::SecretString::from(t.auth_code.expose()));
+    request.duration_in_years = t.years.map(i64::from);
+    if !t.nameservers.is_empty() {
+        request.nameservers = Some(
+            t.nameservers
+                .iter()
+                .map(|n| crate::generated::Nameserver::new(n.clone()))
+                .collect(),
+        );
+    }
+    request
+}

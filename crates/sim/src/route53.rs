@@ -1,6 +1,12 @@
 //! Route 53 Domains (AWS JSON 1.1) at `/route53/`: `RegisterDomain`, `DeleteDomain`,
+//! `UpdateDomainNameservers`, `TransferDomain`, `ResendOperationAuthorization`,
 //! `GetOperationDetail` and `ListOperations` (with its filters and markers), every request's
 //! SigV4 signature checked.
+//!
+//! A transfer waits with `PENDING_AUTHORIZATION` until its authorization is resent; an
+//! operation that waits for it (a transfer, or a registration the draw made wait) goes on two
+//! sandbox seconds after `ResendOperationAuthorization` and succeeds four later. Resending for
+//! an operation that waits for nothing is refused, as Route 53 does.
 //!
 //! Operations move SUBMITTED → IN_PROGRESS → SUCCESSFUL on the sandbox clock; a seeded draw
 //! makes some wait for a while with `StatusFlag` `PENDING_AUTHORIZATION`, and some end FAILED
@@ -265,6 +271,40 @@ impl Route53Sim {
         id
     }
 
+    /// Starts a transfer, which waits for its authorization until it is resent; answers its id.
+    pub fn submit_transfer(&self, domain: &str) -> String {
+        let id = self.submit("TRANSFER_IN_DOMAIN", domain);
+        let mut st = self.lock();
+        if let Some(op) = st.ops.iter_mut().find(|o| o.id == id) {
+            op.plan = vec![
+                (0, ("SUBMITTED", None)),
+                (2, ("IN_PROGRESS", Some("PENDING_AUTHORIZATION"))),
+            ];
+            op.message = None;
+        }
+        id
+    }
+
+    /// `ResendOperationAuthorization`: an operation that waits for its authorization goes on.
+    fn resend(&self, id: &str, now: DateTime<Utc>) -> (u16, String) {
+        let mut st = self.lock();
+        let Some(op) = st.ops.iter_mut().find(|o| o.id == id) else {
+            return error(400, "InvalidInput", "Operation id not found");
+        };
+        if op.at(now).1 != Some("PENDING_AUTHORIZATION") {
+            return error(
+                400,
+                "InvalidInput",
+                "The operation does not wait for its authorization",
+            );
+        }
+        let elapsed = (now - op.created).num_seconds();
+        op.plan.retain(|(at, _)| *at <= elapsed);
+        op.plan.push((elapsed + 2, ("IN_PROGRESS", None)));
+        op.plan.push((elapsed + 6, ("SUCCESSFUL", None)));
+        (200, "{}".to_owned())
+    }
+
     /// Runs `operation` with the JSON `body`; answers the HTTP status and the JSON answer.
     pub fn call(&self, operation: &str, body: &[u8]) -> (u16, String) {
         let input: Value = match serde_json::from_slice(body) {
@@ -303,6 +343,29 @@ impl Route53Sim {
                 }
                 let id = self.submit(kind, &domain);
                 (200, json!({"OperationId": id}).to_string())
+            }
+            "UpdateDomainNameservers" | "TransferDomain" => {
+                let Some(domain) = text("DomainName").filter(|d| d.contains('.')) else {
+                    return error(400, "InvalidInput", "DomainName is not a domain name");
+                };
+                let named = input
+                    .get("Nameservers")
+                    .and_then(Value::as_array)
+                    .is_some_and(|n| !n.is_empty());
+                let id = if operation == "TransferDomain" {
+                    if text("AuthCode").is_none_or(|c| c.is_empty()) {
+                        return error(400, "InvalidInput", "AuthCode is required for this TLD");
+                    }
+                    self.submit_transfer(&domain)
+                } else if !named {
+                    return error(400, "InvalidInput", "Nameservers must not be empty");
+                } else {
+                    self.submit("UPDATE_NAMESERVER", &domain)
+                };
+                (200, json!({"OperationId": id}).to_string())
+            }
+            "ResendOperationAuthorization" => {
+                self.resend(&text("OperationId").unwrap_or_default(), now)
             }
             "GetOperationDetail" => {
                 let id = text("OperationId").unwrap_or_default();

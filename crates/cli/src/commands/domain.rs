@@ -1,4 +1,4 @@
-//! `regops domain cancel|register|nameservers|resend-authorization`.
+//! `regops domain cancel|register|transfer|nameservers|resend-authorization`.
 
 use super::{Ctx, io};
 use crate::args::{CancelKindArg, DomainCancelArgs, DomainCommand};
@@ -6,7 +6,7 @@ use crate::exit::{CliError, Exit};
 use crate::output::{self, OperationJson};
 use regops_core::{
     CancelKind, CancelRequest, Contacts, DomainBackend, Execution, Operation, OperationId,
-    Registration,
+    Registration, Secret, Transfer,
 };
 
 /// Reads `--execution`: `now`, `expire` or a date (00:00:00 UTC of that day).
@@ -38,6 +38,20 @@ pub async fn run(ctx: &mut Ctx<'_>, cmd: DomainCommand) -> Result<Exit, CliError
             let mut registration = Registration::new(domain.trim(), years, contacts);
             registration.nameservers = nameservers;
             let op = domains(ctx)?.register_domain(&registration).await?;
+            show(ctx, &op)
+        }
+        DomainCommand::Transfer {
+            domain,
+            auth_code,
+            contacts,
+            years,
+            nameservers,
+        } => {
+            let contacts = read_contacts(&contacts)?;
+            let mut transfer = Transfer::new(domain.trim(), auth_code_of(&auth_code)?, contacts);
+            transfer.years = years;
+            transfer.nameservers = nameservers;
+            let op = domains(ctx)?.transfer_domain(&transfer).await?;
             show(ctx, &op)
         }
         DomainCommand::Nameservers {
@@ -77,6 +91,20 @@ fn show(ctx: &mut Ctx<'_>, op: &Operation) -> Result<Exit, CliError> {
         output::operation_lines(ctx.out, ctx.account, op).map_err(io)?;
     }
     Ok(Exit::Success)
+}
+
+/// `--auth-code`: the code itself, or `env:VAR` to take it from the environment (so that it
+/// stays out of the shell's history and the process list).
+fn auth_code_of(text: &str) -> Result<Secret, CliError> {
+    match text.strip_prefix("env:") {
+        Some(var) => std::env::var(var)
+            .ok()
+            .filter(|v| !v.is_empty())
+            .map(Secret::new)
+            .ok_or_else(|| CliError::usage(format!("--auth-code env:{var}: {var} is not set"))),
+        None if text.trim().is_empty() => Err(CliError::usage("--auth-code is empty")),
+        None => Ok(Secret::new(text.trim())),
+    }
 }
 
 /// Reads a contacts file: JSON when it is `.json` (or starts with `{`), TOML otherwise.

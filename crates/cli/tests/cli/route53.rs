@@ -291,3 +291,90 @@ fn domain_register_and_nameservers_against_moto() {
     let after = boto3(&server, &["list"]).as_array().unwrap().len();
     assert_eq!(before, after, "nothing was started");
 }
+
+/// A transfer on the sandbox waits for its authorization (`action_required`, the remedy named)
+/// until `domain resend-authorization`; then it goes on and succeeds. Resending for an operation
+/// that waits for nothing is Route 53's error (exit 3); the authorization code is never shown.
+#[test]
+fn a_transfer_waits_for_its_authorization_until_it_is_resent() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let sim = rt
+        .block_on(regops_sim::Sim::start(
+            regops_sim::SimConfig::default().speed(10.0),
+        ))
+        .unwrap();
+    let scratch = Scratch::new("cli-route53-transfer");
+    let dir = scratch.path();
+    std::fs::write(dir.join("regops.toml"), sim.config_toml()).unwrap();
+    let contacts = dir.join("contacts.json");
+    std::fs::write(
+        &contacts,
+        r#"{"registrant": {"first_name": "Ada", "email": "ada@example.com", "contact_type": "person"}}"#,
+    )
+    .unwrap();
+    let envs = sim.secret_exports();
+    let run = |args: &[&str]| {
+        let out = super::command(dir)
+            .args(["--config", "regops.toml", "--account", "route53", "--json"])
+            .args(args)
+            .envs(envs.iter().map(|(k, v)| (*k, v.as_str())))
+            .env("TRANSFER_CODE", "auth-code-s3cr3t-77")
+            .env("RUST_LOG", "trace")
+            .output()
+            .unwrap();
+        let all = format!("{}{}", stderr(&out), String::from_utf8_lossy(&out.stdout));
+        assert!(
+            !all.contains("auth-code-s3cr3t-77"),
+            "the code was shown: {all}"
+        );
+        out
+    };
+    let out = run(&[
+        "domain",
+        "transfer",
+        "moving.example",
+        "--auth-code",
+        "env:TRANSFER_CODE",
+        "--contacts",
+        &contacts.to_string_lossy(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let op = json(&out);
+    assert_eq!(op["type"], "TRANSFER_IN_DOMAIN");
+    let id = op["id"].as_str().unwrap().to_owned();
+    // It comes to wait for its authorization, and stays there.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let shown = json(&run(&["ops", "show", &id]));
+        if shown["status"] == "action_required" {
+            let remedy = shown["action_required"].as_str().unwrap();
+            assert!(remedy.contains("PENDING_AUTHORIZATION"), "{remedy}");
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "never waited: {shown}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    assert_eq!(
+        json(&run(&["ops", "show", &id]))["status"],
+        "action_required"
+    );
+    let out = run(&["domain", "resend-authorization", &id]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(json(&out)["id"], id.as_str());
+    let out = run(&["ops", "wait", &id, "--timeout", "30s"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let shown = json(&run(&["ops", "show", &id]));
+    assert_eq!(shown["status"], "succeeded", "{shown}");
+    // Nothing waits any more: Route 53 refuses, and regops says so.
+    let out = run(&["domain", "resend-authorization", &id]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(
+        error_line(&out).contains("does not wait"),
+        "{}",
+        stderr(&out)
+    );
+}
