@@ -285,6 +285,11 @@ impl Route53Client {
 
     /// Sends a call that starts an operation (once), then reads the operation back. When the
     /// read fails, the answer still carries the id, so that the operation is never lost.
+    ///
+    /// Route 53 has no idempotency token: when the answer may have been lost after the server
+    /// acted (a connection cut, a timeout, a 5xx), the call is not sent again; the operation is
+    /// looked up instead ([`ListOperations`](Self::list_operations) by type, domain and time),
+    /// and taken when found, or the error says nothing was found.
     async fn start(
         &self,
         operation: &'static str,
@@ -292,9 +297,21 @@ impl Route53Client {
         domain: &str,
         request: &(impl Serialize + ?Sized),
     ) -> Result<Started> {
-        let answer: OperationIdResponse = self
+        let sent_at = chrono::Utc::now();
+        let answer: OperationIdResponse = match self
             .call(operation, request, Idempotency::NonIdempotent)
-            .await?;
+            .await
+        {
+            Ok(answer) => answer,
+            Err(e)
+                if e.may_have_reached_server()
+                    && !e.is_rate_limited()
+                    && e.http_status().is_none_or(|s| s >= 500) =>
+            {
+                return self.look_up(operation, kind, domain, sent_at, e).await;
+            }
+            Err(e) => return Err(e),
+        };
         let Some(id) = answer.operation_id.filter(|id| !id.is_empty()) else {
             return Err(Error::protocol(
                 format!("{operation} answered without an OperationId"),
@@ -317,6 +334,76 @@ impl Route53Client {
             kind,
             domain: domain.to_owned(),
             detail,
+        })
+    }
+
+    /// Finds the operation a call that lost its answer started: the newest of its type on
+    /// `domain` submitted since shortly before it was sent. Answers it, or `cause` saying what
+    /// was looked for.
+    async fn look_up(
+        &self,
+        operation: &'static str,
+        kind: OperationType,
+        domain: &str,
+        sent_at: chrono::DateTime<chrono::Utc>,
+        cause: Error,
+    ) -> Result<Started> {
+        // A margin for the difference between our clock and the service's.
+        let since = sent_at - chrono::Duration::minutes(2);
+        let request = ListOperationsRequest {
+            submitted_since: Some(crate::wire::Timestamp::At(since)),
+            r#type: Some(vec![kind.clone()]),
+            max_items: Some(i64::from(convert::MAX_PAGE_SIZE)),
+            ..ListOperationsRequest::default()
+        };
+        let mut newest: Option<OperationDetail> = None;
+        let mut all = self.list_operations_all(request);
+        loop {
+            let detail = match all.try_next().await {
+                Ok(Some(d)) => d,
+                Ok(None) => break,
+                Err(e) => {
+                    return Err(cause.with_message(format!(
+                        "{}; it was not sent again, and looking it up failed: {}",
+                        cause.message(),
+                        e.message()
+                    )));
+                }
+            };
+            let same = detail.domain_name.as_deref() == Some(domain)
+                && detail.r#type.as_ref() == Some(&kind)
+                && detail
+                    .operation_id
+                    .as_deref()
+                    .is_some_and(|i| !i.is_empty());
+            let at = detail.submitted_date.as_ref().and_then(|t| t.time());
+            let later = |d: &OperationDetail| d.submitted_date.as_ref().and_then(|t| t.time()) < at;
+            if same && newest.as_ref().is_none_or(later) {
+                newest = Some(detail);
+            }
+        }
+        let Some(detail) = newest else {
+            return Err(cause.with_message(format!(
+                "{}; it was not sent again, and ListOperations shows no {} for {domain} since {}: \
+                 most likely it was not started",
+                cause.message(),
+                kind.as_str(),
+                since.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+            )));
+        };
+        let id = OperationId::new(detail.operation_id.clone().unwrap_or_default());
+        tracing::warn!(
+            provider = PROVIDER,
+            operation,
+            "the answer to {operation} for {domain} was lost ({}); it was not sent again: \
+             ListOperations shows operation {id}, taken as the one it started",
+            cause.message()
+        );
+        Ok(Started {
+            id,
+            kind,
+            domain: domain.to_owned(),
+            detail: Some(detail),
         })
     }
 

@@ -378,3 +378,67 @@ fn a_transfer_waits_for_its_authorization_until_it_is_resent() {
         stderr(&out)
     );
 }
+
+/// An answer dropped after the server acted: regops does not send the registration again (Route
+/// 53 has no idempotency token); it looks the operation up, says what it found, and prints it.
+/// When the server did not act (a refusal before acting), the lookup finds nothing and says so.
+#[test]
+fn a_lost_answer_is_looked_up_not_sent_again() {
+    use regops_sim::faults::{Fault, FaultRule};
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let sim = rt
+        .block_on(regops_sim::Sim::start(regops_sim::SimConfig::default()))
+        .unwrap();
+    let scratch = Scratch::new("cli-route53-lost-answer");
+    let dir = scratch.path();
+    std::fs::write(dir.join("regops.toml"), sim.config_toml()).unwrap();
+    let contacts = dir.join("contacts.toml");
+    std::fs::write(&contacts, "[registrant]\nemail = \"ada@example.com\"\n").unwrap();
+    let envs = sim.secret_exports();
+    let register = |domain: &str| {
+        super::command(dir)
+            .args(["--config", "regops.toml", "--account", "route53", "--json"])
+            .args(["domain", "register", domain, "--contacts"])
+            .arg(&contacts)
+            .envs(envs.iter().map(|(k, v)| (*k, v.as_str())))
+            .output()
+            .unwrap()
+    };
+    sim.inject(FaultRule::new("route53", Fault::Drop).method("RegisterDomain"));
+    let out = register("lost-answer.example");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("was lost") && err.contains("not sent again"),
+        "it says what it did: {err}"
+    );
+    let op = json(&out);
+    assert_eq!(op["type"], "REGISTER_DOMAIN");
+    assert_eq!(op["target"], "lost-answer.example");
+    assert_eq!(
+        sim.calls("route53", "RegisterDomain"),
+        1,
+        "the registration was sent once"
+    );
+    assert!(
+        sim.calls("route53", "ListOperations") >= 1,
+        "it was looked up"
+    );
+
+    // The server refuses before acting (a 503 that carries nothing out): nothing is found.
+    sim.inject(
+        FaultRule::new("route53", Fault::ServerError { status: 503 }).method("RegisterDomain"),
+    );
+    let out = register("never-started.example");
+    assert_eq!(out.status.code(), Some(3));
+    let line = error_line(&out);
+    assert!(
+        line.contains("not sent again") && line.contains("most likely it was not started"),
+        "{line}"
+    );
+    assert_eq!(
+        sim.calls("route53", "RegisterDomain"),
+        2,
+        "sent once more, for the new domain"
+    );
+}
