@@ -285,6 +285,30 @@ impl Route53Sim {
         id
     }
 
+    /// `UpdateDomainNameservers` and `TransferDomain`: each starts an operation (a transfer
+    /// waits for its authorization).
+    fn change(&self, operation: &str, input: &Value) -> (u16, String) {
+        let text = |name: &str| input.get(name).and_then(Value::as_str).map(str::to_owned);
+        let Some(domain) = text("DomainName").filter(|d| d.contains('.')) else {
+            return error(400, "InvalidInput", "DomainName is not a domain name");
+        };
+        let named = input
+            .get("Nameservers")
+            .and_then(Value::as_array)
+            .is_some_and(|n| !n.is_empty());
+        let id = if operation == "TransferDomain" {
+            if text("AuthCode").is_none_or(|c| c.is_empty()) {
+                return error(400, "InvalidInput", "AuthCode is required for this TLD");
+            }
+            self.submit_transfer(&domain)
+        } else if !named {
+            return error(400, "InvalidInput", "Nameservers must not be empty");
+        } else {
+            self.submit("UPDATE_NAMESERVER", &domain)
+        };
+        (200, json!({"OperationId": id}).to_string())
+    }
+
     /// `ResendOperationAuthorization`: an operation that waits for its authorization goes on.
     fn resend(&self, id: &str, now: DateTime<Utc>) -> (u16, String) {
         let mut st = self.lock();
@@ -344,26 +368,7 @@ impl Route53Sim {
                 let id = self.submit(kind, &domain);
                 (200, json!({"OperationId": id}).to_string())
             }
-            "UpdateDomainNameservers" | "TransferDomain" => {
-                let Some(domain) = text("DomainName").filter(|d| d.contains('.')) else {
-                    return error(400, "InvalidInput", "DomainName is not a domain name");
-                };
-                let named = input
-                    .get("Nameservers")
-                    .and_then(Value::as_array)
-                    .is_some_and(|n| !n.is_empty());
-                let id = if operation == "TransferDomain" {
-                    if text("AuthCode").is_none_or(|c| c.is_empty()) {
-                        return error(400, "InvalidInput", "AuthCode is required for this TLD");
-                    }
-                    self.submit_transfer(&domain)
-                } else if !named {
-                    return error(400, "InvalidInput", "Nameservers must not be empty");
-                } else {
-                    self.submit("UPDATE_NAMESERVER", &domain)
-                };
-                (200, json!({"OperationId": id}).to_string())
-            }
+            "UpdateDomainNameservers" | "TransferDomain" => self.change(operation, &input),
             "ResendOperationAuthorization" => {
                 self.resend(&text("OperationId").unwrap_or_default(), now)
             }
