@@ -208,6 +208,8 @@ pub enum StatusArg {
     Failed,
     /// Withdrawn.
     Cancelled,
+    /// Any status word regops does not know (kept verbatim in `raw_status`).
+    Unknown,
 }
 
 /// `regops domain ...`

@@ -167,6 +167,20 @@ impl OperationFilter {
         Self::default()
     }
 
+    /// Accepts every status regops does not know (any [`OperationStatus::Unknown`] word): what
+    /// `--status unknown` asks. Servers cannot filter on it, so a listing with it is filtered
+    /// here.
+    pub fn unknown_statuses(self) -> Self {
+        self.status(OperationStatus::Unknown(String::new()))
+    }
+
+    /// Whether [`unknown_statuses`](Self::unknown_statuses) was asked.
+    pub fn wants_unknown(&self) -> bool {
+        self.statuses
+            .iter()
+            .any(|s| matches!(s, OperationStatus::Unknown(w) if w.is_empty()))
+    }
+
     /// Adds a status to the accepted set.
     pub fn status(mut self, status: OperationStatus) -> Self {
         if !self.statuses.contains(&status) {
@@ -237,7 +251,8 @@ impl OperationFilter {
         fn until(bound: Option<DateTime<Utc>>, t: Option<DateTime<Utc>>) -> bool {
             bound.is_none_or(|b| t.is_some_and(|t| t < b))
         }
-        (self.statuses.is_empty() || self.statuses.contains(&op.status))
+        let unknown = matches!(op.status, OperationStatus::Unknown(_)) && self.wants_unknown();
+        (self.statuses.is_empty() || unknown || self.statuses.contains(&op.status))
             && (self.kinds.is_empty()
                 || op
                     .kind
@@ -387,6 +402,26 @@ mod tests {
         assert!(!TargetMatch::Prefix("é".into()).matches("e"));
         assert!(!TargetMatch::Prefix("ab".into()).matches("aé"));
         assert!(TargetMatch::Prefix("aé".into()).matches("aéb"));
+    }
+
+    #[test]
+    fn unknown_statuses_match_any_word_regops_does_not_know() {
+        let op = |status: OperationStatus| Operation::new("p", "1", status, "RAW");
+        let f = OperationFilter::new().unknown_statuses();
+        assert!(f.wants_unknown());
+        assert!(f.matches(&op(OperationStatus::Unknown("PAUSED".into()))));
+        assert!(f.matches(&op(OperationStatus::Unknown("HOLD".into()))));
+        assert!(!f.matches(&op(OperationStatus::Pending)));
+        let both = OperationFilter::new()
+            .status(OperationStatus::Failed)
+            .unknown_statuses();
+        assert!(both.matches(&op(OperationStatus::Failed)));
+        assert!(both.matches(&op(OperationStatus::Unknown("X".into()))));
+        assert!(!both.matches(&op(OperationStatus::Succeeded)));
+        // One unknown word asked by name is that word only.
+        let one = OperationFilter::new().status(OperationStatus::Unknown("PAUSED".into()));
+        assert!(!one.wants_unknown());
+        assert!(!one.matches(&op(OperationStatus::Unknown("HOLD".into()))));
     }
 
     #[test]

@@ -43,6 +43,7 @@ pub fn steps_of(status: &OperationStatus) -> Vec<String> {
         OperationStatus::Succeeded => &["DONE"],
         OperationStatus::Failed => &["ERROR"],
         OperationStatus::Cancelled => &["CANCEL"],
+        OperationStatus::Unknown(raw) if raw.is_empty() => &[],
         OperationStatus::Unknown(raw) => return vec![raw.clone()],
         _ => &[],
     };
@@ -241,7 +242,8 @@ pub fn list_options(filter: &OperationFilter, zone: ServerTimeZone) -> Operation
         ..Default::default()
     };
     let steps: Vec<String> = filter.statuses.iter().flat_map(steps_of).collect();
-    if steps.len() == 1 {
+    // Any unknown step: the server cannot be asked for it, so it is not asked for steps.
+    if steps.len() == 1 && !filter.wants_unknown() {
         o.step = steps.into_iter().next();
     }
     if let [kind] = filter.kinds.as_slice() {
@@ -264,7 +266,7 @@ pub fn list_options(filter: &OperationFilter, zone: ServerTimeZone) -> Operation
 /// ids.
 pub fn exact_on_server(filter: &OperationFilter) -> bool {
     let steps: usize = filter.statuses.iter().map(|s| steps_of(s).len()).sum();
-    (filter.statuses.is_empty() || steps == 1)
+    (filter.statuses.is_empty() || (steps == 1 && !filter.wants_unknown()))
         && filter.kinds.len() <= 1
         && filter.submitted_since.is_none()
         && filter.submitted_until.is_none()

@@ -75,6 +75,8 @@ fn status(arg: StatusArg) -> OperationStatus {
         StatusArg::Succeeded => OperationStatus::Succeeded,
         StatusArg::Failed => OperationStatus::Failed,
         StatusArg::Cancelled => OperationStatus::Cancelled,
+        // Any word regops does not know (see `OperationFilter::unknown_statuses`).
+        StatusArg::Unknown => OperationStatus::Unknown(String::new()),
     }
 }
 

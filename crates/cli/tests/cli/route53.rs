@@ -442,3 +442,49 @@ fn a_lost_answer_is_looked_up_not_sent_again() {
         "sent once more, for the new domain"
     );
 }
+
+/// `ops list --status unknown` lists the operations whose status word regops does not know
+/// (kept verbatim), and asks the server for no status, since it cannot filter on it.
+#[test]
+fn ops_list_status_unknown_lists_the_words_regops_does_not_know() {
+    use regops_tests::{Answer, ScriptedServer};
+    let page = r#"{"Operations": [
+        {"OperationId": "op-1", "Status": "SUCCESSFUL", "Type": "REGISTER_DOMAIN", "DomainName": "a.example", "SubmittedDate": 1700000300},
+        {"OperationId": "op-2", "Status": "PAUSED_BY_REGISTRY", "Type": "REGISTER_DOMAIN", "DomainName": "b.example", "SubmittedDate": 1700000200},
+        {"OperationId": "op-3", "Status": "IN_PROGRESS", "Type": "RENEW_DOMAIN", "DomainName": "c.example", "SubmittedDate": 1700000100}
+    ]}"#;
+    let server = ScriptedServer::start(vec![Answer::new(200, "application/x-amz-json-1.1", page)]);
+    let scratch = Scratch::new("cli-route53-unknown");
+    let dir = scratch.path();
+    config(dir, server.url());
+    for (statuses, expected) in [
+        (&["unknown"][..], &["op-2"][..]),
+        (&["unknown", "succeeded"][..], &["op-1", "op-2"][..]),
+    ] {
+        let mut args = vec!["--account", "aws", "--json", "ops", "list"];
+        for s in statuses {
+            args.extend(["--status", s]);
+        }
+        let out = regops(dir, &args);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let listed = json(&out);
+        let ids: Vec<&str> = listed
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o["id"].as_str().unwrap())
+            .collect();
+        assert_eq!(ids, expected, "{statuses:?}");
+        if statuses == ["unknown"] {
+            assert_eq!(listed[0]["status"], "unknown");
+            assert_eq!(listed[0]["raw_status"], "PAUSED_BY_REGISTRY");
+        }
+    }
+    for seen in server.seen() {
+        assert!(
+            !seen.text().contains("\"Status\""),
+            "a status was asked of the server: {}",
+            seen.text()
+        );
+    }
+}

@@ -244,4 +244,14 @@ fn filters_become_server_options_widened_to_whole_seconds() {
         ServerTimeZone::UTC,
     );
     assert_eq!(p.step, None);
+    // Any unknown step cannot be asked of the server, even beside one it can.
+    for f in [
+        OperationFilter::new().unknown_statuses(),
+        OperationFilter::new()
+            .status(OperationStatus::Succeeded)
+            .unknown_statuses(),
+    ] {
+        assert_eq!(list_options(&f, ServerTimeZone::UTC).step, None, "{f:?}");
+        assert!(!exact_on_server(&f));
+    }
 }
