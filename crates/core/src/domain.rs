@@ -22,7 +22,7 @@ pub struct Contact {
     /// `person`, `company`, `association`, `public_body` or `reseller`.
     pub contact_type: Option<String>,
     /// The organization, when the contact is not a person.
-    pub organization: Option<String>,
+    pub organization_name: Option<String>,
     /// First line of the address.
     pub address_line_1: Option<String>,
     /// Second line of the address.
@@ -36,14 +36,14 @@ pub struct Contact {
     /// Postal code.
     pub zip_code: Option<String>,
     /// Phone number, `+CC.NUMBER`.
-    pub phone: Option<String>,
+    pub phone_number: Option<String>,
     /// Email address.
     pub email: Option<String>,
     /// Fax number, `+CC.NUMBER`.
     pub fax: Option<String>,
     /// What some registries require besides (their names, verbatim).
     #[serde(default)]
-    pub extra: BTreeMap<String, String>,
+    pub extra_params: BTreeMap<String, String>,
 }
 
 /// The contacts of a registration: the registrant, and the administrative and technical

@@ -283,18 +283,18 @@ pub fn contact(c: &regops_core::Contact) -> crate::generated::ContactDetail {
         first_name: c.first_name.clone(),
         last_name: c.last_name.clone(),
         contact_type: c.contact_type.as_ref().map(|t| t.to_ascii_uppercase()),
-        organization_name: c.organization.clone(),
+        organization_name: c.organization_name.clone(),
         address_line1: c.address_line_1.clone(),
         address_line2: c.address_line_2.clone(),
         city: c.city.clone(),
         state: c.state.clone(),
         country_code: c.country_code.as_ref().map(|t| t.to_ascii_uppercase()),
         zip_code: c.zip_code.clone(),
-        phone_number: c.phone.clone(),
+        phone_number: c.phone_number.clone(),
         email: c.email.clone(),
         fax: c.fax.clone(),
-        extra_params: (!c.extra.is_empty()).then(|| {
-            c.extra
+        extra_params: (!c.extra_params.is_empty()).then(|| {
+            c.extra_params
                 .iter()
                 .map(|(k, v)| crate::generated::ExtraParam::new(k.clone(), v.clone()))
                 .collect()

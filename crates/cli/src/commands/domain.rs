@@ -194,11 +194,11 @@ mod tests {
         let json_file = dir.join("c.json");
         std::fs::write(
             &json_file,
-            r#"{"registrant": {"email": "x@example.com", "extra": {"ES_IDENTIFICATION": "X1"}}}"#,
+            r#"{"registrant": {"email": "x@example.com", "extra_params": {"ES_IDENTIFICATION": "X1"}}}"#,
         )
         .unwrap();
         let c = read_contacts(&json_file).unwrap();
-        assert_eq!(c.registrant.extra["ES_IDENTIFICATION"], "X1");
+        assert_eq!(c.registrant.extra_params["ES_IDENTIFICATION"], "X1");
         std::fs::write(&toml_file, "[registrant]\nfirstname = \"typo\"\n").unwrap();
         let e = read_contacts(&toml_file).unwrap_err();
         assert_eq!(e.exit, Exit::Usage);

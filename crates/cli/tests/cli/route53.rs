@@ -207,7 +207,7 @@ fn domain_register_and_nameservers_against_moto() {
         &contacts,
         "[registrant]\nfirst_name = \"Grace\"\nlast_name = \"Hopper\"\ncontact_type = \"person\"\n\
          address_line_1 = \"1 Harbour Road\"\ncity = \"Arlington\"\ncountry_code = \"us\"\n\
-         zip_code = \"22201\"\nphone = \"+1.7035550100\"\nemail = \"grace@example.com\"\n",
+         zip_code = \"22201\"\nphone_number = \"+1.7035550100\"\nemail = \"grace@example.com\"\n",
     )
     .unwrap();
     let contacts_arg = contacts.to_string_lossy().into_owned();
