@@ -153,8 +153,6 @@ pub enum TrackerEvent {
 
 struct Followed {
     last: Option<Operation>,
-    /// An observed state the journal could not take yet: written again before the next read.
-    unwritten: Option<Box<Operation>>,
     /// Whether `last` is what the journal holds, so that seeing it again needs no write.
     journaled: bool,
     due: Instant,
@@ -173,7 +171,6 @@ impl Followed {
     fn new(last: Option<Operation>, journaled: bool, interval: Duration) -> Followed {
         Followed {
             last,
-            unwritten: None,
             journaled,
             due: Instant::now(),
             interval,
@@ -366,6 +363,7 @@ impl Tracker {
                 stop: stop_rx.clone(),
                 _stop_sender: stop_tx.clone(),
                 journal_down: false,
+                unwritten: BTreeMap::new(),
             };
             tokio::spawn(sweep.run());
         }
@@ -470,6 +468,10 @@ struct Sweep {
     /// Whether a journal write failed in this pass: the rest of the pass keeps what it sees
     /// for later without waiting on the journal again.
     journal_down: bool,
+    /// The observed states the journal could not take yet, by operation: written again before
+    /// the next read. Kept apart from the followed operations so that a pass with nothing to
+    /// write again costs nothing.
+    unwritten: BTreeMap<OperationId, Operation>,
 }
 
 impl Sweep {
@@ -607,17 +609,12 @@ impl Sweep {
         !*self.stop.borrow()
     }
 
-    /// Writes again the states the journal could not take, oldest first; those it still
+    /// Writes again the states the journal could not take (one per operation, the newest seen);
+    /// those it still
     /// cannot take wait for the next pass.
     async fn write_unwritten(&mut self) {
         self.journal_down = false;
-        let pending: Vec<(OperationId, Operation)> = self
-            .account
-            .ops
-            .iter_mut()
-            .filter_map(|(id, f)| f.unwritten.take().map(|op| (id.clone(), *op)))
-            .collect();
-        for (id, op) in pending {
+        for (id, op) in std::mem::take(&mut self.unwritten) {
             // Once the journal failed, the rest is kept as it is for the next pass.
             self.observed(&id, Ok(op)).await;
         }
@@ -655,14 +652,19 @@ impl Sweep {
             }
             Command::Leave(id) => {
                 self.account.ops.remove(&id);
+                self.unwritten.remove(&id);
             }
-            Command::Forget => self.account.ops.clear(),
+            Command::Forget => {
+                self.account.ops.clear();
+                self.unwritten.clear();
+            }
         }
     }
 
     /// Gives an operation up: the journal first, then the event.
     async fn give_up(&mut self, id: OperationId, error: Error) {
         self.account.ops.remove(&id);
+        self.unwritten.remove(&id);
         if let Some(journal) = &self.journal
             && let Err(e) = journal.give_up(&self.name, &id, error.message()).await
         {
@@ -736,10 +738,12 @@ impl Sweep {
         // blame, so this never gives it up).
         // An observation identical to the last one recorded is not written again: most checks
         // see nothing new, and they cost no write.
-        let same =
-            self.account.ops.get(id).is_some_and(|f| {
-                f.journaled && f.unwritten.is_none() && f.last.as_ref() == Some(&op)
-            });
+        let same = !self.unwritten.contains_key(id)
+            && self
+                .account
+                .ops
+                .get(id)
+                .is_some_and(|f| f.journaled && f.last.as_ref() == Some(&op));
         let written = match &self.journal {
             Some(_) if same => Ok(false),
             Some(_) if self.journal_down => Err(None),
@@ -751,7 +755,7 @@ impl Sweep {
             let retry_in = self.options.min_interval;
             if let Some(f) = self.account.ops.get_mut(id) {
                 f.due = Instant::now() + retry_in;
-                f.unwritten = Some(Box::new(op));
+                self.unwritten.insert(id.clone(), op);
             }
             if let Some(error) = error {
                 self.send(TrackerEvent::Retrying {
