@@ -610,8 +610,7 @@ impl Sweep {
     }
 
     /// Writes again the states the journal could not take (one per operation, the newest seen);
-    /// those it still
-    /// cannot take wait for the next pass.
+    /// those it still cannot take wait for the next pass.
     async fn write_unwritten(&mut self) {
         self.journal_down = false;
         for (id, op) in std::mem::take(&mut self.unwritten) {
