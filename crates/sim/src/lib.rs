@@ -90,6 +90,9 @@ pub struct SimConfig {
     pub start_every: Option<Duration>,
     /// Where the sandbox clock starts (the real time of the start when `None`).
     pub origin: Option<chrono::DateTime<Utc>>,
+    /// Whether every request is logged with its times and User-Agent ([`Sim::requests`]): test
+    /// instrumentation, off unless asked, so that a long run keeps no log.
+    pub log_requests: bool,
 }
 
 impl Default for SimConfig {
@@ -114,6 +117,7 @@ impl Default for SimConfig {
             faults: Vec::new(),
             start_every: None,
             origin: None,
+            log_requests: false,
         }
     }
 }
@@ -200,6 +204,12 @@ impl SimConfig {
         self
     }
 
+    /// Logs every request for [`Sim::requests`].
+    pub fn log_requests(mut self, on: bool) -> Self {
+        self.log_requests = on;
+        self
+    }
+
     /// Starts the sandbox clock at `origin`.
     pub fn origin(mut self, origin: chrono::DateTime<Utc>) -> Self {
         self.origin = Some(origin);
@@ -240,9 +250,9 @@ impl std::fmt::Debug for Sim {
     }
 }
 
-/// Every protocol's routes and the admin calls, on `shared`.
-fn router(shared: Arc<Shared>) -> Router {
-    Router::new()
+/// Every protocol's routes and the admin calls, on `shared`; every request logged when `log`.
+fn router(shared: Arc<Shared>, log: bool) -> Router {
+    let routes = Router::new()
         .route("/xmlrpc/", post(gandi_xmlrpc))
         .route("/xmlrpc", post(gandi_xmlrpc))
         .route("/netim/2.0/", post(netim_soap))
@@ -257,12 +267,16 @@ fn router(shared: Arc<Shared>) -> Router {
             "/admin/faults",
             post(admin_add_fault).delete(admin_clear_faults),
         )
-        .route("/admin/start", post(admin_start))
-        .layer(axum::middleware::from_fn_with_state(
+        .route("/admin/start", post(admin_start));
+    let routes = if log {
+        routes.layer(axum::middleware::from_fn_with_state(
             shared.requests.clone(),
             requests::log,
         ))
-        .with_state(shared)
+    } else {
+        routes
+    };
+    routes.with_state(shared)
 }
 
 /// Starts one operation on each provider every `every`, as a registrar's panel would, until
@@ -320,7 +334,7 @@ impl Sim {
         for rule in &config.faults {
             shared.faults.add(rule.clone());
         }
-        let app = router(shared.clone());
+        let app = router(shared.clone(), config.log_requests);
         let listener = tokio::net::TcpListener::bind(config.listen).await?;
         let addr = listener.local_addr()?;
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -505,7 +519,8 @@ impl Sim {
         self.shared.faults.add(rule);
     }
 
-    /// Every request so far (the admin calls aside): when, what, and its User-Agent.
+    /// Every request so far (the admin calls aside): when, what, and its User-Agent; empty
+    /// unless the sandbox was started with [`SimConfig::log_requests`].
     pub fn requests(&self) -> Vec<requests::LoggedRequest> {
         self.shared.requests.requests()
     }

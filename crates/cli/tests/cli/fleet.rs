@@ -40,7 +40,10 @@ impl Accounts {
         {
             let sim = rt
                 .block_on(Sim::start(
-                    SimConfig::default().speed(speed).seed(seed + i as u64),
+                    SimConfig::default()
+                        .speed(speed)
+                        .seed(seed + i as u64)
+                        .log_requests(true),
                 ))
                 .unwrap();
             sims.insert(format!("{}-{k}", protocol.name()), sim);
