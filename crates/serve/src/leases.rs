@@ -35,12 +35,13 @@ pub(crate) async fn run(state: Arc<AppState>, owner: String, lease: Duration) {
     loop {
         let renewal = tokio::time::timeout(lease, tick(&state, &owner, &names, lease));
         tokio::pin!(renewal);
+        let mut closed = false;
         let outcome = loop {
             tokio::select! {
                 outcome = &mut renewal => break outcome,
-                () = tokio::time::sleep_until(close_at) => {
+                () = tokio::time::sleep_until(close_at), if !closed => {
                     close_all(&state, "its lease can no longer be renewed");
-                    close_at = Instant::now() + lease * 1000;
+                    closed = true;
                 }
             }
         };
