@@ -23,6 +23,7 @@
 
 mod query;
 mod sqlite;
+mod subscriptions;
 pub use sqlite::SqliteJournal;
 
 #[cfg(feature = "postgres")]

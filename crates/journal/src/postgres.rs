@@ -22,7 +22,7 @@ use regops_core::{
     Subscription,
 };
 use std::str::FromStr;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 use tokio_postgres::Row;
 use tokio_postgres::types::ToSql;
@@ -45,7 +45,7 @@ pub struct PgJournal {
     /// Where it is, without credentials (for messages).
     shown: String,
     salt: u32,
-    subscriptions: Arc<Mutex<Vec<Subscription>>>,
+    subscriptions: crate::subscriptions::Subscriptions,
 }
 
 impl std::fmt::Debug for PgJournal {
@@ -235,7 +235,7 @@ impl PgJournal {
             pool,
             shown,
             salt: salt.parse().unwrap_or(0),
-            subscriptions: Arc::default(),
+            subscriptions: Default::default(),
         })
     }
 
@@ -247,13 +247,6 @@ impl PgJournal {
     /// How many migrations the schema has.
     pub fn migrations() -> usize {
         embedded::migrations::runner().get_migrations().len()
-    }
-
-    fn subscriptions(&self) -> Vec<Subscription> {
-        self.subscriptions
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
     }
 
     async fn client(&self) -> Result<deadpool_postgres::Object> {
@@ -440,7 +433,7 @@ impl Journal for PgJournal {
             announce(
                 &tx,
                 self.salt,
-                &self.subscriptions(),
+                &self.subscriptions.current(),
                 EventKind::of_change(op),
                 account,
                 id,
@@ -470,7 +463,7 @@ impl Journal for PgJournal {
         announce(
             &tx,
             self.salt,
-            &self.subscriptions(),
+            &self.subscriptions.current(),
             EventKind::GaveUp,
             account,
             id.as_str(),
@@ -610,7 +603,7 @@ impl Journal for PgJournal {
     }
 
     fn subscribe(&self, subscriptions: Vec<Subscription>) {
-        *self.subscriptions.lock().unwrap_or_else(|e| e.into_inner()) = subscriptions;
+        self.subscriptions.set(subscriptions);
     }
 
     async fn claim_deliveries(

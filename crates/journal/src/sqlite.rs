@@ -110,7 +110,7 @@ pub struct SqliteJournal {
     reader: Arc<Mutex<Connection>>,
     path: PathBuf,
     salt: u32,
-    subscriptions: Arc<Mutex<Vec<Subscription>>>,
+    subscriptions: crate::subscriptions::Subscriptions,
 }
 
 impl std::fmt::Debug for SqliteJournal {
@@ -187,20 +187,13 @@ impl SqliteJournal {
             reader: Arc::new(Mutex::new(reader)),
             path: path.to_owned(),
             salt,
-            subscriptions: Arc::default(),
+            subscriptions: Default::default(),
         }
     }
 
     /// Where it is.
     pub fn path(&self) -> &Path {
         &self.path
-    }
-
-    fn subscriptions(&self) -> Vec<Subscription> {
-        self.subscriptions
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
     }
 
     /// Runs `f` on the writing connection on a blocking thread.
@@ -419,7 +412,7 @@ impl Journal for SqliteJournal {
     async fn record(&self, account: &str, op: &Operation) -> Result<bool> {
         let account = account.to_owned();
         let op = op.clone();
-        let (salt, subscriptions) = (self.salt, self.subscriptions());
+        let (salt, subscriptions) = (self.salt, self.subscriptions.current());
         self.with(move |c| {
             let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             let id = op.id.as_str().to_owned();
@@ -478,7 +471,7 @@ impl Journal for SqliteJournal {
             id.as_str().to_owned(),
             reason.to_owned(),
         );
-        let (salt, subscriptions) = (self.salt, self.subscriptions());
+        let (salt, subscriptions) = (self.salt, self.subscriptions.current());
         self.with(move |c| {
             let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             tx.prepare_cached("INSERT INTO operations (account, id, tracked_at, given_up, indexed) VALUES (?1, ?2, ?3, 1, 1)
@@ -652,7 +645,7 @@ impl Journal for SqliteJournal {
     }
 
     fn subscribe(&self, subscriptions: Vec<Subscription>) {
-        *self.subscriptions.lock().unwrap_or_else(|e| e.into_inner()) = subscriptions;
+        self.subscriptions.set(subscriptions);
     }
 
     async fn claim_deliveries(
