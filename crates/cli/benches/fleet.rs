@@ -22,8 +22,8 @@
 mod processes;
 
 use processes::{
-    free_port, metric, metrics_text, sandbox_config, secret_exports, seed, spawn, spawn_serve,
-    status_mib,
+    free_port, metric, metrics_text, percentile, sandbox_config, secret_exports, seed, spawn,
+    spawn_serve, status_mib,
 };
 use std::process::{Child, Command};
 use std::time::{Duration, Instant};
@@ -72,13 +72,6 @@ async fn sse_delays(api: String, delays: std::sync::Arc<std::sync::Mutex<Vec<f64
             }
         }
     }
-}
-
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    sorted
-        .get(((sorted.len() as f64 * p) as usize).min(sorted.len().saturating_sub(1)))
-        .copied()
-        .unwrap_or(0.0)
 }
 
 struct Node {

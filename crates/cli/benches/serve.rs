@@ -24,8 +24,8 @@ mod processes;
 use axum::http::StatusCode;
 use proc_stat::cpu_of as cpu;
 use processes::{
-    free_port, metric, metrics_text, sandbox_config, secret_exports, seed, spawn, spawn_serve,
-    status_mib,
+    free_port, metric, metrics_text, percentile, sandbox_config, secret_exports, seed, spawn,
+    spawn_serve, status_mib,
 };
 use std::process::{Child, Command};
 use std::sync::Arc;
@@ -216,13 +216,10 @@ impl Harness {
     /// The p50 and p99 of the latencies sampled so far, in ms.
     fn percentiles(&mut self) -> (f64, f64) {
         self.latencies.sort_by(|a, b| a.total_cmp(b));
-        let l = &self.latencies;
-        let pct = |p: f64| {
-            l.get(((l.len() as f64 * p) as usize).min(l.len().saturating_sub(1)))
-                .copied()
-                .unwrap_or(0.0)
-        };
-        (pct(0.5), pct(0.99))
+        (
+            percentile(&self.latencies, 0.5),
+            percentile(&self.latencies, 0.99),
+        )
     }
 
     /// Stops both processes and removes the journal; answers the service's peak memory.
@@ -373,8 +370,6 @@ async fn steady(total: usize) -> Steady {
     }
 }
 
-/// The sandbox's configuration at `base`, every account paced at 1,000 calls a second (the
-/// sandbox has no quota; the bench measures regops, not a provider's pace).
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();

@@ -13,12 +13,12 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-/// The schema, as versioned migrations (SQLite's `user_version` holds how many ran). A journal
-/// written by an older regops is brought up to date when it is opened; never edit a migration
-/// that has shipped, add one.
 /// How many migrations the schema has: the `user_version` of an up-to-date journal.
 const MIGRATIONS: usize = 3;
 
+/// The schema, as versioned migrations (SQLite's `user_version` holds how many ran). A journal
+/// written by an older regops is brought up to date when it is opened; never edit a migration
+/// that has shipped, add one.
 fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(

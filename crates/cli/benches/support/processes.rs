@@ -59,6 +59,14 @@ pub fn spawn_serve(cfg: &std::path::Path, envs: &[(String, String)]) -> (Child, 
     (child, api)
 }
 
+/// The `p` quantile (0 to 1) of `sorted`, ascending values; 0 when there are none.
+pub fn percentile(sorted: &[f64], p: f64) -> f64 {
+    sorted
+        .get(((sorted.len() as f64 * p) as usize).min(sorted.len().saturating_sub(1)))
+        .copied()
+        .unwrap_or(0.0)
+}
+
 /// A field of `/proc/PID/status` in kB, as MiB.
 pub fn status_mib(pid: u32, field: &str) -> f64 {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
