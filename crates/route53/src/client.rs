@@ -377,8 +377,9 @@ impl Route53Client {
                     .as_deref()
                     .is_some_and(|i| !i.is_empty());
             let at = detail.submitted_date.as_ref().and_then(|t| t.time());
-            let later = |d: &OperationDetail| d.submitted_date.as_ref().and_then(|t| t.time()) < at;
-            if same && newest.as_ref().is_none_or(later) {
+            // Keep the newest: replace what was kept when it was submitted before this one.
+            let older = |d: &OperationDetail| d.submitted_date.as_ref().and_then(|t| t.time()) < at;
+            if same && newest.as_ref().is_none_or(older) {
                 newest = Some(detail);
             }
         }
