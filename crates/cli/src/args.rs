@@ -302,8 +302,8 @@ pub enum CancelKindArg {
 /// `regops cert ...`
 #[derive(Debug, Subcommand)]
 pub enum CertCommand {
-    /// List certificates.
-    List,
+    /// List certificates (every page), filtered.
+    List(CertListArgs),
     /// Show one certificate.
     Show {
         /// The certificate's id.
@@ -316,13 +316,77 @@ pub enum CertCommand {
     /// Reissue a certificate with a new CSR and show the operation.
     Reissue(CertReissueArgs),
     /// Revoke (delete) a certificate and show the operation.
-    Revoke {
+    Revoke(CertRevokeArgs),
+    /// List the packages a certificate can be ordered as.
+    Packages,
+    /// Domain control validation: what to publish, another method, another try.
+    #[command(subcommand)]
+    Dcv(DcvCommand),
+    /// Ask the provider to check the certificate's CAA records again, then show it.
+    RecheckCaa {
+        /// The certificate's id (or its uuid).
+        id: String,
+    },
+    /// Set a provider preference of a certificate and show the operation.
+    Preference {
         /// The certificate's id.
         id: String,
-        /// Why.
-        #[arg(long)]
-        reason: Option<String>,
+        /// Which preference.
+        #[arg(value_enum)]
+        preference: PreferenceArg,
+        /// Its new value.
+        #[arg(value_enum)]
+        value: OnOff,
     },
+    /// Certificates you bring (certificate and key) for the provider's proxies to serve.
+    #[command(subcommand)]
+    Hosted(HostedCommand),
+}
+
+/// `regops cert list` filters.
+#[derive(Debug, Args)]
+pub struct CertListArgs {
+    /// Only this status (repeatable): pending, valid, revoked, replaced, expired.
+    #[arg(long = "status", value_name = "STATUS")]
+    pub statuses: Vec<String>,
+    /// Only this common name.
+    #[arg(long, value_name = "CN", conflicts_with = "cn_prefix")]
+    pub cn: Option<String>,
+    /// Only common names starting with this.
+    #[arg(long, value_name = "PREFIX")]
+    pub cn_prefix: Option<String>,
+    /// Only this package.
+    #[arg(long, value_name = "PACKAGE")]
+    pub package: Option<String>,
+    /// Only certificates expiring before this time (RFC 3339 or YYYY-MM-DD).
+    #[arg(long, value_name = "TIME")]
+    pub expires_before: Option<String>,
+    /// Only certificates expiring at or after this time (RFC 3339 or YYYY-MM-DD).
+    #[arg(long, value_name = "TIME")]
+    pub expires_after: Option<String>,
+}
+
+/// The subject's members some providers take beside the CSR (Netim).
+#[derive(Debug, Args, Default)]
+pub struct SubjectArgs {
+    /// The subject's two-letter country code.
+    #[arg(long, value_name = "CC")]
+    pub country: Option<String>,
+    /// The subject's city.
+    #[arg(long)]
+    pub city: Option<String>,
+    /// The subject's region, state or province.
+    #[arg(long)]
+    pub region: Option<String>,
+    /// The subject's organization.
+    #[arg(long)]
+    pub organization: Option<String>,
+    /// The subject's department.
+    #[arg(long)]
+    pub department: Option<String>,
+    /// The subject's contact address.
+    #[arg(long, value_name = "ADDRESS")]
+    pub email: Option<String>,
 }
 
 /// `regops cert create` options.
@@ -343,9 +407,19 @@ pub struct CertCreateArgs {
     /// How domain control is validated (email, dns, file, https, auto).
     #[arg(long, value_name = "METHOD")]
     pub dcv_method: Option<String>,
+    /// An address that validates by e-mail (repeatable), where the provider lets you choose.
+    #[arg(long = "dcv-email", value_name = "ADDRESS")]
+    pub dcv_emails: Vec<String>,
     /// Validity in years.
     #[arg(long, default_value_t = 1)]
     pub duration: u32,
+    /// The subject's members beside the CSR.
+    #[command(flatten)]
+    pub subject: SubjectArgs,
+    /// A parameter of the provider's own call, by its reference name, as KEY=VALUE
+    /// (repeatable).
+    #[arg(long = "param", value_name = "KEY=VALUE", value_parser = parse_key_value)]
+    pub params: Vec<(String, String)>,
 }
 
 /// `regops cert renew` options.
@@ -362,6 +436,9 @@ pub struct CertRenewArgs {
     /// How domain control is validated.
     #[arg(long, value_name = "METHOD")]
     pub dcv_method: Option<String>,
+    /// A parameter of the provider's own call, as KEY=VALUE (repeatable).
+    #[arg(long = "param", value_name = "KEY=VALUE", value_parser = parse_key_value)]
+    pub params: Vec<(String, String)>,
 }
 
 /// `regops cert reissue` options.
@@ -378,6 +455,98 @@ pub struct CertReissueArgs {
     /// How domain control is validated.
     #[arg(long, value_name = "METHOD")]
     pub dcv_method: Option<String>,
+    /// An address that validates by e-mail (repeatable), where the provider lets you choose.
+    #[arg(long = "dcv-email", value_name = "ADDRESS")]
+    pub dcv_emails: Vec<String>,
+    /// The subject's members beside the CSR.
+    #[command(flatten)]
+    pub subject: SubjectArgs,
+    /// A parameter of the provider's own call, as KEY=VALUE (repeatable).
+    #[arg(long = "param", value_name = "KEY=VALUE", value_parser = parse_key_value)]
+    pub params: Vec<(String, String)>,
+}
+
+/// `regops cert revoke` options.
+#[derive(Debug, Args)]
+pub struct CertRevokeArgs {
+    /// The certificate's id.
+    pub id: String,
+    /// Why.
+    #[arg(long)]
+    pub reason: Option<String>,
+    /// A parameter of the provider's own call, as KEY=VALUE (repeatable).
+    #[arg(long = "param", value_name = "KEY=VALUE", value_parser = parse_key_value)]
+    pub params: Vec<(String, String)>,
+}
+
+/// `regops cert dcv ...`
+#[derive(Debug, Subcommand)]
+pub enum DcvCommand {
+    /// What to publish (DNS records, files) so that the certificate's domains validate.
+    Show {
+        /// The certificate's id.
+        id: String,
+        /// The method to publish for (default: the certificate's own).
+        #[arg(long, value_name = "METHOD")]
+        method: Option<String>,
+    },
+    /// Validate a certificate operation by another method, then show the operation.
+    Change {
+        /// The certificate operation's id.
+        operation: String,
+        /// The new method (email, dns, file, https).
+        #[arg(long, value_name = "METHOD")]
+        method: String,
+    },
+    /// Ask the provider to validate a certificate operation again, then show the operation.
+    Resend {
+        /// The certificate operation's id.
+        operation: String,
+    },
+}
+
+/// `regops cert hosted ...`
+#[derive(Debug, Subcommand)]
+pub enum HostedCommand {
+    /// List the hosted certificates.
+    List,
+    /// Show one hosted certificate.
+    Show {
+        /// Its id.
+        id: String,
+    },
+    /// Add a certificate and its private key; the key is never printed.
+    Create {
+        /// A file holding the certificate (PEM).
+        #[arg(long, value_name = "FILE")]
+        crt: PathBuf,
+        /// A file holding its private key (PEM).
+        #[arg(long, value_name = "FILE")]
+        key: PathBuf,
+    },
+    /// Remove a hosted certificate.
+    Delete {
+        /// Its id.
+        id: String,
+    },
+}
+
+/// A certificate preference as written on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PreferenceArg {
+    /// Renew automatically before it expires.
+    AutoRenew,
+    /// Marked as to be renewed.
+    ToBeRenewed,
+}
+
+/// `on` or `off`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OnOff {
+    /// On.
+    On,
+    /// Off.
+    Off,
 }
 
 fn parse_key_value(s: &str) -> Result<(String, String), String> {

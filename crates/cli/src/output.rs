@@ -226,5 +226,8 @@ pub fn certificate_lines(
     Ok(())
 }
 
+mod certificates;
+pub use certificates::*;
+
 #[cfg(test)]
 mod tests;

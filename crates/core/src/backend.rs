@@ -2,13 +2,16 @@
 
 use crate::capabilities::Capabilities;
 use crate::certificate::{
-    Certificate, CertificateFilter, CertificateOrder, CertificateReissue, CertificateRenewal,
+    Certificate, CertificateFilter, CertificateOrder, CertificatePackage, CertificatePreference,
+    CertificateReissue, CertificateRenewal, CertificateRevocation, DcvInstructions, DcvMethod,
+    HostedCertificate,
 };
 use crate::error::{Error, Result};
 use crate::filter::OperationFilter;
 use crate::id::{CertificateId, OperationId};
 use crate::operation::Operation;
 use crate::page::{Page, PageStream, PageToken, items, paginate};
+use crate::secret::Secret;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use futures::{StreamExt, TryStreamExt};
@@ -335,8 +338,86 @@ pub trait CertificateBackend: Send + Sync {
     async fn revoke_certificate(
         &self,
         id: &CertificateId,
-        reason: Option<&str>,
+        revocation: &CertificateRevocation,
     ) -> Result<Operation>;
+
+    /// The packages (products) a certificate can be ordered as.
+    async fn packages(&self) -> Result<Vec<CertificatePackage>> {
+        Err(no_certificate_call("listing certificate packages"))
+    }
+
+    /// What to publish so that the certificate's domain control is validated, for `method`
+    /// or the certificate's own.
+    async fn dcv_instructions(
+        &self,
+        id: &CertificateId,
+        method: Option<&DcvMethod>,
+    ) -> Result<DcvInstructions> {
+        let _ = (id, method);
+        Err(no_certificate_call("reading validation instructions"))
+    }
+
+    /// Changes how the certificate operation `operation` validates domain control. Sent once.
+    async fn change_dcv(&self, operation: &OperationId, method: &DcvMethod) -> Result<()> {
+        let _ = (operation, method);
+        Err(no_certificate_call("changing the validation method"))
+    }
+
+    /// Asks the provider to validate the certificate operation `operation` again (a new
+    /// e-mail, a new look at the record or file). Sent once.
+    async fn resend_dcv(&self, operation: &OperationId) -> Result<()> {
+        let _ = operation;
+        Err(no_certificate_call("resending a validation"))
+    }
+
+    /// Asks the provider to check the certificate's CAA records again (sent once); answers the
+    /// certificate as read afterwards.
+    async fn recheck_caa(&self, id: &CertificateId) -> Result<Certificate> {
+        let _ = id;
+        Err(no_certificate_call("rechecking CAA records"))
+    }
+
+    /// Sets one of the provider's preferences about a certificate; answers the operation.
+    /// Sent once.
+    async fn set_preference(
+        &self,
+        id: &CertificateId,
+        preference: CertificatePreference,
+        on: bool,
+    ) -> Result<Operation> {
+        let _ = (id, preference, on);
+        Err(no_certificate_call("certificate preferences"))
+    }
+
+    /// The provider's hosted certificates, when it hosts certificates its customers bring.
+    fn hosted(&self) -> Option<&dyn HostedCertificateBackend> {
+        None
+    }
+}
+
+fn no_certificate_call(what: &str) -> Error {
+    Error::unsupported(format!("this provider has no call for {what}"))
+}
+
+/// Certificates a customer brings (a certificate and its private key) for the provider's own
+/// proxies to serve.
+#[async_trait]
+pub trait HostedCertificateBackend: Send + Sync {
+    /// Every hosted certificate of the account.
+    async fn hosted_certificates(&self) -> Result<Vec<HostedCertificate>>;
+
+    /// One hosted certificate.
+    async fn hosted_certificate(&self, id: &CertificateId) -> Result<HostedCertificate>;
+
+    /// Adds a certificate (PEM) with its private key (PEM, never shown). Sent once.
+    async fn create_hosted_certificate(
+        &self,
+        certificate: &str,
+        key: &Secret,
+    ) -> Result<HostedCertificate>;
+
+    /// Removes a hosted certificate. Sent once.
+    async fn delete_hosted_certificate(&self, id: &CertificateId) -> Result<()>;
 }
 
 /// What kind of domain cancelation.

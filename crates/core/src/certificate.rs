@@ -7,6 +7,46 @@ use crate::id::CertificateId;
 use crate::value::Extra;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+mod hosted;
+mod package;
+mod validation;
+
+pub use hosted::HostedCertificate;
+pub use package::CertificatePackage;
+pub use validation::{CertificatePreference, DcvInstructions, DnsRecord};
+
+/// A provider's own parameters of a certificate call, by the names its reference gives them
+/// (Gandi's `handle`, `software`, ...): checked by the adapter against that reference, never
+/// passed on unchecked.
+pub type ProviderParams = BTreeMap<String, String>;
+
+/// What a certificate's subject says beside its CSR, for providers that take it as separate
+/// members (Netim's `StructCSR`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct CertificateSubject {
+    /// The two-letter country code.
+    pub country: Option<String>,
+    /// The city or locality.
+    pub city: Option<String>,
+    /// The region, state or province.
+    pub region: Option<String>,
+    /// The organization.
+    pub organization: Option<String>,
+    /// The department (organizational unit).
+    pub department: Option<String>,
+    /// The contact address.
+    pub email: Option<String>,
+}
+
+impl CertificateSubject {
+    /// Whether no member is set.
+    pub fn is_empty(&self) -> bool {
+        self == &Self::default()
+    }
+}
 
 /// A certificate, in one model for every provider that sells them.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -134,6 +174,12 @@ pub struct CertificateOrder {
     pub dcv_method: Option<DcvMethod>,
     /// Validity in years.
     pub duration_years: u32,
+    /// The addresses that validate by e-mail, for providers that let the buyer choose them.
+    pub dcv_emails: Vec<String>,
+    /// The subject's members, for providers that take them beside the CSR.
+    pub subject: CertificateSubject,
+    /// The provider's own parameters (see [`ProviderParams`]).
+    pub params: ProviderParams,
 }
 
 impl CertificateOrder {
@@ -146,7 +192,28 @@ impl CertificateOrder {
             alt_names: Vec::new(),
             dcv_method: None,
             duration_years: 1,
+            dcv_emails: Vec::new(),
+            subject: CertificateSubject::default(),
+            params: ProviderParams::new(),
         }
+    }
+
+    /// Sets the addresses that validate by e-mail.
+    pub fn dcv_emails(mut self, addresses: Vec<String>) -> Self {
+        self.dcv_emails = addresses;
+        self
+    }
+
+    /// Sets the subject's members.
+    pub fn subject(mut self, subject: CertificateSubject) -> Self {
+        self.subject = subject;
+        self
+    }
+
+    /// Sets the provider's own parameters.
+    pub fn params(mut self, params: ProviderParams) -> Self {
+        self.params = params;
+        self
     }
 
     /// Sets the CSR.
@@ -184,6 +251,8 @@ pub struct CertificateRenewal {
     pub dcv_method: Option<DcvMethod>,
     /// Added validity in years.
     pub duration_years: u32,
+    /// The provider's own parameters (see [`ProviderParams`]).
+    pub params: ProviderParams,
 }
 
 impl CertificateRenewal {
@@ -193,7 +262,14 @@ impl CertificateRenewal {
             csr: None,
             dcv_method: None,
             duration_years: years,
+            params: ProviderParams::new(),
         }
+    }
+
+    /// Sets the provider's own parameters.
+    pub fn params(mut self, params: ProviderParams) -> Self {
+        self.params = params;
+        self
     }
 
     /// Sets the CSR.
@@ -219,6 +295,12 @@ pub struct CertificateReissue {
     pub alt_names: Vec<String>,
     /// How domain control is to be validated.
     pub dcv_method: Option<DcvMethod>,
+    /// The addresses that validate by e-mail, for providers that let the buyer choose them.
+    pub dcv_emails: Vec<String>,
+    /// The subject's members, for providers that take them beside the CSR.
+    pub subject: CertificateSubject,
+    /// The provider's own parameters (see [`ProviderParams`]).
+    pub params: ProviderParams,
 }
 
 impl CertificateReissue {
@@ -228,6 +310,24 @@ impl CertificateReissue {
             csr: Some(csr.into()),
             ..Self::default()
         }
+    }
+
+    /// Sets the addresses that validate by e-mail.
+    pub fn dcv_emails(mut self, addresses: Vec<String>) -> Self {
+        self.dcv_emails = addresses;
+        self
+    }
+
+    /// Sets the subject's members.
+    pub fn subject(mut self, subject: CertificateSubject) -> Self {
+        self.subject = subject;
+        self
+    }
+
+    /// Sets the provider's own parameters.
+    pub fn params(mut self, params: ProviderParams) -> Self {
+        self.params = params;
+        self
     }
 
     /// Sets the DCV method.
@@ -240,6 +340,47 @@ impl CertificateReissue {
     pub fn alt_names(mut self, names: Vec<String>) -> Self {
         self.alt_names = names;
         self
+    }
+}
+
+/// A request to revoke (delete) a certificate.
+#[derive(Clone, Debug, PartialEq, Default)]
+#[non_exhaustive]
+pub struct CertificateRevocation {
+    /// Why.
+    pub reason: Option<String>,
+    /// The provider's own parameters (see [`ProviderParams`]).
+    pub params: ProviderParams,
+}
+
+impl CertificateRevocation {
+    /// A revocation with no reason given.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the reason.
+    pub fn reason(mut self, reason: impl Into<String>) -> Self {
+        self.reason = Some(reason.into());
+        self
+    }
+
+    /// Sets the provider's own parameters.
+    pub fn params(mut self, params: ProviderParams) -> Self {
+        self.params = params;
+        self
+    }
+
+    /// The options this revocation carries.
+    pub fn options(&self) -> Vec<CertificateOption> {
+        let mut out = Vec::new();
+        if self.reason.is_some() {
+            out.push(CertificateOption::Reason);
+        }
+        if !self.params.is_empty() {
+            out.push(CertificateOption::Params);
+        }
+        out
     }
 }
 
@@ -281,16 +422,25 @@ pub enum CertificateOption {
     DcvMethod,
     /// Why a certificate is revoked.
     Reason,
+    /// The addresses that validate by e-mail.
+    DcvEmails,
+    /// The subject's members beside the CSR.
+    Subject,
+    /// The provider's own parameters.
+    Params,
 }
 
 impl CertificateOption {
-    /// `csr`, `alt_names`, `dcv_method`, `reason`.
+    /// `csr`, `alt_names`, `dcv_method`, `reason`, `dcv_emails`, `subject`, `params`.
     pub fn as_str(self) -> &'static str {
         match self {
             CertificateOption::Csr => "csr",
             CertificateOption::AltNames => "alt_names",
             CertificateOption::DcvMethod => "dcv_method",
             CertificateOption::Reason => "reason",
+            CertificateOption::DcvEmails => "dcv_emails",
+            CertificateOption::Subject => "subject",
+            CertificateOption::Params => "params",
         }
     }
 }
@@ -308,7 +458,26 @@ impl CertificateOrder {
         if self.dcv_method.is_some() {
             out.push(CertificateOption::DcvMethod);
         }
+        push_common(&mut out, &self.dcv_emails, &self.subject, &self.params);
         out
+    }
+}
+
+/// The options every request that may carry them shares.
+fn push_common(
+    out: &mut Vec<CertificateOption>,
+    dcv_emails: &[String],
+    subject: &CertificateSubject,
+    params: &ProviderParams,
+) {
+    if !dcv_emails.is_empty() {
+        out.push(CertificateOption::DcvEmails);
+    }
+    if !subject.is_empty() {
+        out.push(CertificateOption::Subject);
+    }
+    if !params.is_empty() {
+        out.push(CertificateOption::Params);
     }
 }
 
@@ -321,6 +490,9 @@ impl CertificateRenewal {
         }
         if self.dcv_method.is_some() {
             out.push(CertificateOption::DcvMethod);
+        }
+        if !self.params.is_empty() {
+            out.push(CertificateOption::Params);
         }
         out
     }
@@ -336,6 +508,7 @@ impl CertificateReissue {
         if self.dcv_method.is_some() {
             out.push(CertificateOption::DcvMethod);
         }
+        push_common(&mut out, &self.dcv_emails, &self.subject, &self.params);
         out
     }
 }

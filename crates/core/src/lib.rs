@@ -57,13 +57,15 @@ pub mod wait;
 
 pub use backend::{
     Backend, CancelKind, CancelRequest, CertificateBackend, DomainCancelBackend, Execution,
-    Notification, NotificationQueue, RelaunchParams, answering, answering_certificate,
-    collect_operations, count_listing, unsupported,
+    HostedCertificateBackend, Notification, NotificationQueue, RelaunchParams, answering,
+    answering_certificate, collect_operations, count_listing, unsupported,
 };
 pub use capabilities::{Capabilities, FilterSupport, Pagination};
 pub use certificate::{
     Certificate, CertificateCall, CertificateFilter, CertificateOption, CertificateOrder,
-    CertificateReissue, CertificateRenewal, CertificateStatus, DcvMethod,
+    CertificatePackage, CertificatePreference, CertificateReissue, CertificateRenewal,
+    CertificateRevocation, CertificateStatus, CertificateSubject, DcvInstructions, DcvMethod,
+    DnsRecord, HostedCertificate, ProviderParams,
 };
 pub use domain::{Contact, Contacts, DomainBackend, Registration, Transfer};
 pub use error::{Error, ErrorKind, Result};

@@ -8,8 +8,9 @@ use regops_core::certificate::refuse_unhonoured;
 use regops_core::page::{Page, PageToken};
 use regops_core::{
     Backend, Capabilities, Certificate, CertificateBackend, CertificateCall, CertificateId,
-    CertificateOption, CertificateOrder, CertificateReissue, CertificateRenewal, Operation,
-    OperationFilter, OperationId, Result,
+    CertificateOption, CertificateOrder, CertificatePreference, CertificateReissue,
+    CertificateRenewal, CertificateRevocation, Error, Operation, OperationFilter, OperationId,
+    Result,
 };
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -138,16 +139,17 @@ impl Backend for NetimBackend {
 
 #[async_trait]
 impl CertificateBackend for NetimBackend {
-    /// Netim's calls, as its reference and its own clients give them: `sslCreate` takes a CSR
-    /// (whose alternative names are the certificate's) and a validation; `sslRenew` only the
-    /// certificate and a duration; `sslReIssue` a CSR and a validation; `sslRevoke` only the
-    /// certificate.
+    /// Netim's calls, as its reference and its own clients give them: `sslCreate` and
+    /// `sslReIssue` take a `StructCSR` (the request, its subject's members and the alternative
+    /// names) and a validation (`file` or `email:ADDR`); `sslRenew` only the certificate and a
+    /// duration (one year); `sslRevoke` only the certificate. No call takes other parameters.
     fn honours(&self, call: CertificateCall, option: CertificateOption) -> bool {
         use CertificateCall::*;
         use CertificateOption::*;
         matches!(
             (call, option),
-            (Order, Csr | DcvMethod) | (Reissue, DcvMethod)
+            (Order, Csr | AltNames | DcvMethod | DcvEmails | Subject)
+                | (Reissue, AltNames | DcvMethod | DcvEmails | Subject)
         )
     }
 
@@ -165,14 +167,20 @@ impl CertificateBackend for NetimBackend {
             &order.options(),
             |c, o| self.honours(c, o),
         )?;
-        let csr = convert::csr(order.csr.as_deref(), order.cn.as_deref())?;
+        let validation = convert::validation(order.dcv_method.as_ref(), &order.dcv_emails)?;
+        let csr = convert::csr(
+            order.csr.as_deref(),
+            order.cn.as_deref(),
+            &order.alt_names,
+            &order.subject,
+        )?;
         let r = self
             .client
             .ssl_create(
                 &order.package,
                 i64::from(order.duration_years.max(1)),
                 &csr,
-                &convert::validation(order.dcv_method.as_ref()),
+                &validation,
             )
             .await?;
         let mut op = self.answered(r)?;
@@ -183,7 +191,7 @@ impl CertificateBackend for NetimBackend {
         Ok(op)
     }
 
-    /// `sslRenew`. Sent once.
+    /// `sslRenew`, for one year: the only duration Netim renews for. Sent once.
     async fn renew_certificate(
         &self,
         id: &CertificateId,
@@ -195,11 +203,15 @@ impl CertificateBackend for NetimBackend {
             &renewal.options(),
             |c, o| self.honours(c, o),
         )?;
+        if renewal.duration_years != 1 {
+            return Err(Error::unsupported(format!(
+                "Netim renews a certificate for 1 year only, not {}; nothing was sent",
+                renewal.duration_years
+            ))
+            .with_provider(PROVIDER));
+        }
         let n = id.integer(PROVIDER)?;
-        let r = self
-            .client
-            .ssl_renew(n, i64::from(renewal.duration_years.max(1)))
-            .await?;
+        let r = self.client.ssl_renew(n, 1).await?;
         self.answered(r)
     }
 
@@ -216,11 +228,14 @@ impl CertificateBackend for NetimBackend {
             |c, o| self.honours(c, o),
         )?;
         let n = id.integer(PROVIDER)?;
-        let csr = convert::csr(reissue.csr.as_deref(), None)?;
-        let r = self
-            .client
-            .ssl_reissue(n, &csr, &convert::validation(reissue.dcv_method.as_ref()))
-            .await?;
+        let validation = convert::validation(reissue.dcv_method.as_ref(), &reissue.dcv_emails)?;
+        let csr = convert::csr(
+            reissue.csr.as_deref(),
+            None,
+            &reissue.alt_names,
+            &reissue.subject,
+        )?;
+        let r = self.client.ssl_reissue(n, &csr, &validation).await?;
         self.answered(r)
     }
 
@@ -228,16 +243,27 @@ impl CertificateBackend for NetimBackend {
     async fn revoke_certificate(
         &self,
         id: &CertificateId,
-        reason: Option<&str>,
+        revocation: &CertificateRevocation,
     ) -> Result<Operation> {
-        let options: &[CertificateOption] = match reason {
-            Some(_) => &[CertificateOption::Reason],
-            None => &[],
-        };
-        refuse_unhonoured(PROVIDER, CertificateCall::Revoke, options, |c, o| {
-            self.honours(c, o)
-        })?;
+        refuse_unhonoured(
+            PROVIDER,
+            CertificateCall::Revoke,
+            &revocation.options(),
+            |c, o| self.honours(c, o),
+        )?;
         let n = id.integer(PROVIDER)?;
         self.answered(self.client.ssl_revoke(n).await?)
+    }
+
+    /// `sslSetPreference` (`auto_renew` or `to_be_renewed`, 1 or 0). Sent once.
+    async fn set_preference(
+        &self,
+        id: &CertificateId,
+        preference: CertificatePreference,
+        on: bool,
+    ) -> Result<Operation> {
+        let n = id.integer(PROVIDER)?;
+        let code = convert::ssl_preference(preference)?;
+        self.answered(self.client.ssl_set_preference(n, code, on).await?)
     }
 }

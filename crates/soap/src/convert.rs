@@ -4,13 +4,14 @@
 use crate::PROVIDER;
 use crate::encoding::{Fault, SoapValue};
 use crate::generated::{
-    OperationStatus as WireStatus, StructCSR, StructOperationResponse, StructQueryOpePending,
-    StructSSLInfo, fault_class,
+    OperationStatus as WireStatus, SslPreference, StructCSR, StructOperationResponse,
+    StructQueryOpePending, StructSSLInfo, fault_class,
 };
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use regops_core::{
-    Certificate, CertificateId, CertificateStatus, DcvMethod, Error, ErrorClass, ErrorKind, Extra,
-    Operation, OperationId, OperationStatus, Result, ServerTimeZone, Value,
+    Certificate, CertificateId, CertificatePreference, CertificateStatus, CertificateSubject,
+    DcvMethod, Error, ErrorClass, ErrorKind, Extra, Operation, OperationId, OperationStatus,
+    Result, ServerTimeZone, Value,
 };
 use serde::de::DeserializeOwned;
 
@@ -210,8 +211,13 @@ pub fn certificate(info: StructSSLInfo, zone: ServerTimeZone) -> Result<Certific
     Ok(c)
 }
 
-/// The `StructCSR` of a PEM request and its common name.
-pub fn csr(pem: Option<&str>, cn: Option<&str>) -> Result<StructCSR> {
+/// The `StructCSR` of a PEM request, its common name, alternative names and subject.
+pub fn csr(
+    pem: Option<&str>,
+    cn: Option<&str>,
+    alt_names: &[String],
+    subject: &CertificateSubject,
+) -> Result<StructCSR> {
     let pem = pem
         .map(str::trim)
         .filter(|p| !p.is_empty())
@@ -220,13 +226,51 @@ pub fn csr(pem: Option<&str>, cn: Option<&str>) -> Result<StructCSR> {
                 .with_provider(PROVIDER)
         })?;
     let mut s = StructCSR::new(pem.to_owned());
-    s.cn = cn.map(str::to_owned);
+    s.common_name = cn.map(str::to_owned);
+    s.alternative_names = (!alt_names.is_empty()).then(|| alt_names.join(","));
+    s.country = subject.country.clone();
+    s.city = subject.city.clone();
+    s.region = subject.region.clone();
+    s.organisation = subject.organization.clone();
+    s.department = subject.department.clone();
+    s.email_address = subject.email.clone();
     Ok(s)
 }
 
-/// The `validation` word of a DCV method (`email` when none is given).
-pub fn validation(method: Option<&DcvMethod>) -> String {
-    method.map_or_else(|| "email".to_owned(), |m| m.as_str().to_owned())
+/// The `validation` argument: `email:ADDR[,ADDR]` when addresses are given (with no method or
+/// `email`), `file` for the file method or when nothing is asked (the one validation that
+/// needs no choice of address). Netim has no other: `dns`, `https` and `auto` are refused, and
+/// so is `email` without an address, before anything is sent.
+pub fn validation(method: Option<&DcvMethod>, emails: &[String]) -> Result<String> {
+    match (method, emails) {
+        (None | Some(DcvMethod::Email), [_, ..]) => Ok(format!("email:{}", emails.join(","))),
+        (Some(DcvMethod::Email), []) => Err(Error::invalid_input(
+            "Netim validates by e-mail only at the addresses it is given (dcv_emails); none was",
+        )
+        .with_provider(PROVIDER)),
+        (None | Some(DcvMethod::File), []) => Ok("file".to_owned()),
+        (Some(DcvMethod::File), [_, ..]) => Err(Error::invalid_input(
+            "e-mail addresses go with the email validation, not with file",
+        )
+        .with_provider(PROVIDER)),
+        (Some(other), _) => Err(Error::unsupported(format!(
+            "Netim validates by `file` or `email:ADDR` only, not by {}",
+            other.as_str()
+        ))
+        .with_provider(PROVIDER)),
+    }
+}
+
+/// The `codePref` of a certificate preference.
+pub fn ssl_preference(preference: CertificatePreference) -> Result<SslPreference> {
+    match preference {
+        CertificatePreference::AutoRenew => Ok(SslPreference::AutoRenew),
+        CertificatePreference::ToBeRenewed => Ok(SslPreference::ToBeRenewed),
+        other => Err(
+            Error::unsupported(format!("Netim has no certificate preference {other:?}"))
+                .with_provider(PROVIDER),
+        ),
+    }
 }
 
 /// A structure as a SOAP struct parameter.

@@ -511,7 +511,7 @@ impl StructSessionInfo {
     ];
 }
 
-/// A certificate signing request, for `sslCreate` and `sslReIssue`.
+/// A certificate signing request and its subject, for `sslCreate` and `sslReIssue`, with the members Netim's own clients send.
 ///
 /// Used by: `sslCreate`, `sslReIssue`.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -519,27 +519,50 @@ pub struct StructCSR {
     /// `CSR` (string): The request, PEM encoded. Mandatory.
     #[serde(rename = "CSR")]
     pub csr: String,
-    /// `CN` (string): The common name.
-    #[serde(rename = "CN", default, skip_serializing_if = "Option::is_none")]
-    pub cn: Option<String>,
-    /// `O` (string): The organization.
-    #[serde(rename = "O", default, skip_serializing_if = "Option::is_none")]
-    pub o: Option<String>,
-    /// `OU` (string): The organizational unit.
-    #[serde(rename = "OU", default, skip_serializing_if = "Option::is_none")]
-    pub ou: Option<String>,
-    /// `L` (string): The locality.
-    #[serde(rename = "L", default, skip_serializing_if = "Option::is_none")]
-    pub l: Option<String>,
-    /// `ST` (string): The state or province.
-    #[serde(rename = "ST", default, skip_serializing_if = "Option::is_none")]
-    pub st: Option<String>,
-    /// `C` (string): The country code.
-    #[serde(rename = "C", default, skip_serializing_if = "Option::is_none")]
-    pub c: Option<String>,
-    /// `EMAIL` (string): The contact address.
-    #[serde(rename = "EMAIL", default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
+    /// `Country` (string): The two-letter country code.
+    #[serde(rename = "Country", default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    /// `City` (string): The city.
+    #[serde(rename = "City", default, skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
+    /// `Region` (string): The region, state or province.
+    #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// `Organisation` (string): The organization.
+    #[serde(
+        rename = "Organisation",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub organisation: Option<String>,
+    /// `Department` (string): The department.
+    #[serde(
+        rename = "Department",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub department: Option<String>,
+    /// `EmailAddress` (string): The contact address.
+    #[serde(
+        rename = "EmailAddress",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub email_address: Option<String>,
+    /// `CommonName` (string): The common name.
+    #[serde(
+        rename = "CommonName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub common_name: Option<String>,
+    /// `AlternativeNames` (string): The alternative names, comma separated.
+    #[serde(
+        rename = "AlternativeNames",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub alternative_names: Option<String>,
 }
 
 impl StructCSR {
@@ -547,20 +570,31 @@ impl StructCSR {
     pub fn new(csr: String) -> Self {
         StructCSR {
             csr,
-            cn: None,
-            o: None,
-            ou: None,
-            l: None,
-            st: None,
-            c: None,
-            email: None,
+            country: None,
+            city: None,
+            region: None,
+            organisation: None,
+            department: None,
+            email_address: None,
+            common_name: None,
+            alternative_names: None,
         }
     }
 }
 
 impl StructCSR {
     /// The wire names of every member this version knows, in the order of the description.
-    pub const FIELDS: &'static [&'static str] = &["CSR", "CN", "O", "OU", "L", "ST", "C", "EMAIL"];
+    pub const FIELDS: &'static [&'static str] = &[
+        "CSR",
+        "Country",
+        "City",
+        "Region",
+        "Organisation",
+        "Department",
+        "EmailAddress",
+        "CommonName",
+        "AlternativeNames",
+    ];
 }
 
 /// What `sslInfo` answers about a certificate.

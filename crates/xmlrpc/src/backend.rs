@@ -3,16 +3,13 @@
 use crate::PROVIDER;
 use crate::client::GandiClient;
 use crate::convert;
-use crate::generated::{
-    CertificateCreate, CertificateDelete, CertificateRenew, CertificateUpdate, RelaunchParams,
-};
+use crate::generated::RelaunchParams;
 use crate::value::OneOrMany;
 use async_trait::async_trait;
 use regops_core::backend::RelaunchParams as CoreRelaunchParams;
 use regops_core::{
-    Backend, Capabilities, Certificate, CertificateBackend, CertificateFilter, CertificateId,
-    CertificateOrder, CertificateReissue, CertificateRenewal, Error, FilterSupport, Operation,
-    OperationFilter, OperationId, Page, PageToken, Pagination, Result,
+    Backend, Capabilities, CertificateBackend, Error, FilterSupport, Operation, OperationFilter,
+    OperationId, Page, PageToken, Pagination, Result,
 };
 use std::collections::HashMap;
 
@@ -37,11 +34,11 @@ impl GandiBackend {
     }
 }
 
-fn page_size(requested: Option<u32>) -> u32 {
+pub(crate) fn page_size(requested: Option<u32>) -> u32 {
     requested.unwrap_or(MAX_PAGE_SIZE).clamp(1, MAX_PAGE_SIZE)
 }
 
-fn page_number(token: Option<PageToken>) -> Result<u32> {
+pub(crate) fn page_number(token: Option<PageToken>) -> Result<u32> {
     match token {
         None => Ok(0),
         Some(PageToken::Number(n)) => Ok(n),
@@ -190,107 +187,4 @@ pub fn relaunch_params(params: &CoreRelaunchParams) -> Result<Option<RelaunchPar
     crate::value::from_value(map).map(Some).map_err(|e| {
         Error::invalid_input(format!("relaunch parameters: {e}")).with_provider(PROVIDER)
     })
-}
-
-fn dcv(method: Option<regops_core::DcvMethod>) -> Option<String> {
-    method.map(|m| m.as_str().to_owned())
-}
-
-fn years(n: u32) -> Option<i64> {
-    (n > 0).then_some(i64::from(n))
-}
-
-#[async_trait]
-impl CertificateBackend for GandiBackend {
-    async fn certificate(&self, id: &CertificateId) -> Result<Certificate> {
-        let n = id.integer(PROVIDER)?;
-        let c = self.client.cert_info(n).await?;
-        regops_core::answering_certificate(
-            convert::certificate(c, self.client.timezone()),
-            id,
-            PROVIDER,
-        )
-    }
-
-    async fn certificates_page(
-        &self,
-        filter: &CertificateFilter,
-        page: Option<PageToken>,
-    ) -> Result<Page<Certificate>> {
-        let number = page_number(page)?;
-        let size = page_size(filter.page_size);
-        let zone = self.client.timezone();
-        let mut opts = convert::cert_list_options(filter, zone);
-        opts.items_per_page = Some(i64::from(size));
-        opts.page = Some(i64::from(number));
-        let raw = self.client.cert_list(&opts).await?;
-        let full = raw.len() >= size as usize;
-        let items = raw
-            .into_iter()
-            .map(|c| convert::certificate(c, zone))
-            .collect();
-        Ok(Page::new(
-            items,
-            full.then(|| PageToken::Number(number + 1)),
-        ))
-    }
-
-    async fn order_certificate(&self, order: &CertificateOrder) -> Result<Operation> {
-        let mut p = CertificateCreate::new(order.package.clone());
-        p.cn = order.cn.clone();
-        p.csr = order.csr.clone();
-        if !order.alt_names.is_empty() {
-            p.altnames = Some(order.alt_names.clone());
-        }
-        p.dcv_method = dcv(order.dcv_method.clone());
-        p.duration = years(order.duration_years);
-        let op = self.client.cert_create(&p).await?;
-        Ok(convert::operation(op, self.client.timezone()))
-    }
-
-    async fn renew_certificate(
-        &self,
-        id: &CertificateId,
-        renewal: &CertificateRenewal,
-    ) -> Result<Operation> {
-        let n = id.integer(PROVIDER)?;
-        let p = CertificateRenew {
-            csr: renewal.csr.clone(),
-            dcv_method: dcv(renewal.dcv_method.clone()),
-            duration: years(renewal.duration_years),
-            ..Default::default()
-        };
-        let op = self.client.cert_renew(n, &p).await?;
-        Ok(convert::operation(op, self.client.timezone()))
-    }
-
-    async fn reissue_certificate(
-        &self,
-        id: &CertificateId,
-        reissue: &CertificateReissue,
-    ) -> Result<Operation> {
-        let n = id.integer(PROVIDER)?;
-        let p = CertificateUpdate {
-            csr: reissue.csr.clone(),
-            dcv_method: dcv(reissue.dcv_method.clone()),
-            altnames: (!reissue.alt_names.is_empty()).then(|| reissue.alt_names.clone()),
-            ..Default::default()
-        };
-        let op = self.client.cert_update(n, &p).await?;
-        Ok(convert::operation(op, self.client.timezone()))
-    }
-
-    async fn revoke_certificate(
-        &self,
-        id: &CertificateId,
-        reason: Option<&str>,
-    ) -> Result<Operation> {
-        let n = id.integer(PROVIDER)?;
-        let p = CertificateDelete {
-            reason: reason.map(str::to_owned),
-            ..Default::default()
-        };
-        let op = self.client.cert_delete(n, Some(&p)).await?;
-        Ok(convert::operation(op, self.client.timezone()))
-    }
 }

@@ -4,19 +4,19 @@
 //! - an operation's `errortype` and `last_error` to [`OperationError`];
 //! - a fault's code to an [`Error`] kind, keeping the code and the fault string;
 //! - an [`OperationFilter`] to `OperationListOptions` (what the server can do of it);
-//! - certificates to [`Certificate`].
+//! - certificates, their packages, validation instructions and hosted certificates to the
+//!   core models, and the core certificate requests to the calls' parameters
+//!   ([`certificates`](self::certificate) module).
 
 use crate::PROVIDER;
 use crate::codec::Fault;
 use crate::date::DateTime;
-use crate::generated::{
-    CertListOptions, CertificateReturn, OperationListOptions, OperationReturn, Step, error_class,
-};
+use crate::generated::{CertListOptions, OperationListOptions, OperationReturn, Step, error_class};
 use crate::value::{ErrorType, OneOrMany, Value};
 use chrono::Utc;
 use regops_core::{
-    Certificate, CertificateFilter, CertificateStatus, DcvMethod, Error, ErrorClass, ErrorKind,
-    Operation, OperationError, OperationFilter, OperationStatus, ServerTimeZone, TargetMatch,
+    CertificateFilter, Error, ErrorClass, ErrorKind, Operation, OperationError, OperationFilter,
+    OperationStatus, ServerTimeZone, TargetMatch,
 };
 use std::time::Duration;
 
@@ -99,6 +99,21 @@ pub fn operation(op: OperationReturn, zone: ServerTimeZone) -> Operation {
     let message = non_empty(op.last_error);
     let support = non_empty(op.last_support_error);
     let classified = op.errortype.as_ref().map(classify);
+    if let Some(ErrorType::Detail(d)) = &op.errortype {
+        // The struct form says more than the class and code: `refundable` above all.
+        let mut members = std::collections::BTreeMap::new();
+        for (key, v) in [
+            ("name", d.name.clone().map(regops_core::Value::String)),
+            ("refundable", d.refundable.map(regops_core::Value::Bool)),
+            ("type", d.r#type.clone().map(regops_core::Value::String)),
+        ] {
+            if let Some(v) = v {
+                members.insert(key.to_owned(), v);
+            }
+        }
+        out.extra
+            .insert("errortype".into(), regops_core::Value::Map(members));
+    }
     out.error = match (classified, &status) {
         (Some((class, code)), _) => Some(OperationError::new(class, code, message.clone())),
         (None, OperationStatus::Failed) => Some(OperationError::new(
@@ -296,52 +311,8 @@ pub fn cert_list_options(filter: &CertificateFilter, zone: ServerTimeZone) -> Ce
     o
 }
 
-/// A certificate as regops-core models it.
-pub fn certificate(c: CertificateReturn, zone: ServerTimeZone) -> Certificate {
-    let raw_status = c.status.clone();
-    let status = CertificateStatus::from(raw_status.clone().unwrap_or_else(|| "unknown".into()));
-    let mut out = Certificate::new(PROVIDER, c.id.to_string(), status);
-    out.raw_status = raw_status;
-    out.cn = c.cn;
-    out.alt_names = c
-        .altnames
-        .unwrap_or_default()
-        .into_iter()
-        .filter_map(|v| match v {
-            Value::String(s) => Some(s),
-            other => other
-                .get("name")
-                .or(other.get("value"))
-                .and_then(Value::as_str)
-                .map(str::to_owned),
-        })
-        .collect();
-    out.package = c.package;
-    out.created_at = utc(c.date_created, zone);
-    out.starts_at = utc(c.date_start, zone);
-    out.expires_at = utc(c.date_end, zone);
-    let mut extra = c.extra;
-    if let Some(Value::String(m)) = extra.get("dcv_method") {
-        out.dcv_method = Some(DcvMethod::from(m.as_str()));
-    }
-    for (key, v) in [
-        ("csr", c.csr.map(Value::String)),
-        ("cert", c.cert.map(Value::String)),
-        ("uuid", c.uuid.map(Value::String)),
-        ("order_number", c.order_number.map(Value::String)),
-        ("software", c.software.map(Value::Int)),
-        ("date_updated", c.date_updated.map(Value::DateTime)),
-    ] {
-        if let Some(v) = v {
-            extra.insert(key.into(), v);
-        }
-    }
-    out.extra = extra
-        .into_iter()
-        .map(|(k, v)| (k, v.to_core(zone)))
-        .collect();
-    out
-}
+mod certificates;
+pub use certificates::*;
 
 #[cfg(test)]
 mod tests;

@@ -28,6 +28,7 @@
 #[cfg(any(test, feature = "testing"))]
 pub mod arbitrary;
 pub mod backend;
+mod certificates;
 pub mod client;
 pub mod codec;
 pub mod convert;

@@ -469,8 +469,24 @@ impl<'de> Deserializer<'de> for Value {
         v.visit_newtype_struct(self)
     }
 
+    /// A boolean, or the words a person writes for one (`true`, `false`, `1`, `0`), as a
+    /// parameter given on a command line arrives.
+    fn deserialize_bool<V: Visitor<'de>>(self, v: V) -> Result<V::Value, ValueError> {
+        match self {
+            Value::String(s) => match s.trim().to_ascii_lowercase().as_str() {
+                "true" | "1" => v.visit_bool(true),
+                "false" | "0" => v.visit_bool(false),
+                _ => Err(de::Error::custom(format!(
+                    "`{s}` is not a boolean (true or false)"
+                ))),
+            },
+            Value::Int(i @ (0 | 1)) => v.visit_bool(i == 1),
+            other => other.deserialize_any(v),
+        }
+    }
+
     serde::forward_to_deserialize_any! {
-        bool i8 i16 i32 i128 u8 u16 u32 u64 u128 f32 f64 char bytes byte_buf unit
+        i8 i16 i32 i128 u8 u16 u32 u64 u128 f32 f64 char bytes byte_buf unit
         unit_struct seq tuple tuple_struct map struct enum identifier ignored_any
     }
 }

@@ -121,8 +121,53 @@ fn certificates_convert() {
         certificate_status("Suspendu"),
         CertificateStatus::Unknown("Suspendu".into())
     );
-    assert!(csr(None, None).is_err());
-    assert_eq!(csr(Some(" PEM "), Some("x")).unwrap().csr, "PEM");
+    let none = CertificateSubject::default();
+    assert!(csr(None, None, &[], &none).is_err());
+    assert_eq!(
+        csr(Some(" PEM "), Some("x"), &[], &none).unwrap().csr,
+        "PEM"
+    );
+}
+
+#[test]
+fn a_csr_carries_its_subject_and_names_by_netims_member_names() {
+    let mut subject = CertificateSubject::default();
+    subject.country = Some("FR".into());
+    subject.organization = Some("Boulangerie".into());
+    subject.email = Some("ssl@example.com".into());
+    let names = ["a.example.com".to_owned(), "b.example.com".to_owned()];
+    let s = csr(Some("PEM"), Some("www.example.com"), &names, &subject).unwrap();
+    let json = serde_json::to_value(&s).unwrap();
+    assert_eq!(
+        json,
+        serde_json::json!({
+            "CSR": "PEM", "CommonName": "www.example.com",
+            "AlternativeNames": "a.example.com,b.example.com", "Country": "FR",
+            "Organisation": "Boulangerie", "EmailAddress": "ssl@example.com"
+        })
+    );
+}
+
+#[test]
+fn validation_is_file_or_email_with_addresses_and_nothing_else() {
+    let mails = ["a@example.com".to_owned(), "b@example.com".to_owned()];
+    assert_eq!(validation(None, &[]).unwrap(), "file");
+    assert_eq!(validation(Some(&DcvMethod::File), &[]).unwrap(), "file");
+    assert_eq!(
+        validation(None, &mails).unwrap(),
+        "email:a@example.com,b@example.com"
+    );
+    assert_eq!(
+        validation(Some(&DcvMethod::Email), &mails[..1]).unwrap(),
+        "email:a@example.com"
+    );
+    let e = validation(Some(&DcvMethod::Email), &[]).unwrap_err();
+    assert_eq!(*e.kind(), ErrorKind::InvalidInput, "{e}");
+    assert!(validation(Some(&DcvMethod::File), &mails).is_err());
+    for m in [DcvMethod::Dns, DcvMethod::Https, DcvMethod::Auto] {
+        let e = validation(Some(&m), &[]).unwrap_err();
+        assert!(e.is_unsupported(), "{e}");
+    }
 }
 
 proptest! {

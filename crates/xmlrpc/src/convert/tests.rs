@@ -255,3 +255,143 @@ fn filters_become_server_options_widened_to_whole_seconds() {
         assert!(!exact_on_server(&f));
     }
 }
+
+#[test]
+fn a_certificate_keeps_every_member_the_core_model_has_no_field_for() {
+    // The 31 members of CertificateReturn, each with a value of its type.
+    let mut members: Vec<(String, Value)> = crate::generated::CertificateReturn::FIELDS
+        .iter()
+        .map(|name| ((*name).to_owned(), Value::String(format!("v-{name}"))))
+        .collect();
+    for (name, v) in members.iter_mut() {
+        *v = match name.as_str() {
+            "id" | "sha_version" | "software" => Value::Int(7),
+            "card_pay_trustlogo" | "trustlogo" => Value::Bool(true),
+            n if n.starts_with("date_") => {
+                Value::DateTime(crate::date::DateTime::parse("20150915T18:29:16"))
+            }
+            "altnames" => Value::Array(vec![Value::String("a.example".into())]),
+            "trustlogo_token" => Value::structure(vec![("token", Value::String("t".into()))]),
+            "status" => Value::String("valid".into()),
+            _ => v.clone(),
+        };
+    }
+    assert_eq!(members.len(), 31, "the reference lists 31 members");
+    let raw: crate::generated::CertificateReturn =
+        from_value(Value::Struct(members.into_iter().collect())).unwrap();
+    let c = certificate(raw, ServerTimeZone::UTC);
+    assert_eq!(c.status, regops_core::CertificateStatus::Valid);
+    assert_eq!(c.alt_names, ["a.example"]);
+    for name in crate::generated::CertificateReturn::FIELDS {
+        let mapped = [
+            "id",
+            "cn",
+            "altnames",
+            "package",
+            "status",
+            "date_created",
+            "date_start",
+            "date_end",
+        ];
+        assert_eq!(
+            c.extra.contains_key(*name),
+            !mapped.contains(name),
+            "{name}: in extra exactly when the model has no field for it"
+        );
+    }
+    assert_eq!(
+        c.extra.get("ida_email"),
+        Some(&regops_core::Value::String("v-ida_email".into()))
+    );
+    assert_eq!(
+        c.extra.get("trustlogo"),
+        Some(&regops_core::Value::Bool(true))
+    );
+}
+
+#[test]
+fn errortype_struct_is_kept_whole_with_refundable() {
+    let o = operation(
+        op(vec![
+            ("id", Value::Int(1)),
+            ("step", Value::String("ERROR".into())),
+            (
+                "errortype",
+                Value::structure(vec![
+                    ("name", Value::String("certificate:req_rejected".into())),
+                    ("refundable", Value::Bool(true)),
+                    ("type", Value::String("fatal".into())),
+                ]),
+            ),
+        ]),
+        ServerTimeZone::UTC,
+    );
+    let e = o.extra.get("errortype").expect("kept");
+    assert_eq!(e.get("refundable"), Some(&regops_core::Value::Bool(true)));
+    assert_eq!(
+        e.get("name").and_then(regops_core::Value::as_str),
+        Some("certificate:req_rejected")
+    );
+}
+
+#[test]
+fn provider_parameters_are_typed_by_the_call_and_unknown_or_doubled_ones_refused() {
+    let mut params = regops_core::ProviderParams::new();
+    params.insert("software".into(), "3".into());
+    params.insert("handle".into(), "AB1-GANDI".into());
+    params.insert("accept_contract".into(), "true".into());
+    let order = regops_core::CertificateOrder::new("cert_std_1_0_0", "www.example.com")
+        .params(params.clone());
+    let p = certificate_create(&order).unwrap();
+    assert_eq!(p.software, Some(3));
+    assert_eq!(p.accept_contract, Some(true));
+    assert_eq!(p.handle, Some(OneOrMany::One("AB1-GANDI".into())));
+    assert_eq!(p.cn.as_deref(), Some("www.example.com"));
+
+    for (key, value, says) in [
+        ("sofware", "3", "not a parameter of cert.create"),
+        ("software", "three", "parameters of cert.create"),
+        ("accept_contract", "maybe", "not a boolean"),
+        ("cn", "other.example", "regops's own option"),
+    ] {
+        let mut p = regops_core::ProviderParams::new();
+        p.insert(key.into(), value.into());
+        let e = certificate_create(
+            &regops_core::CertificateOrder::new("cert_std_1_0_0", "w.example").params(p),
+        )
+        .unwrap_err();
+        assert_eq!(*e.kind(), ErrorKind::InvalidInput, "{key}: {e}");
+        assert!(e.message().contains(says), "{key}: {e}");
+    }
+    let mut p = regops_core::ProviderParams::new();
+    p.insert("backend-version".into(), "3".into());
+    let d = certificate_delete(
+        &regops_core::CertificateRevocation::new()
+            .reason("key compromise")
+            .params(p),
+    )
+    .unwrap();
+    assert_eq!(d.backend_version.as_deref(), Some("3"));
+    assert_eq!(d.reason.as_deref(), Some("key compromise"));
+}
+
+#[test]
+fn dns_records_are_read_from_zone_lines_and_structs() {
+    let line =
+        Value::String("_2f4c.www.example.com. 10800 IN CNAME 11aa.22bb.comodoca.com.".into());
+    let r = dns_record(&line).unwrap();
+    assert_eq!(r.name, "_2f4c.www.example.com.");
+    assert_eq!(r.kind, "CNAME");
+    assert_eq!(r.value, "11aa.22bb.comodoca.com.");
+    let s = Value::structure(vec![
+        ("name", Value::String("_dv.example.com".into())),
+        ("type", Value::String("TXT".into())),
+        ("value", Value::String("token".into())),
+    ]);
+    assert_eq!(dns_record(&s).unwrap().value, "token");
+    let odd = dns_record(&Value::String("something else".into())).unwrap();
+    assert_eq!(
+        (odd.name.as_str(), odd.kind.as_str()),
+        ("something else", "")
+    );
+}

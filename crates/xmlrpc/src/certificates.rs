@@ -1,0 +1,287 @@
+//! [`CertificateBackend`] and [`HostedCertificateBackend`] over a [`GandiBackend`]: `cert.*`,
+//! `cert.package.list` and `cert.hosted.*`.
+
+use crate::PROVIDER;
+use crate::backend::{GandiBackend, page_number, page_size};
+use crate::convert;
+use crate::generated::{
+    CertPackageListOptions, ChangeDcvMethod, DcvMethodParams, SslCreateParams, SslListOptions,
+};
+use async_trait::async_trait;
+use regops_core::{
+    Certificate, CertificateBackend, CertificateFilter, CertificateId, CertificateOrder,
+    CertificatePackage, CertificateReissue, CertificateRenewal, CertificateRevocation,
+    DcvInstructions, DcvMethod, Error, HostedCertificate, HostedCertificateBackend, Operation,
+    OperationId, Page, PageToken, Redactor, Result, Secret,
+};
+
+/// The most pages of a listing regops reads before it says the answer never ends.
+const MAX_PAGES: i64 = 10_000;
+
+#[async_trait]
+impl CertificateBackend for GandiBackend {
+    async fn certificate(&self, id: &CertificateId) -> Result<Certificate> {
+        let n = id.integer(PROVIDER)?;
+        let c = self.client().cert_info(n).await?;
+        regops_core::answering_certificate(
+            convert::certificate(c, self.client().timezone()),
+            id,
+            PROVIDER,
+        )
+    }
+
+    async fn certificates_page(
+        &self,
+        filter: &CertificateFilter,
+        page: Option<PageToken>,
+    ) -> Result<Page<Certificate>> {
+        let number = page_number(page)?;
+        let size = page_size(filter.page_size);
+        let zone = self.client().timezone();
+        let mut opts = convert::cert_list_options(filter, zone);
+        opts.items_per_page = Some(i64::from(size));
+        opts.page = Some(i64::from(number));
+        let raw = self.client().cert_list(&opts).await?;
+        let full = raw.len() >= size as usize;
+        let items = raw
+            .into_iter()
+            .map(|c| convert::certificate(c, zone))
+            .collect();
+        Ok(Page::new(
+            items,
+            full.then(|| PageToken::Number(number + 1)),
+        ))
+    }
+
+    /// `cert.create`, every option of the order on the wire. Sent once.
+    async fn order_certificate(&self, order: &CertificateOrder) -> Result<Operation> {
+        let p = convert::certificate_create(order)?;
+        let op = self.client().cert_create(&p).await?;
+        Ok(convert::operation(op, self.client().timezone()))
+    }
+
+    /// `cert.renew`. Sent once.
+    async fn renew_certificate(
+        &self,
+        id: &CertificateId,
+        renewal: &CertificateRenewal,
+    ) -> Result<Operation> {
+        let n = id.integer(PROVIDER)?;
+        let p = convert::certificate_renew(renewal)?;
+        let op = self.client().cert_renew(n, &p).await?;
+        Ok(convert::operation(op, self.client().timezone()))
+    }
+
+    /// `cert.update` (a new CSR, names or validation). Sent once.
+    async fn reissue_certificate(
+        &self,
+        id: &CertificateId,
+        reissue: &CertificateReissue,
+    ) -> Result<Operation> {
+        let n = id.integer(PROVIDER)?;
+        let p = convert::certificate_update(reissue)?;
+        let op = self.client().cert_update(n, &p).await?;
+        Ok(convert::operation(op, self.client().timezone()))
+    }
+
+    /// `cert.delete`. Sent once.
+    async fn revoke_certificate(
+        &self,
+        id: &CertificateId,
+        revocation: &CertificateRevocation,
+    ) -> Result<Operation> {
+        let n = id.integer(PROVIDER)?;
+        let p = convert::certificate_delete(revocation)?;
+        let op = self.client().cert_delete(n, Some(&p)).await?;
+        Ok(convert::operation(op, self.client().timezone()))
+    }
+
+    /// `cert.package.list`, every page.
+    async fn packages(&self) -> Result<Vec<CertificatePackage>> {
+        let zone = self.client().timezone();
+        let size = i64::from(crate::backend::MAX_PAGE_SIZE);
+        let mut out = Vec::new();
+        for page in 0..MAX_PAGES {
+            let opts = CertPackageListOptions {
+                items_per_page: Some(size),
+                page: Some(page),
+                ..Default::default()
+            };
+            let raw = self.client().cert_package_list(&opts).await?;
+            let last = (raw.len() as i64) < size;
+            out.extend(raw.into_iter().filter_map(|p| convert::package(p, zone)));
+            if last {
+                return Ok(out);
+            }
+        }
+        Err(endless("cert.package.list"))
+    }
+
+    /// `cert.get_dcv_params` for the certificate (by `cert_id`), with the method asked or the
+    /// certificate's own.
+    async fn dcv_instructions(
+        &self,
+        id: &CertificateId,
+        method: Option<&DcvMethod>,
+    ) -> Result<DcvInstructions> {
+        let params = DcvMethodParams {
+            cert_id: Some(id.integer(PROVIDER)?),
+            dcv_method: method.map(|m| m.as_str().to_owned()),
+            ..Default::default()
+        };
+        let d = self.client().cert_get_dcv_params(&params).await?;
+        Ok(convert::dcv_instructions(d, self.client().timezone()))
+    }
+
+    /// `cert.change_dcv`: the methods of its `ChangeDCVMethod` table only (not `auto`). Sent
+    /// once.
+    async fn change_dcv(&self, operation: &OperationId, method: &DcvMethod) -> Result<()> {
+        let n = operation.integer(PROVIDER)?;
+        if let ChangeDcvMethod::Unknown(word) = ChangeDcvMethod::from(method.as_str()) {
+            return Err(Error::invalid_input(format!(
+                "cert.change_dcv takes {}, not {word}",
+                ChangeDcvMethod::KNOWN
+                    .iter()
+                    .map(|m| m.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
+            .with_provider(PROVIDER));
+        }
+        refused_unless(
+            self.client()
+                .cert_change_dcv(n, Some(method.as_str()))
+                .await?,
+            "cert.change_dcv",
+        )
+    }
+
+    /// `cert.resend_dcv`. Sent once.
+    async fn resend_dcv(&self, operation: &OperationId) -> Result<()> {
+        let n = operation.integer(PROVIDER)?;
+        refused_unless(self.client().cert_resend_dcv(n).await?, "cert.resend_dcv")
+    }
+
+    /// `cert.recheck_caa`, which takes the certificate's uuid: read with `cert.info` first, and
+    /// the certificate read again afterwards. Sent once.
+    async fn recheck_caa(&self, id: &CertificateId) -> Result<Certificate> {
+        let cert = self.certificate(id).await?;
+        let uuid = match cert.extra.get("uuid").and_then(regops_core::Value::as_str) {
+            Some(u) if !u.trim().is_empty() => u.trim().to_owned(),
+            _ => {
+                return Err(Error::unsupported(format!(
+                    "certificate {id} has no uuid, which cert.recheck_caa needs; nothing was sent"
+                ))
+                .with_provider(PROVIDER));
+            }
+        };
+        refused_unless(
+            self.client().cert_recheck_caa(&uuid).await?,
+            "cert.recheck_caa",
+        )?;
+        self.certificate(id).await
+    }
+
+    fn hosted(&self) -> Option<&dyn HostedCertificateBackend> {
+        Some(self)
+    }
+}
+
+fn endless(call: &str) -> Error {
+    Error::protocol(
+        format!("{call} gave more than {MAX_PAGES} full pages; regops stopped reading"),
+        &[],
+    )
+    .with_provider(PROVIDER)
+}
+
+/// Gandi answers these calls with a boolean: `false` is a refusal.
+fn refused_unless(done: bool, call: &str) -> Result<()> {
+    if done {
+        Ok(())
+    } else {
+        Err(Error::api(
+            "false",
+            format!("{call} answered false: the request was refused"),
+        )
+        .with_provider(PROVIDER))
+    }
+}
+
+#[async_trait]
+impl HostedCertificateBackend for GandiBackend {
+    /// `cert.hosted.list`, every page.
+    async fn hosted_certificates(&self) -> Result<Vec<HostedCertificate>> {
+        let zone = self.client().timezone();
+        let size = i64::from(crate::backend::MAX_PAGE_SIZE);
+        let mut out = Vec::new();
+        for page in 0..MAX_PAGES {
+            let opts = SslListOptions {
+                items_per_page: Some(size),
+                page: Some(page),
+                ..Default::default()
+            };
+            let raw = self.client().cert_hosted_list(&opts).await?;
+            let last = (raw.len() as i64) < size;
+            out.extend(
+                raw.into_iter()
+                    .filter_map(|s| convert::hosted_listed(s, zone)),
+            );
+            if last {
+                return Ok(out);
+            }
+        }
+        Err(endless("cert.hosted.list"))
+    }
+
+    async fn hosted_certificate(&self, id: &CertificateId) -> Result<HostedCertificate> {
+        let n = id.integer(PROVIDER)?;
+        let s = self.client().cert_hosted_info(n).await?;
+        let h = convert::hosted(s, self.client().timezone())?;
+        if h.id.as_str() != n.to_string() {
+            return Err(Error::protocol(
+                format!(
+                    "asked for hosted certificate {n}, the answer is about {}",
+                    h.id
+                ),
+                &[],
+            )
+            .with_provider(PROVIDER));
+        }
+        Ok(h)
+    }
+
+    /// `cert.hosted.create`. The key is in the request only: any text of an error that would
+    /// show it (or one of its lines) is redacted. Sent once.
+    async fn create_hosted_certificate(
+        &self,
+        certificate: &str,
+        key: &Secret,
+    ) -> Result<HostedCertificate> {
+        let mut redactor = Redactor::new();
+        redactor.add(key);
+        for line in key.expose().lines().map(str::trim) {
+            if line.len() >= 16 && !line.starts_with("-----") {
+                redactor.add(&Secret::new(line));
+            }
+        }
+        let params = SslCreateParams {
+            crt: certificate.to_owned(),
+            key: key.expose().to_owned(),
+        };
+        let s = self
+            .client()
+            .cert_hosted_create(&params)
+            .await
+            .map_err(|e| e.redact(&redactor))?;
+        convert::hosted(s, self.client().timezone())
+    }
+
+    async fn delete_hosted_certificate(&self, id: &CertificateId) -> Result<()> {
+        let n = id.integer(PROVIDER)?;
+        refused_unless(
+            self.client().cert_hosted_delete(n).await?,
+            "cert.hosted.delete",
+        )
+    }
+}
