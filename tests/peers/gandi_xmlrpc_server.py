@@ -67,6 +67,15 @@ CERTS = [
      "date_end": datetime(2014, 1, 1, 0, 0, 0)},
 ]
 
+PACKAGES = [
+    {"id": 1, "name": "cert_std_1_0_0", "category": {"id": 1, "name": "standard"},
+     "min_domains": 1, "max_domains": 1, "wildcard": 0, "warranty": 0, "comodo_id": "287"},
+    {"id": 2, "name": "cert_pro_w_250_0", "category": {"id": 2, "name": "pro"},
+     "min_domains": 1, "max_domains": 1, "wildcard": 1, "warranty": 250000},
+]
+
+HOSTED = []
+
 CALLS = []
 
 
@@ -151,6 +160,18 @@ class Gandi:
             "cert.list": self.cert_list,
             "cert.count": self.cert_count,
             "cert.create": self.cert_create,
+            "cert.renew": self.cert_renew,
+            "cert.update": self.cert_update,
+            "cert.delete": self.cert_delete,
+            "cert.get_dcv_params": self.cert_get_dcv_params,
+            "cert.change_dcv": self.cert_change_dcv,
+            "cert.resend_dcv": self.cert_resend_dcv,
+            "cert.recheck_caa": self.cert_recheck_caa,
+            "cert.package.list": self.cert_package_list,
+            "cert.hosted.list": self.cert_hosted_list,
+            "cert.hosted.info": self.cert_hosted_info,
+            "cert.hosted.create": self.cert_hosted_create,
+            "cert.hosted.delete": self.cert_hosted_delete,
         }.get(method)
         if handler is None:
             raise Fault(510100, "Error on object : OBJECT_METHOD (CAUSE_UNKNOWN) [%s]" % method)
@@ -197,12 +218,110 @@ class Gandi:
     def cert_create(self, params):
         if "package" not in params:
             raise Fault(510136, "Error on object : OBJECT_CERTIFICATE (CAUSE_BADPARAMETER) [package missing]")
+        return self._cert_op("certificate_create", params.get("cn"), None)
+
+    def _cert(self, cert_id):
+        if not isinstance(cert_id, int):
+            raise Fault(510136, "Error on object : OBJECT_CERTIFICATE (CAUSE_BADPARAMETER) [cert must be an int]")
+        return self.cert_info(cert_id)
+
+    def _cert_op(self, kind, label, cert_id):
         new_id = max(op["id"] for op in OPS) + 1
-        op = {"id": new_id, "step": "BILL", "type": "certificate_create", "eta": 60,
+        params = {"cert_id": cert_id} if cert_id is not None else {}
+        op = {"id": new_id, "step": "BILL", "type": kind, "eta": 60,
               "date_created": datetime(2015, 10, 1, 12, 0, 0),
-              "params": {"cn": params.get("cn")}, "infos": {"label": params.get("cn")}}
+              "params": params, "infos": {"label": label or ""}}
         OPS.append(op)
         return op
+
+    def cert_renew(self, cert_id, params):
+        c = self._cert(cert_id)
+        c["date_end"] = c.get("date_end", datetime(2016, 9, 18, 13, 0, 0)).replace(
+            year=c.get("date_end", datetime(2016, 9, 18, 13, 0, 0)).year + params.get("duration", 1))
+        return self._cert_op("certificate_renew", c["cn"], cert_id)
+
+    def cert_update(self, cert_id, params):
+        c = self._cert(cert_id)
+        for key in ("csr", "altnames", "dcv_method"):
+            if key in params:
+                c[key] = params[key]
+        return self._cert_op("certificate_update", c["cn"], cert_id)
+
+    def cert_delete(self, cert_id, params=None):
+        c = self._cert(cert_id)
+        c["status"] = "revoked"
+        return self._cert_op("certificate_delete", c["cn"], cert_id)
+
+    def cert_get_dcv_params(self, params):
+        c = self._cert(params.get("cert_id"))
+        method = params.get("dcv_method", c.get("dcv_method", "email"))
+        out = {"dcv_method": method, "fqdns": [c["cn"]] + list(c.get("altnames", [])), "md5": "d41d8cd9"}
+        if method == "dns":
+            out["dns_records"] = ["_d41d8cd9.%s. 10800 IN CNAME d41d8cd9.peer-ca.example." % c["cn"]]
+        elif method in ("file", "https"):
+            scheme = "http" if method == "file" else "https"
+            out["urls"] = ["%s://%s/.well-known/pki-validation/D41D8CD9.txt" % (scheme, c["cn"])]
+            out["unique_value"] = "d41d8cd9\npeer-ca.example"
+        else:
+            out["message"] = ["a validation e-mail goes to admin@%s" % c["cn"]]
+        return out
+
+    def _cert_operation(self, op_id):
+        op = find(op_id)
+        if not op.get("type", "").startswith("certificate_"):
+            raise Fault(510136, "Error on object : OBJECT_OPERATION (CAUSE_BADPARAMETER) [not a certificate operation]")
+        if op["step"] in ("DONE", "ERROR", "CANCEL"):
+            raise Fault(581036, "Error on object : OBJECT_OPERATION (CAUSE_BADPARAMETER) [operation is finished]")
+        return op
+
+    def cert_change_dcv(self, op_id, dcv_method=None):
+        op = self._cert_operation(op_id)
+        if dcv_method not in ("email", "dns", "file", "https"):
+            raise Fault(510136, "Error on object : OBJECT_CERTIFICATE (CAUSE_BADPARAMETER) [dcv_method]")
+        op.setdefault("params", {})["dcv_method"] = dcv_method
+        return True
+
+    def cert_resend_dcv(self, op_id):
+        op = self._cert_operation(op_id)
+        infos = op.setdefault("infos", {})
+        infos["dcv_resent"] = infos.get("dcv_resent", 0) + 1
+        return True
+
+    def cert_recheck_caa(self, uuid):
+        for c in CERTS:
+            if c.get("uuid") == uuid:
+                c["caa_rechecked"] = True
+                return True
+        raise Fault(510042, "Error on object : OBJECT_CERTIFICATE (CAUSE_NOTFOUND) [no such uuid]")
+
+    def cert_package_list(self, opts=None):
+        opts = opts or {}
+        return page(PACKAGES, opts)
+
+    def cert_hosted_list(self, opts=None):
+        opts = opts or {}
+        return page([{k: h[k] for k in ("id", "subject", "state", "date_created", "date_expire")}
+                     for h in HOSTED], opts)
+
+    def cert_hosted_info(self, ssl_id):
+        for h in HOSTED:
+            if h["id"] == ssl_id:
+                return h
+        raise Fault(510042, "Error on object : OBJECT_SSL (CAUSE_NOTFOUND) [no such instance]")
+
+    def cert_hosted_create(self, params):
+        if "crt" not in params or "key" not in params:
+            raise Fault(510136, "Error on object : OBJECT_SSL (CAUSE_BADPARAMETER) [crt and key are mandatory]")
+        h = {"id": 9000 + len(HOSTED), "subject": "CN=hosted.example", "state": "created",
+             "date_created": datetime(2015, 10, 1, 12, 0, 0), "date_expire": datetime(2016, 10, 1, 12, 0, 0),
+             "fqdns": [{"name": "hosted.example"}], "related_vhosts": []}
+        HOSTED.append(h)
+        return h
+
+    def cert_hosted_delete(self, ssl_id):
+        h = self.cert_hosted_info(ssl_id)
+        h["state"] = "deleted"
+        return True
 
 
 class Quiet(SimpleXMLRPCRequestHandler):

@@ -52,6 +52,8 @@ class StructSSLInfo
     public $AUTO_RENEW;
     public $TO_BE_RENEWED;
     public $CN;
+    public $SAN;
+    public $VALIDATION;
 }
 
 function state_path()
@@ -83,7 +85,7 @@ function load_state()
                 'data' => 'example' . $i . '.com',
             ];
         }
-        return ['sessions' => [], 'ops' => $ops, 'next_op' => 2001, 'ssl' => [], 'next_ssl' => 501, 'calls' => []];
+        return ['sessions' => [], 'ops' => $ops, 'next_op' => 2001, 'ssl' => [], 'next_ssl' => 501, 'calls' => [], 'received' => []];
     }
     return json_decode(file_get_contents($p), true);
 }
@@ -118,9 +120,36 @@ class NetimPeer
         save_state($this->state);
     }
 
-    private function record($name)
+    private function record($name, $args = null)
     {
         $this->state['calls'][] = $name;
+        if ($args !== null) {
+            // What arrived, as PHP decoded it (the session id left out), for the tests to read.
+            $this->state['received'][] = ['call' => $name, 'args' => array_slice($args, 1)];
+        }
+    }
+
+    private function validation($validation)
+    {
+        $ok = $validation === 'file';
+        if (strpos($validation, 'email:') === 0) {
+            $ok = true;
+            foreach (explode(',', substr($validation, 6)) as $addr) {
+                $ok = $ok && strpos($addr, '@') !== false;
+            }
+        }
+        if (!$ok) {
+            throw new SoapFault('E13', 'E13 : validation : Invalid value');
+        }
+    }
+
+    private function ssl($idSsl)
+    {
+        $key = (string)(int)$idSsl;
+        if (!isset($this->state['ssl'][$key])) {
+            throw new SoapFault('E04', 'E04 : IDSSL : Unknown certificate');
+        }
+        return $key;
     }
 
     private function session($id)
@@ -257,43 +286,64 @@ class NetimPeer
 
     public function sslCreate($idSession, $prod, $duration, $csr, $validation)
     {
-        $this->record('sslCreate');
+        $this->record('sslCreate', func_get_args());
         $csr = (array)$csr;
         if (empty($csr['CSR'])) {
             throw new SoapFault('E13', 'E13 : CSR : Invalid value');
         }
-        $r = $this->start($idSession, 'sslCreate', $csr['CN'] ?? '');
+        $this->validation($validation);
+        $r = $this->start($idSession, 'sslCreate', $csr['CommonName'] ?? '');
         $id = $this->state['next_ssl']++;
         $this->state['ssl'][(string)$id] = [
-            'prod' => $prod, 'duration' => (int)$duration, 'cn' => $csr['CN'] ?? null,
-            'status' => 'Pending', 'created' => date('Y-m-d'), 'auto_renew' => 0,
+            'prod' => $prod, 'duration' => (int)$duration, 'cn' => $csr['CommonName'] ?? null,
+            'san' => $csr['AlternativeNames'] ?? null, 'validation' => $validation,
+            'status' => 'Pending', 'created' => date('Y-m-d'), 'auto_renew' => 0, 'to_be_renewed' => 0,
         ];
         return $r;
     }
 
     public function sslRenew($idSession, $idSsl, $duration)
     {
-        $this->record('sslRenew');
-        return $this->start($idSession, 'sslRenew', (string)$idSsl);
+        $this->record('sslRenew', func_get_args());
+        $key = $this->ssl($idSsl);
+        if ((int)$duration !== 1) {
+            throw new SoapFault('E13', 'E13 : duration : Invalid value');
+        }
+        $this->state['ssl'][$key]['duration'] += 1;
+        return $this->start($idSession, 'sslRenew', $key);
+    }
+
+    public function sslReIssue($idSession, $idSsl, $csr, $validation)
+    {
+        $this->record('sslReIssue', func_get_args());
+        $key = $this->ssl($idSsl);
+        $csr = (array)$csr;
+        if (empty($csr['CSR'])) {
+            throw new SoapFault('E13', 'E13 : CSR : Invalid value');
+        }
+        $this->validation($validation);
+        $this->state['ssl'][$key]['san'] = $csr['AlternativeNames'] ?? null;
+        $this->state['ssl'][$key]['validation'] = $validation;
+        return $this->start($idSession, 'sslReIssue', $key);
     }
 
     public function sslRevoke($idSession, $idSsl)
     {
-        $this->record('sslRevoke');
-        return $this->start($idSession, 'sslRevoke', (string)$idSsl);
+        $this->record('sslRevoke', func_get_args());
+        $key = $this->ssl($idSsl);
+        $this->state['ssl'][$key]['status'] = 'Revoked';
+        return $this->start($idSession, 'sslRevoke', $key);
     }
 
     public function sslSetPreference($idSession, $idSsl, $codePref, $value)
     {
-        $this->record('sslSetPreference');
+        $this->record('sslSetPreference', func_get_args());
         $this->session($idSession);
-        $key = (string)(int)$idSsl;
-        if (!isset($this->state['ssl'][$key])) {
-            throw new SoapFault('E04', 'E04 : IDSSL : Unknown certificate');
+        $key = $this->ssl($idSsl);
+        if ($codePref !== 'auto_renew' && $codePref !== 'to_be_renewed') {
+            throw new SoapFault('E13', 'E13 : codePref : Invalid value');
         }
-        if ($codePref === 'auto_renew') {
-            $this->state['ssl'][$key]['auto_renew'] = (int)$value;
-        }
+        $this->state['ssl'][$key][$codePref] = (int)$value;
         return $this->start($idSession, 'sslSetPreference', $key);
     }
 
@@ -314,8 +364,10 @@ class NetimPeer
         $r->DATE_CREATE = $c['created'];
         $r->DATE_EXPIRATION = null;
         $r->AUTO_RENEW = $c['auto_renew'];
-        $r->TO_BE_RENEWED = 0;
+        $r->TO_BE_RENEWED = $c['to_be_renewed'] ?? 0;
         $r->CN = $c['cn'];
+        $r->SAN = $c['san'] ?? null;
+        $r->VALIDATION = $c['validation'] ?? null;
         return $r;
     }
 

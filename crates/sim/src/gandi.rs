@@ -14,6 +14,8 @@ use regops_xmlrpc::{DateTime as WireDate, Fault, MethodCall, OneOrMany, Value, f
 use std::collections::BTreeMap;
 use std::sync::Mutex;
 
+mod certificates;
+
 /// The API key the sandbox accepts unless configured otherwise.
 pub const DEFAULT_API_KEY: &str = "sandbox0key0for0regops00";
 
@@ -38,6 +40,11 @@ struct SimOp {
     last_error: Option<&'static str>,
     last_support_error: Option<&'static str>,
     cert: Option<i64>,
+    /// A parameter the operation fails without until a relaunch gives it (`x-it_pin` for an
+    /// `.it` domain).
+    needs: Option<&'static str>,
+    /// The parameters its last relaunch gave.
+    given: BTreeMap<String, String>,
 }
 
 impl SimOp {
@@ -62,17 +69,22 @@ struct SimCert {
     altnames: Vec<String>,
     package: String,
     dcv_method: String,
+    csr: Option<String>,
     created: DateTime<Utc>,
     years: i64,
     order: Option<i64>,
     revoked: bool,
+    /// How many times its validation was sent again.
+    dcv_resent: i64,
 }
 
 struct State {
     ops: BTreeMap<i64, SimOp>,
     certs: BTreeMap<i64, SimCert>,
+    hosted: BTreeMap<i64, certificates::Hosted>,
     next_op: i64,
     next_cert: i64,
+    next_hosted: i64,
     rng: Rng,
 }
 
@@ -103,8 +115,10 @@ impl GandiSim {
         let mut state = State {
             ops: BTreeMap::new(),
             certs: BTreeMap::new(),
+            hosted: BTreeMap::new(),
             next_op: 4_200_000,
             next_cert: 90_000,
+            next_hosted: 5_000,
             rng: Rng::new(seed),
         };
         let now = clock.now();
@@ -139,6 +153,8 @@ impl GandiSim {
                     last_error: err.map(|_| "The registry refused the request"),
                     last_support_error: None,
                     cert: None,
+                    needs: None,
+                    given: BTreeMap::new(),
                 },
             );
         }
@@ -180,7 +196,21 @@ impl GandiSim {
         let run = 5 + rng.below(10) as i64;
         let end = run + 20 + rng.below(40) as i64;
         let draw = rng.below(100);
+        let needs = (kind.starts_with("domain_") && target.ends_with(".it")).then_some("x-it_pin");
+        let stuck = kind == "certificate_create" && target.starts_with(certificates::STUCK_PREFIX);
         let (plan, errortype, last_error, support): (Plan, _, _, _) = match draw {
+            _ if needs.is_some() => (
+                vec![(0, "BILL"), (2, "WAIT"), (run, "RUN"), (end, "ERROR")],
+                Some("missing_parameter"),
+                Some("x-it_pin is missing: the .it registry needs the registrant's PIN"),
+                None,
+            ),
+            _ if stuck => (
+                vec![(0, "BILL"), (2, "WAIT"), (run, "RUN"), (end, "SUPPORT")],
+                None,
+                None,
+                Some("domain control validation has not succeeded: change the method or resend it"),
+            ),
             0..=69 => (
                 vec![(0, "BILL"), (2, "WAIT"), (run, "RUN"), (end, "DONE")],
                 None,
@@ -217,6 +247,8 @@ impl GandiSim {
             last_error,
             last_support_error: support,
             cert,
+            needs,
+            given: BTreeMap::new(),
         }
     }
 
@@ -269,11 +301,15 @@ impl GandiSim {
         }
         m.insert("session_id".into(), Value::Int(1));
         m.insert("source".into(), Value::from("SANDBOX-GANDI"));
-        let mut params = vec![("domain", Value::from(op.target.as_str()))];
+        let mut params = BTreeMap::new();
+        params.insert("domain".to_owned(), Value::from(op.target.as_str()));
         if let Some(c) = op.cert {
-            params.push(("cert_id", Value::Int(c)));
+            params.insert("cert_id".to_owned(), Value::Int(c));
         }
-        m.insert("params".into(), Value::structure(params));
+        for (k, v) in &op.given {
+            params.insert(k.clone(), Value::from(v.as_str()));
+        }
+        m.insert("params".into(), Value::Struct(params));
         m.insert(
             "infos".into(),
             Value::structure([
@@ -351,9 +387,7 @@ impl GandiSim {
             OperationCancel => Self::operation_cancel(st, &args, now),
             OperationRelaunch => Self::operation_relaunch(st, &args, now),
             CertCreate => self.cert_create(st, &args, now),
-            CertRenew => self.cert_operation(st, &args, now, "certificate_renew"),
-            CertUpdate => self.cert_operation(st, &args, now, "certificate_update"),
-            CertDelete => self.cert_operation(st, &args, now, "certificate_delete"),
+            CertRenew | CertUpdate | CertDelete => self.cert_operation(st, method, &args, now),
             CertInfo => {
                 let id = args.int(0, "cert")?;
                 let c = st.certs.get(&id).ok_or_else(|| cert_not_found(id))?;
@@ -361,25 +395,12 @@ impl GandiSim {
             }
             CertList => self.cert_list(st, &args, now, false),
             CertCount => self.cert_list(st, &args, now, true),
-            CertChangeDcv | CertResendDcv => {
-                let id = args.int(0, "operation")?;
-                st.ops.get(&id).ok_or_else(|| op_not_found(id))?;
-                Ok(Value::Bool(true))
-            }
-            CertRecheckCaa => Ok(Value::Bool(true)),
-            CertGetDcvParams => Ok(dcv_params()),
-            CertPackageList => Ok(packages()),
-            CertHostedList => Ok(Value::Array(vec![])),
-            CertHostedCount => Ok(Value::Int(0)),
-            CertHostedInfo | CertHostedDelete => {
-                let id = args.int(0, "ssl")?;
-                Err(fault(
-                    NOT_FOUND,
-                    "OBJECT_SSL",
-                    "CAUSE_NOTFOUND",
-                    format!("no hosted certificate {id}"),
-                ))
-            }
+            CertChangeDcv | CertResendDcv => Self::dcv_again(st, method, &args, now),
+            CertRecheckCaa => Self::recheck_caa(st, &args),
+            CertGetDcvParams => Self::dcv_params(st, &args),
+            CertPackageList => certificates::packages(&args),
+            CertHostedList | CertHostedCount | CertHostedInfo | CertHostedCreate
+            | CertHostedDelete => self.hosted(st, method, &args, now),
         }
     }
 
@@ -460,16 +481,31 @@ impl GandiSim {
                 format!("operation {id} is not in error"),
             ));
         }
+        let given: BTreeMap<String, String> = match args.0.get(1) {
+            Some(Value::Struct(m)) => m
+                .iter()
+                .filter_map(|(k, v)| v.as_str().map(|t| (k.clone(), t.to_owned())))
+                .collect(),
+            _ => BTreeMap::new(),
+        };
         let mut again = Self::planned(rng, id, &op.kind, &op.target, now, op.cert);
         again.created = op.created;
         let shift = (now - op.created).num_seconds();
+        // Still without what it needs, it fails again, for the same reason.
+        let missing = op.needs.filter(|p| !given.contains_key(*p));
+        let end = if missing.is_some() { "ERROR" } else { "DONE" };
         again.plan = vec![
             (0, "BILL"),
             (shift, "WAIT"),
             (shift + 5, "RUN"),
-            (shift + 30, "DONE"),
+            (shift + 30, end),
         ];
-        again.errortype = None;
+        if missing.is_none() {
+            again.errortype = None;
+            again.last_error = None;
+        }
+        again.last_support_error = None;
+        again.given = given;
         *op = again;
         Ok(Value::Bool(true))
     }
@@ -496,6 +532,7 @@ impl GandiSim {
             next_op,
             next_cert,
             rng,
+            ..
         } = st;
         let cert_id = *next_cert;
         *next_cert += 1;
@@ -514,6 +551,7 @@ impl GandiSim {
                     .and_then(Value::as_str)
                     .unwrap_or("email")
                     .to_owned(),
+                csr: p.get("csr").and_then(Value::as_str).map(str::to_owned),
                 created: now,
                 years: p
                     .get("duration")
@@ -522,36 +560,9 @@ impl GandiSim {
                     .clamp(1, 3),
                 order: Some(op_id),
                 revoked: false,
+                dcv_resent: 0,
             },
         );
-        let v = self.op_value(&op, now);
-        ops.insert(op_id, op);
-        Ok(v)
-    }
-
-    /// `cert.renew`, `cert.update` or `cert.delete`: an operation of `kind` on a certificate.
-    fn cert_operation(
-        &self,
-        st: &mut State,
-        args: &Args<'_>,
-        now: DateTime<Utc>,
-        kind: &str,
-    ) -> Result<Value, Fault> {
-        let id = args.int(0, "cert")?;
-        let State {
-            ops,
-            certs,
-            next_op,
-            rng,
-            ..
-        } = st;
-        let cert = certs.get_mut(&id).ok_or_else(|| cert_not_found(id))?;
-        if kind == "certificate_delete" {
-            cert.revoked = true;
-        }
-        let op_id = *next_op;
-        *next_op += 1;
-        let op = Self::planned(rng, op_id, kind, &cert.cn.clone(), now, Some(id));
         let v = self.op_value(&op, now);
         ops.insert(op_id, op);
         Ok(v)
@@ -620,34 +631,6 @@ fn page_of(items: Vec<Value>, page: Option<i64>, per: usize) -> Value {
     Value::Array(items.into_iter().skip(page * per).take(per).collect())
 }
 
-/// What `cert.get_dcv_params` answers: a DNS record to publish.
-fn dcv_params() -> Value {
-    Value::structure([
-        ("dcv_method", Value::from("dns")),
-        (
-            "dns_records",
-            Value::Array(vec![Value::from(
-                "_sandbox.example. 10800 IN CNAME sandbox.comodoca.com.",
-            )]),
-        ),
-    ])
-}
-
-/// What `cert.package.list` answers.
-fn packages() -> Value {
-    Value::Array(
-        [
-            "cert_std_1_0_0",
-            "cert_std_3_0_0",
-            "cert_pro_1_10_0",
-            "cert_bus_1_250_0",
-        ]
-        .iter()
-        .map(|p| Value::structure([("name", Value::from(*p)), ("max_domains", Value::Int(1))]))
-        .collect(),
-    )
-}
-
 /// The methods the sandbox answers; any other name is Gandi's "unknown method" fault.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Method {
@@ -671,12 +654,13 @@ enum Method {
     CertHostedList,
     CertHostedCount,
     CertHostedInfo,
+    CertHostedCreate,
     CertHostedDelete,
 }
 
 impl Method {
     /// Every method by its wire name.
-    const NAMES: [(&'static str, Method); 21] = [
+    const NAMES: [(&'static str, Method); 22] = [
         ("operation.info", Method::OperationInfo),
         ("operation.list", Method::OperationList),
         ("operation.count", Method::OperationCount),
@@ -697,6 +681,7 @@ impl Method {
         ("cert.hosted.list", Method::CertHostedList),
         ("cert.hosted.count", Method::CertHostedCount),
         ("cert.hosted.info", Method::CertHostedInfo),
+        ("cert.hosted.create", Method::CertHostedCreate),
         ("cert.hosted.delete", Method::CertHostedDelete),
     ];
 

@@ -1,5 +1,6 @@
 //! Netim SOAP 2.0 at `/netim/2.0/` (and its WSDL at `/netim/2.0/api.wsdl`): sessions,
-//! `queryOpe`, `queryOpePending`, `cancelOpe`, `sslCreate`, `sslInfo`, in rpc/encoded SOAP with
+//! `queryOpe`, `queryOpePending`, `cancelOpe`, `sslCreate`, `sslRenew`, `sslReIssue`, `sslRevoke`,
+//! `sslSetPreference`, `sslInfo`, in rpc/encoded SOAP with
 //! Netim's fault codes.
 //!
 //! Operations stay `Pending` for a while on the sandbox clock, then end `Done`, or `Failed` with
@@ -62,7 +63,14 @@ struct Cert {
     prod: String,
     duration: i64,
     cn: Option<String>,
+    san: Option<String>,
+    validation: String,
     order: i64,
+    created: DateTime<Utc>,
+    auto_renew: bool,
+    to_be_renewed: bool,
+    /// The revocation's operation, once asked.
+    revoked_by: Option<i64>,
 }
 
 struct State {
@@ -230,6 +238,9 @@ impl NetimSim {
             QueryOpePending => Ok(self.query_ope_pending(now)),
             SslCreate => self.ssl_create(&args, now),
             SslInfo => self.ssl_info(&args, now),
+            SslRenew | SslReIssue | SslRevoke | SslSetPreference => {
+                self.ssl_change(call, &args, now)
+            }
         }
     }
 
@@ -310,20 +321,8 @@ impl NetimSim {
     }
 
     fn ssl_create(&self, args: &Args<'_>, now: DateTime<Utc>) -> Result<SoapValue, Fault> {
-        let csr = match args.value(3) {
-            SoapValue::Struct(m) | SoapValue::Map(m) => m,
-            _ => Vec::new(),
-        };
-        let member = |k: &str| {
-            csr.iter().find(|(n, _)| n == k).and_then(|(_, v)| match v {
-                SoapValue::String(t) if !t.trim().is_empty() => Some(t.clone()),
-                _ => None,
-            })
-        };
-        if member("CSR").is_none() {
-            return Err(fault("E13", "CSR", "Invalid value"));
-        }
-        let cn = member("CN");
+        let (csr, validation) = csr_and_validation(args, 3)?;
+        let cn = csr.get("CommonName").cloned();
         let order = self.submit("sslCreate", cn.as_deref().unwrap_or(""));
         let mut st = self.lock();
         let id = st.next_cert;
@@ -335,7 +334,13 @@ impl NetimSim {
                 prod: args.text(1),
                 duration: args.int(2).unwrap_or(1),
                 cn,
+                san: csr.get("AlternativeNames").cloned(),
+                validation,
                 order,
+                created: now,
+                auto_renew: false,
+                to_be_renewed: false,
+                revoked_by: None,
             },
         );
         let op = st
@@ -347,6 +352,75 @@ impl NetimSim {
         Ok(self.op_struct(&op, now))
     }
 
+    /// `sslRenew`, `sslReIssue`, `sslRevoke` and `sslSetPreference`: each changes the
+    /// certificate (a renewal adds its year, a reissue takes the new request's names and
+    /// validation, a revocation ends it once its operation is done, a preference is kept) and
+    /// answers the operation that carries the change.
+    fn ssl_change(
+        &self,
+        call: SessionCall,
+        args: &Args<'_>,
+        now: DateTime<Utc>,
+    ) -> Result<SoapValue, Fault> {
+        let id = args.int(1).unwrap_or(-1);
+        let target = {
+            let st = self.lock();
+            let cert = st
+                .certs
+                .get(&id)
+                .ok_or_else(|| fault("E04", "IDSSL", "Unknown certificate"))?;
+            if cert.revoked_by.is_some() {
+                return Err(fault("E13", "IDSSL", "The certificate is revoked"));
+            }
+            cert.cn.clone().unwrap_or_default()
+        };
+        let change: Box<dyn FnOnce(&mut Cert, i64)> = match call {
+            SessionCall::SslRenew => {
+                if args.int(2) != Some(1) {
+                    return Err(fault("E13", "duration", "Invalid value"));
+                }
+                Box::new(|c: &mut Cert, _| c.duration += 1)
+            }
+            SessionCall::SslReIssue => {
+                let (csr, validation) = csr_and_validation(args, 2)?;
+                Box::new(move |c: &mut Cert, _| {
+                    c.san = csr.get("AlternativeNames").cloned();
+                    if let Some(cn) = csr.get("CommonName") {
+                        c.cn = Some(cn.clone());
+                    }
+                    c.validation = validation;
+                })
+            }
+            SessionCall::SslRevoke => Box::new(|c: &mut Cert, op| c.revoked_by = Some(op)),
+            _ => {
+                let on = args.int(3).unwrap_or(0) != 0;
+                match args.text(2).as_str() {
+                    "auto_renew" => Box::new(move |c: &mut Cert, _| c.auto_renew = on),
+                    "to_be_renewed" => Box::new(move |c: &mut Cert, _| c.to_be_renewed = on),
+                    _ => return Err(fault("E13", "codePref", "Invalid value")),
+                }
+            }
+        };
+        let kind = match call {
+            SessionCall::SslRenew => "sslRenew",
+            SessionCall::SslReIssue => "sslReIssue",
+            SessionCall::SslRevoke => "sslRevoke",
+            _ => "sslSetPreference",
+        };
+        let order = self.submit(kind, &target);
+        let mut st = self.lock();
+        if let Some(cert) = st.certs.get_mut(&id) {
+            change(cert, order);
+        }
+        let op = st
+            .ops
+            .get(&order)
+            .cloned()
+            .ok_or_else(|| fault("E99", kind, "Internal error"))?;
+        drop(st);
+        Ok(self.op_struct(&op, now))
+    }
+
     fn ssl_info(&self, args: &Args<'_>, now: DateTime<Utc>) -> Result<SoapValue, Fault> {
         let st = self.lock();
         let cert = args
@@ -354,26 +428,65 @@ impl NetimSim {
             .and_then(|id| st.certs.get(&id))
             .cloned()
             .ok_or_else(|| fault("E04", "IDSSL", "Unknown certificate"))?;
-        let status = st
-            .ops
-            .get(&cert.order)
-            .map_or("Pending", |o| match o.status(now) {
-                "Done" => "Active",
-                "Failed" | "Cancelled" => "Cancelled",
-                _ => "Pending",
-            });
+        let done = |op: i64| st.ops.get(&op).map(|o| o.status(now));
+        let status = match (cert.revoked_by.and_then(done), done(cert.order)) {
+            (Some("Done"), _) => "Revoked",
+            (_, Some("Done")) => "Active",
+            (_, Some("Failed" | "Cancelled")) => "Cancelled",
+            _ => "Pending",
+        };
+        let expires = cert.created + chrono::Duration::days(365 * cert.duration);
+        let text = |v: &Option<String>| v.as_deref().map_or(SoapValue::Null, s);
         Ok(SoapValue::Struct(vec![
             ("IDSSL".into(), SoapValue::Int(cert.id)),
             ("PROD".into(), s(&cert.prod)),
             ("DURATION".into(), SoapValue::Int(cert.duration)),
             ("STATUS".into(), s(status)),
-            ("DATE_CREATE".into(), s(&self.date(now))),
-            ("DATE_EXPIRATION".into(), SoapValue::Null),
-            ("AUTO_RENEW".into(), SoapValue::Int(0)),
-            ("TO_BE_RENEWED".into(), SoapValue::Int(0)),
-            ("CN".into(), cert.cn.as_deref().map_or(SoapValue::Null, s)),
+            ("DATE_CREATE".into(), s(&self.date(cert.created))),
+            ("DATE_EXPIRATION".into(), s(&self.date(expires))),
+            (
+                "AUTO_RENEW".into(),
+                SoapValue::Int(i64::from(cert.auto_renew)),
+            ),
+            (
+                "TO_BE_RENEWED".into(),
+                SoapValue::Int(i64::from(cert.to_be_renewed)),
+            ),
+            ("CN".into(), text(&cert.cn)),
+            ("SAN".into(), text(&cert.san)),
+            ("VALIDATION".into(), s(&cert.validation)),
         ]))
     }
+}
+
+/// The `StructCSR` members at parameter `at` and the `validation` after it, checked as Netim
+/// does: a request is required, and a validation is `file` or `email:ADDR[,ADDR]`.
+fn csr_and_validation(
+    args: &Args<'_>,
+    at: usize,
+) -> Result<(HashMap<String, String>, String), Fault> {
+    let members: HashMap<String, String> = match args.value(at) {
+        SoapValue::Struct(m) | SoapValue::Map(m) => m
+            .into_iter()
+            .filter_map(|(k, v)| match v {
+                SoapValue::String(t) if !t.trim().is_empty() => Some((k, t)),
+                _ => None,
+            })
+            .collect(),
+        _ => HashMap::new(),
+    };
+    if !members.contains_key("CSR") {
+        return Err(fault("E13", "CSR", "Invalid value"));
+    }
+    let validation = args.text(at + 1);
+    let valid = validation == "file"
+        || validation
+            .strip_prefix("email:")
+            .is_some_and(|a| !a.is_empty() && a.split(',').all(|m| m.contains('@')));
+    if !valid {
+        return Err(fault("E13", "validation", "Invalid value"));
+    }
+    Ok((members, validation))
 }
 
 /// The functions the sandbox answers; any other name gets SoapServer's "not a valid method".
@@ -396,11 +509,15 @@ enum SessionCall {
     QueryOpePending,
     SslCreate,
     SslInfo,
+    SslRenew,
+    SslReIssue,
+    SslRevoke,
+    SslSetPreference,
 }
 
 impl Function {
     /// Every function by its wire name.
-    const NAMES: [(&'static str, Function); 9] = [
+    const NAMES: [(&'static str, Function); 13] = [
         ("sessionOpen", Function::SessionOpen),
         (
             "sessionClose",
@@ -419,6 +536,13 @@ impl Function {
         ),
         ("sslCreate", Function::InSession(SessionCall::SslCreate)),
         ("sslInfo", Function::InSession(SessionCall::SslInfo)),
+        ("sslRenew", Function::InSession(SessionCall::SslRenew)),
+        ("sslReIssue", Function::InSession(SessionCall::SslReIssue)),
+        ("sslRevoke", Function::InSession(SessionCall::SslRevoke)),
+        (
+            "sslSetPreference",
+            Function::InSession(SessionCall::SslSetPreference),
+        ),
     ];
 
     fn named(name: &str) -> Option<Function> {

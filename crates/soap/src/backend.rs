@@ -205,7 +205,7 @@ impl CertificateBackend for NetimBackend {
         )?;
         if renewal.duration_years != 1 {
             return Err(Error::unsupported(format!(
-                "Netim renews a certificate for 1 year only, not {}; nothing was sent",
+                "Netim renews a certificate for 1 year only: a duration of {} years cannot be honoured; nothing was sent",
                 renewal.duration_years
             ))
             .with_provider(PROVIDER));

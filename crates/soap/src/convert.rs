@@ -189,7 +189,14 @@ pub fn certificate(info: StructSSLInfo, zone: ServerTimeZone) -> Result<Certific
         .map(str::to_owned)
         .collect();
     c.package = info.prod.clone();
-    c.dcv_method = info.validation.as_deref().map(DcvMethod::from);
+    // `file`, or `email:ADDR[,ADDR]`: the method is the word before the addresses, which are
+    // kept in `extra` with the rest.
+    c.dcv_method = info
+        .validation
+        .as_deref()
+        .filter(|v| !v.is_empty())
+        .map(|v| DcvMethod::from(v.split(':').next().unwrap_or(v)));
+
     c.created_at = server_time(info.date_create.as_deref(), zone);
     c.expires_at = server_time(info.date_expiration.as_deref(), zone);
     let mut extra = Extra::new();
@@ -206,6 +213,9 @@ pub fn certificate(info: StructSSLInfo, zone: ServerTimeZone) -> Result<Certific
     }
     for (k, v) in info.extra {
         extra.insert(k, regops_http::json_value(v));
+    }
+    if let Some(v) = info.validation.as_deref().filter(|v| v.contains(':')) {
+        extra.insert("VALIDATION".into(), Value::String(v.to_owned()));
     }
     c.extra = extra;
     Ok(c)

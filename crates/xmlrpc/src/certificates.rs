@@ -8,11 +8,13 @@ use crate::generated::{
     CertPackageListOptions, ChangeDcvMethod, DcvMethodParams, SslCreateParams, SslListOptions,
 };
 use async_trait::async_trait;
+use regops_core::certificate::refuse_unhonoured;
 use regops_core::{
-    Certificate, CertificateBackend, CertificateFilter, CertificateId, CertificateOrder,
-    CertificatePackage, CertificateReissue, CertificateRenewal, CertificateRevocation,
-    DcvInstructions, DcvMethod, Error, HostedCertificate, HostedCertificateBackend, Operation,
-    OperationId, Page, PageToken, Redactor, Result, Secret,
+    Certificate, CertificateBackend, CertificateCall, CertificateFilter, CertificateId,
+    CertificateOption, CertificateOrder, CertificatePackage, CertificateReissue,
+    CertificateRenewal, CertificateRevocation, DcvInstructions, DcvMethod, Error,
+    HostedCertificate, HostedCertificateBackend, Operation, OperationId, Page, PageToken, Redactor,
+    Result, Secret,
 };
 
 /// The most pages of a listing regops reads before it says the answer never ends.
@@ -20,6 +22,18 @@ const MAX_PAGES: i64 = 10_000;
 
 #[async_trait]
 impl CertificateBackend for GandiBackend {
+    /// Gandi's `cert.create`, `cert.renew`, `cert.update` and `cert.delete` take every option
+    /// but the two it has no member for: the e-mail addresses of a validation (its `email`
+    /// method writes to the domain's admin addresses) and the subject beside the CSR (it reads
+    /// the CSR's). The provider's own parameters are checked against each call's members.
+    fn honours(&self, call: CertificateCall, option: CertificateOption) -> bool {
+        let _ = call;
+        !matches!(
+            option,
+            CertificateOption::DcvEmails | CertificateOption::Subject
+        )
+    }
+
     async fn certificate(&self, id: &CertificateId) -> Result<Certificate> {
         let n = id.integer(PROVIDER)?;
         let c = self.client().cert_info(n).await?;
@@ -55,6 +69,12 @@ impl CertificateBackend for GandiBackend {
 
     /// `cert.create`, every option of the order on the wire. Sent once.
     async fn order_certificate(&self, order: &CertificateOrder) -> Result<Operation> {
+        refuse_unhonoured(
+            PROVIDER,
+            CertificateCall::Order,
+            &order.options(),
+            |c, o| self.honours(c, o),
+        )?;
         let p = convert::certificate_create(order)?;
         let op = self.client().cert_create(&p).await?;
         Ok(convert::operation(op, self.client().timezone()))
@@ -66,6 +86,12 @@ impl CertificateBackend for GandiBackend {
         id: &CertificateId,
         renewal: &CertificateRenewal,
     ) -> Result<Operation> {
+        refuse_unhonoured(
+            PROVIDER,
+            CertificateCall::Renew,
+            &renewal.options(),
+            |c, o| self.honours(c, o),
+        )?;
         let n = id.integer(PROVIDER)?;
         let p = convert::certificate_renew(renewal)?;
         let op = self.client().cert_renew(n, &p).await?;
@@ -78,6 +104,12 @@ impl CertificateBackend for GandiBackend {
         id: &CertificateId,
         reissue: &CertificateReissue,
     ) -> Result<Operation> {
+        refuse_unhonoured(
+            PROVIDER,
+            CertificateCall::Reissue,
+            &reissue.options(),
+            |c, o| self.honours(c, o),
+        )?;
         let n = id.integer(PROVIDER)?;
         let p = convert::certificate_update(reissue)?;
         let op = self.client().cert_update(n, &p).await?;
