@@ -303,18 +303,18 @@ pub enum CancelKindArg {
 #[derive(Debug, Subcommand)]
 pub enum CertCommand {
     /// List certificates (every page), filtered.
-    List(CertListArgs),
+    List(Box<CertListArgs>),
     /// Show one certificate.
     Show {
         /// The certificate's id.
         id: String,
     },
     /// Order a certificate and show the operation.
-    Create(CertCreateArgs),
+    Create(Box<CertCreateArgs>),
     /// Renew a certificate and show the operation.
-    Renew(CertRenewArgs),
+    Renew(Box<CertRenewArgs>),
     /// Reissue a certificate with a new CSR and show the operation.
-    Reissue(CertReissueArgs),
+    Reissue(Box<CertReissueArgs>),
     /// Revoke (delete) a certificate and show the operation.
     Revoke(CertRevokeArgs),
     /// List the packages a certificate can be ordered as.

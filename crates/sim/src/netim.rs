@@ -57,6 +57,10 @@ struct Session {
     last: DateTime<Utc>,
 }
 
+/// A change made to a certificate once the operation carrying it (its id the second argument)
+/// is submitted.
+type CertChange = Box<dyn FnOnce(&mut Cert, i64)>;
+
 #[derive(Clone, Debug)]
 struct Cert {
     id: i64,
@@ -374,7 +378,7 @@ impl NetimSim {
             }
             cert.cn.clone().unwrap_or_default()
         };
-        let change: Box<dyn FnOnce(&mut Cert, i64)> = match call {
+        let change: CertChange = match call {
             SessionCall::SslRenew => {
                 if args.int(2) != Some(1) {
                     return Err(fault("E13", "duration", "Invalid value"));

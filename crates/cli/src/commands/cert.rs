@@ -44,14 +44,14 @@ pub async fn run(ctx: &mut Ctx<'_>, cmd: CertCommand) -> Result<Exit, CliError> 
     };
     let provider = backend.provider();
     match cmd {
-        CertCommand::List(a) => list(ctx, certs, a).await?,
+        CertCommand::List(a) => list(ctx, certs, *a).await?,
         CertCommand::Show { id } => {
             let c = certs.certificate(&CertificateId::new(id)).await?;
             print_cert(ctx, &c)?;
         }
-        CertCommand::Create(a) => requests::create(ctx, provider, certs, a).await?,
-        CertCommand::Renew(a) => requests::renew(ctx, provider, certs, a).await?,
-        CertCommand::Reissue(a) => requests::reissue(ctx, provider, certs, a).await?,
+        CertCommand::Create(a) => requests::create(ctx, provider, certs, *a).await?,
+        CertCommand::Renew(a) => requests::renew(ctx, provider, certs, *a).await?,
+        CertCommand::Reissue(a) => requests::reissue(ctx, provider, certs, *a).await?,
         CertCommand::Revoke(a) => requests::revoke(ctx, provider, certs, a).await?,
         CertCommand::Packages => packages(ctx, certs).await?,
         CertCommand::Dcv(c) => validation::run(ctx, certs, c).await?,

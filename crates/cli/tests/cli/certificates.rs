@@ -57,8 +57,8 @@ fn gandi_calls(url: &str) -> Vec<Value> {
 fn last_call(url: &str, method: &str) -> Vec<Value> {
     gandi_calls(url)
         .into_iter()
-        .filter(|c| c[0] == method)
-        .last()
+        .rev()
+        .find(|c| c[0] == method)
         .unwrap_or_else(|| panic!("{method} was not received"))
         .as_array()
         .unwrap()[1..]
@@ -342,8 +342,8 @@ fn every_cert_command_against_php_netim_peer() {
     let last = |call: &str| -> Value {
         received()
             .into_iter()
-            .filter(|r| r["call"] == call)
-            .last()
+            .rev()
+            .find(|r| r["call"] == call)
             .unwrap_or_else(|| panic!("{call} was not received"))["args"]
             .clone()
     };
