@@ -113,6 +113,11 @@ pub fn items<'a, T: Send + 'a>(pages: PageStream<'a, T>) -> BoxStream<'a, Result
         .boxed()
 }
 
+/// Every item of every page, in order; the first error ends the reading.
+pub async fn collect<T: Send>(pages: PageStream<'_, T>) -> Result<Vec<T>> {
+    items(pages).try_collect().await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,13 +2,14 @@
 //! `cert.package.list` and `cert.hosted.*`.
 
 use crate::PROVIDER;
-use crate::backend::{GandiBackend, page_number, page_size};
+use crate::backend::{GandiBackend, MAX_PAGE_SIZE, page_number, page_size};
 use crate::convert;
 use crate::generated::{
     CertPackageListOptions, ChangeDcvMethod, DcvMethodParams, SslCreateParams, SslListOptions,
 };
 use async_trait::async_trait;
 use regops_core::certificate::refuse_unhonoured;
+use regops_core::page;
 use regops_core::{
     Certificate, CertificateBackend, CertificateCall, CertificateFilter, CertificateId,
     CertificateOption, CertificateOrder, CertificatePackage, CertificateReissue,
@@ -16,9 +17,11 @@ use regops_core::{
     HostedCertificate, HostedCertificateBackend, Operation, OperationId, Page, PageToken, Redactor,
     Result, Secret,
 };
+use std::future::Future;
 
-/// The most pages of a listing regops reads before it says the answer never ends.
-const MAX_PAGES: i64 = 10_000;
+/// The most pages of a package or hosted-certificate listing regops reads before it says the
+/// answer never ends.
+const MAX_PAGES: usize = 10_000;
 
 #[async_trait]
 impl CertificateBackend for GandiBackend {
@@ -131,22 +134,21 @@ impl CertificateBackend for GandiBackend {
     /// `cert.package.list`, every page.
     async fn packages(&self) -> Result<Vec<CertificatePackage>> {
         let zone = self.client().timezone();
-        let size = i64::from(crate::backend::MAX_PAGE_SIZE);
-        let mut out = Vec::new();
-        for page in 0..MAX_PAGES {
+        every_page(|page| async move {
             let opts = CertPackageListOptions {
-                items_per_page: Some(size),
-                page: Some(page),
+                items_per_page: Some(i64::from(MAX_PAGE_SIZE)),
+                page: Some(i64::from(page)),
                 ..Default::default()
             };
             let raw = self.client().cert_package_list(&opts).await?;
-            let last = (raw.len() as i64) < size;
-            out.extend(raw.into_iter().filter_map(|p| convert::package(p, zone)));
-            if last {
-                return Ok(out);
-            }
-        }
-        Err(endless("cert.package.list"))
+            let full = raw.len() >= MAX_PAGE_SIZE as usize;
+            let items = raw
+                .into_iter()
+                .filter_map(|p| convert::package(p, zone))
+                .collect();
+            Ok((items, full))
+        })
+        .await
     }
 
     /// `cert.get_dcv_params` for the certificate (by `cert_id`), with the method asked or the
@@ -219,12 +221,23 @@ impl CertificateBackend for GandiBackend {
     }
 }
 
-fn endless(call: &str) -> Error {
-    Error::protocol(
-        format!("{call} gave more than {MAX_PAGES} full pages; regops stopped reading"),
-        &[],
-    )
-    .with_provider(PROVIDER)
+/// Every item of a listing Gandi pages by number (from 0), read through core's bounded
+/// [`page::paginate_bounded`]: `fetch` answers a page's items and whether it was full.
+async fn every_page<T, F, Fut>(mut fetch: F) -> Result<Vec<T>>
+where
+    T: Send,
+    F: FnMut(u32) -> Fut + Send,
+    Fut: Future<Output = Result<(Vec<T>, bool)>> + Send,
+{
+    page::collect(page::paginate_bounded(MAX_PAGES, move |token| {
+        let call = page_number(token).map(|n| (n, fetch(n)));
+        async move {
+            let (n, fetched) = call?;
+            let (items, full) = fetched.await?;
+            Ok(Page::new(items, full.then(|| PageToken::Number(n + 1))))
+        }
+    }))
+    .await
 }
 
 /// Gandi answers these calls with a boolean: `false` is a refusal.
@@ -245,25 +258,21 @@ impl HostedCertificateBackend for GandiBackend {
     /// `cert.hosted.list`, every page.
     async fn hosted_certificates(&self) -> Result<Vec<HostedCertificate>> {
         let zone = self.client().timezone();
-        let size = i64::from(crate::backend::MAX_PAGE_SIZE);
-        let mut out = Vec::new();
-        for page in 0..MAX_PAGES {
+        every_page(|page| async move {
             let opts = SslListOptions {
-                items_per_page: Some(size),
-                page: Some(page),
+                items_per_page: Some(i64::from(MAX_PAGE_SIZE)),
+                page: Some(i64::from(page)),
                 ..Default::default()
             };
             let raw = self.client().cert_hosted_list(&opts).await?;
-            let last = (raw.len() as i64) < size;
-            out.extend(
-                raw.into_iter()
-                    .filter_map(|s| convert::hosted_listed(s, zone)),
-            );
-            if last {
-                return Ok(out);
-            }
-        }
-        Err(endless("cert.hosted.list"))
+            let full = raw.len() >= MAX_PAGE_SIZE as usize;
+            let items = raw
+                .into_iter()
+                .filter_map(|s| convert::hosted_listed(s, zone))
+                .collect();
+            Ok((items, full))
+        })
+        .await
     }
 
     async fn hosted_certificate(&self, id: &CertificateId) -> Result<HostedCertificate> {
