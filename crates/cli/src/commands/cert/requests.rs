@@ -18,20 +18,23 @@ fn read_csr(path: &Path) -> Result<String, CliError> {
 }
 
 /// A DCV method word of the command line; one regops does not know is a usage error.
+pub(super) fn dcv_word(flag: &str, word: &str) -> Result<DcvMethod, CliError> {
+    match DcvMethod::from(word) {
+        DcvMethod::Unknown(raw) => Err(CliError::usage(format!(
+            "{flag}: `{raw}` is not one of {}",
+            DcvMethod::KNOWN
+                .iter()
+                .map(|m| m.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))),
+        known => Ok(known),
+    }
+}
+
+/// An optional DCV method flag (see [`dcv_word`]).
 pub(super) fn dcv(flag: &str, method: Option<String>) -> Result<Option<DcvMethod>, CliError> {
-    method
-        .map(|m| match DcvMethod::from(m.as_str()) {
-            DcvMethod::Unknown(raw) => Err(CliError::usage(format!(
-                "{flag}: `{raw}` is not one of {}",
-                DcvMethod::KNOWN
-                    .iter()
-                    .map(|m| m.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ))),
-            known => Ok(known),
-        })
-        .transpose()
+    method.map(|m| dcv_word(flag, &m)).transpose()
 }
 
 /// A flag as given: whether it was, what option it asks for, its name.

@@ -2,7 +2,7 @@
 //! provider's validation calls on a certificate operation (each shows the operation after).
 
 use super::print_op;
-use super::requests::dcv;
+use super::requests::{dcv, dcv_word};
 use crate::args::DcvCommand;
 use crate::commands::{Ctx, io};
 use crate::exit::CliError;
@@ -29,9 +29,7 @@ pub(super) async fn run(
             }
         }
         DcvCommand::Change { operation, method } => {
-            let Some(method) = dcv("--method", Some(method))? else {
-                return Ok(());
-            };
+            let method = dcv_word("--method", &method)?;
             let id = OperationId::new(operation);
             certs.change_dcv(&id, &method).await?;
             read_back(ctx, &id).await
