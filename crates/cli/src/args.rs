@@ -411,7 +411,7 @@ pub struct CertCreateArgs {
     #[arg(long = "dcv-email", value_name = "ADDRESS")]
     pub dcv_emails: Vec<String>,
     /// Validity in years.
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
     pub duration: u32,
     /// The subject's members beside the CSR.
     #[command(flatten)]
@@ -428,7 +428,7 @@ pub struct CertRenewArgs {
     /// The certificate's id.
     pub id: String,
     /// Added validity in years.
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
     pub duration: u32,
     /// A file holding a new CSR (PEM).
     #[arg(long, value_name = "FILE")]

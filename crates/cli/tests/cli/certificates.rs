@@ -309,6 +309,15 @@ fn every_cert_command_against_python_gandi_peer() {
         "preferences",
     );
     refused(&g(&["renew", "abc"]), "integer");
+    // A duration of 0 years would be sent as nothing (Gandi) or as 1 (Netim): refused.
+    for cmd in [
+        &["renew", "700"][..],
+        &["create", "--package", "p", "--cn", "x.example"],
+    ] {
+        let out = g(&[cmd, &["--duration", "0"]].concat());
+        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+        assert!(stderr(&out).contains("--duration"), "{}", stderr(&out));
+    }
     assert_eq!(
         gandi_calls(&url).len(),
         before + 1,
