@@ -55,6 +55,16 @@ impl CliError {
         self.message = format!("{what}: {}", self.message);
         self
     }
+
+    /// A usage error that does not say which provider refused (a call a trait's default
+    /// answers as unsupported) is prefixed with the account and its provider, so the one line
+    /// always names both.
+    pub fn naming(self, account: &str, provider: &str) -> Self {
+        if self.exit != Exit::Usage || self.message.contains(provider) {
+            return self;
+        }
+        self.context(format!("account {account}: provider {provider}"))
+    }
 }
 
 impl fmt::Display for CliError {
@@ -100,6 +110,23 @@ mod tests {
             .map(Exit::code),
             [0, 1, 2, 3, 4]
         );
+    }
+
+    #[test]
+    fn a_refusal_always_names_the_provider() {
+        let bare: CliError =
+            regops_core::Error::unsupported("this provider has no certificate listing").into();
+        assert_eq!(
+            bare.naming("shop", "netim").message,
+            "account shop: provider netim: not supported: this provider has no certificate listing"
+        );
+        let named = CliError::usage("netim cannot honour --param");
+        assert_eq!(
+            named.naming("shop", "netim").message,
+            "netim cannot honour --param"
+        );
+        let api = CliError::api("HTTP 500");
+        assert_eq!(api.naming("shop", "netim").message, "HTTP 500");
     }
 
     #[test]

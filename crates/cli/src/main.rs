@@ -69,11 +69,13 @@ async fn run(cli: Cli, out: &mut dyn Write) -> Result<Exit, CliError> {
         json: cli.json,
         out,
     };
-    match command {
+    let provider = backend.provider().to_owned();
+    let done = match command {
         OnAccount::Ops(cmd) => commands::ops::run(&mut ctx, cmd).await,
         OnAccount::Domain(cmd) => commands::domain::run(&mut ctx, cmd).await,
         OnAccount::Cert(cmd) => commands::cert::run(&mut ctx, cmd).await,
-    }
+    };
+    done.map_err(|e| e.naming(&account.name, &provider))
 }
 
 fn main() -> ExitCode {

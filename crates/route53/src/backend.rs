@@ -246,13 +246,21 @@ impl DomainCancelBackend for Route53Backend {
             )
             .with_provider(PROVIDER));
         }
-        if request.gaining_registrar.is_some()
-            || request.reply_to.is_some()
-            || request.disconnect.is_some()
-        {
-            return Err(Error::unsupported(
-                "Route 53's DeleteDomain takes no gaining registrar, disconnect or notification address",
-            )
+        let unhonoured = [
+            (
+                request.gaining_registrar.is_some(),
+                "gaining registrar (--gaining-registrar)",
+            ),
+            (
+                request.reply_to.is_some(),
+                "notification address (--reply-to)",
+            ),
+            (request.disconnect.is_some(), "disconnection (--disconnect)"),
+        ];
+        if let Some((_, what)) = unhonoured.iter().find(|(given, _)| *given) {
+            return Err(Error::unsupported(format!(
+                "Route 53's DeleteDomain takes no {what}; nothing was sent"
+            ))
             .with_provider(PROVIDER));
         }
         self.started(self.client.delete_domain(domain).await?)

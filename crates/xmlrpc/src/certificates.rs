@@ -173,7 +173,7 @@ impl CertificateBackend for GandiBackend {
         let n = operation.integer(PROVIDER)?;
         if let ChangeDcvMethod::Unknown(word) = ChangeDcvMethod::from(method.as_str()) {
             return Err(Error::invalid_input(format!(
-                "cert.change_dcv takes {}, not {word}",
+                "the method {word}: cert.change_dcv takes {}; nothing was sent",
                 ChangeDcvMethod::KNOWN
                     .iter()
                     .map(|m| m.as_str())
