@@ -93,6 +93,8 @@ impl Seen {
 #[derive(Clone, Default)]
 struct Script {
     answers: Arc<Mutex<Vec<Answer>>>,
+    /// Answers chosen by what the request body holds, before the ordered ones.
+    routes: Arc<Vec<(String, Answer)>>,
     seen: Arc<Mutex<Vec<Seen>>>,
 }
 
@@ -107,9 +109,23 @@ pub struct ScriptedServer {
 impl ScriptedServer {
     /// Starts a server answering `answers` in order; the last one is repeated.
     pub fn start(answers: Vec<Answer>) -> ScriptedServer {
+        ScriptedServer::routed(Vec::new(), answers)
+    }
+
+    /// Starts a server that answers a request whose body contains a route's text with that
+    /// route's answer (the first that matches), and any other request from `answers` as
+    /// [`start`](Self::start) does: for calls that come in any number and order, such as a
+    /// session opened by each run of the binary.
+    pub fn routed(routes: Vec<(&str, Answer)>, answers: Vec<Answer>) -> ScriptedServer {
         assert!(!answers.is_empty(), "a scripted server needs an answer");
         let script = Script {
             answers: Arc::new(Mutex::new(answers)),
+            routes: Arc::new(
+                routes
+                    .into_iter()
+                    .map(|(needle, a)| (needle.to_owned(), a))
+                    .collect(),
+            ),
             seen: Arc::default(),
         };
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind loopback");
@@ -180,7 +196,17 @@ async fn answer(
             .collect(),
         body: body.to_vec(),
     });
-    let next = {
+    let routed = script
+        .routes
+        .iter()
+        .find(|(needle, _)| {
+            body.windows(needle.len().max(1))
+                .any(|w| w == needle.as_bytes())
+        })
+        .map(|(_, a)| a.clone());
+    let next = if let Some(a) = routed {
+        a
+    } else {
         let mut answers = script.answers.lock().expect("not poisoned");
         if answers.len() > 1 {
             answers.remove(0)
