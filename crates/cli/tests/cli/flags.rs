@@ -104,6 +104,11 @@ const COMMAND_TABLE: &[(&str, &[&str], &str, Does)] = &[
     ("autodns", &["domain", "cancel", "example.com", "--disconnect"], "--disconnect", Sends("\"disconnect\":true")),
     ("autodns", &["domain", "cancel", "example.com", "--type", "preack", "--gaining-registrar", "REG-17"], "--gaining-registrar", Sends("REG-17")),
     ("autodns", &["domain", "cancel", "example.com", "--reply-to", "ops@example.com"], "--reply-to", Sends("replyTo=ops")),
+    ("autodns-gateway", &["domain", "cancel", "example.com", "--type", "transit"], "--type", Sends("<type>transit</type>")),
+    ("autodns-gateway", &["domain", "cancel", "example.com", "--execution", "2027-03-01"], "--execution", Sends("<registry_when_date>2027-03-01")),
+    ("autodns-gateway", &["domain", "cancel", "example.com", "--disconnect"], "--disconnect", Sends("<disconnect>1</disconnect>")),
+    ("autodns-gateway", &["domain", "cancel", "example.com", "--type", "preack", "--gaining-registrar", "REG-17"], "--gaining-registrar", Sends("REG-17")),
+    ("autodns-gateway", &["domain", "cancel", "example.com", "--reply-to", "ops@example.com"], "--reply-to", Sends("<reply_to>ops@example.com</reply_to>")),
     ("route53", &["domain", "cancel", "example.com", "--execution", "now"], "--execution", Sends("\"DomainName\":\"example.com\"")),
     ("route53", &["domain", "cancel", "example.com", "--execution", "expire"], "--execution", Refuses),
     ("route53", &["domain", "cancel", "example.com", "--execution", "now", "--type", "transit"], "--type", Refuses),
@@ -245,6 +250,11 @@ impl Providers {
                 .join("../rest/tests/fixtures/json-create-notify.json"),
         )
         .expect("the AutoDNS fixture");
+        let gateway_answer = std::fs::read(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../rest/tests/fixtures/xml-create-response.xml"),
+        )
+        .expect("the AutoDNS gateway fixture");
         let servers = vec![
             (
                 "gandi",
@@ -273,6 +283,10 @@ impl Providers {
                 "autodns",
                 ScriptedServer::start(vec![Answer::json(autodns_answer)]),
             ),
+            (
+                "autodns-gateway",
+                ScriptedServer::start(vec![Answer::new(200, "text/xml", gateway_answer)]),
+            ),
         ];
         let url = |p: &str| {
             servers
@@ -285,11 +299,13 @@ impl Providers {
             "[accounts.gandi]\nprovider = \"gandi\"\nendpoint = \"{}/xmlrpc/\"\napi_key = {{ env = \"T_KEY\" }}\n\
              [accounts.netim]\nprovider = \"netim\"\nendpoint = \"{}/\"\nreseller_id = \"AB1\"\npassword = {{ env = \"T_KEY\" }}\n\
              [accounts.route53]\nprovider = \"route53\"\nendpoint = \"{}\"\naccess_key_id = {{ env = \"T_KEY\" }}\nsecret_access_key = {{ env = \"T_KEY\" }}\n\
-             [accounts.autodns]\nprovider = \"autodns\"\nendpoint = \"{}/v1\"\nuser = \"u\"\npassword = {{ env = \"T_KEY\" }}\n",
+             [accounts.autodns]\nprovider = \"autodns\"\nendpoint = \"{}/v1\"\nuser = \"u\"\npassword = {{ env = \"T_KEY\" }}\n\
+             [accounts.autodns-gateway]\nprovider = \"autodns\"\nendpoint = \"{}/gateway\"\nuser = \"u\"\npassword = {{ env = \"T_KEY\" }}\n",
             url("gandi"),
             url("netim"),
             url("route53"),
-            url("autodns")
+            url("autodns"),
+            url("autodns-gateway")
         );
         Providers { servers, config }
     }
