@@ -3,16 +3,25 @@
 //! Every call is `POST /` with `X-Amz-Target: Route53Domains_v20140515.<Operation>` and a JSON
 //! body, signed anew for each attempt. Reads (`GetOperationDetail`, `ListOperations`) are
 //! retried with backoff under the client's [`RetryPolicy`], honouring `Retry-After`; calls that
-//! start an operation are sent once and never resent after they may have reached the server.
+//! start an operation are sent once and never resent after they may have reached the server
+//! (the operation is looked up instead). Rejecting or cancelling a transfer between accounts
+//! cannot do more when sent twice, so those are retried as reads are.
 
 use crate::PROVIDER;
 use crate::convert;
 use crate::generated::{
-    CONTENT_TYPE, DEFAULT_REGION, DeleteDomainRequest, GetOperationDetailRequest,
+    AcceptDomainTransferFromAnotherAwsAccountRequest, CONTENT_TYPE,
+    CancelDomainTransferToAnotherAwsAccountRequest, DEFAULT_REGION, DeleteDomainRequest,
+    GetContactReachabilityStatusRequest, GetContactReachabilityStatusResponse,
+    GetDomainDetailRequest, GetDomainDetailResponse, GetOperationDetailRequest,
     ListOperationsRequest, ListOperationsResponse, OperationDetail, OperationIdResponse,
-    OperationType, PRODUCTION_ENDPOINT, RegisterDomainRequest, RenewDomainRequest,
-    ResendOperationAuthorizationRequest, SIGNING_SERVICE, TARGET_PREFIX, TransferDomainRequest,
-    UpdateDomainNameserversRequest,
+    OperationType, PRODUCTION_ENDPOINT, RegisterDomainRequest,
+    RejectDomainTransferFromAnotherAwsAccountRequest, RenewDomainRequest,
+    ResendContactReachabilityEmailRequest, ResendContactReachabilityEmailResponse,
+    ResendOperationAuthorizationRequest, RetrieveDomainAuthCodeRequest,
+    RetrieveDomainAuthCodeResponse, SIGNING_SERVICE, TARGET_PREFIX, TransferDomainRequest,
+    TransferDomainToAnotherAwsAccountRequest, TransferDomainToAnotherAwsAccountResponse,
+    UpdateDomainContactRequest, UpdateDomainNameserversRequest,
 };
 use crate::sign::{Credentials, Signer};
 pub use crate::wire::Started;
@@ -297,8 +306,27 @@ impl Route53Client {
         domain: &str,
         request: &(impl Serialize + ?Sized),
     ) -> Result<Started> {
+        let (started, _) = self
+            .start_answer::<OperationIdResponse>(operation, kind, domain, request, |a| {
+                a.operation_id.as_deref()
+            })
+            .await?;
+        Ok(started)
+    }
+
+    /// [`start`](Self::start) for a call whose answer carries more than the id (`id_of` finds
+    /// it): answers what was started and the answer, `None` when the answer was lost and the
+    /// operation was found by looking it up.
+    async fn start_answer<A: DeserializeOwned>(
+        &self,
+        operation: &'static str,
+        kind: OperationType,
+        domain: &str,
+        request: &(impl Serialize + ?Sized),
+        id_of: impl Fn(&A) -> Option<&str>,
+    ) -> Result<(Started, Option<A>)> {
         let sent_at = chrono::Utc::now();
-        let answer: OperationIdResponse = match self
+        let answer: A = match self
             .call(operation, request, Idempotency::NonIdempotent)
             .await
         {
@@ -308,11 +336,12 @@ impl Route53Client {
                     && !e.is_rate_limited()
                     && e.http_status().is_none_or(|s| s >= 500) =>
             {
-                return self.look_up(operation, kind, domain, sent_at, e).await;
+                let found = self.look_up(operation, kind, domain, sent_at, e).await?;
+                return Ok((found, None));
             }
             Err(e) => return Err(e),
         };
-        let Some(id) = answer.operation_id.filter(|id| !id.is_empty()) else {
+        let Some(id) = id_of(&answer).filter(|id| !id.is_empty()) else {
             return Err(Error::protocol(
                 format!("{operation} answered without an OperationId"),
                 b"",
@@ -321,6 +350,21 @@ impl Route53Client {
             .with_call(operation));
         };
         let id = OperationId::new(id);
+        Ok((
+            self.read_back(operation, id, kind, domain).await,
+            Some(answer),
+        ))
+    }
+
+    /// The operation `operation` answered, read back with `GetOperationDetail`; when that read
+    /// fails, what the client knows of it (a warning says so).
+    async fn read_back(
+        &self,
+        operation: &'static str,
+        id: OperationId,
+        kind: OperationType,
+        domain: &str,
+    ) -> Started {
         let detail = match self.get_operation_detail(id.as_str()).await {
             Ok(detail) => Some(detail),
             Err(e) => {
@@ -329,12 +373,12 @@ impl Route53Client {
                 None
             }
         };
-        Ok(Started {
+        Started {
             id,
             kind,
             domain: domain.to_owned(),
             detail,
-        })
+        }
     }
 
     /// Finds the operation a call that lost its answer started: the newest of its type on
@@ -478,6 +522,167 @@ impl Route53Client {
             )
             .await?;
         Ok(())
+    }
+
+    /// `GetDomainDetail`: the domain as Route 53 holds it (its expiry, contacts, name servers).
+    pub async fn get_domain_detail(&self, domain: &str) -> Result<GetDomainDetailResponse> {
+        self.call(
+            "GetDomainDetail",
+            &GetDomainDetailRequest::new(domain.to_owned()),
+            Idempotency::Idempotent,
+        )
+        .await
+    }
+
+    /// `UpdateDomainContact`: starts replacing the contacts given; answers what was started.
+    /// Sent once.
+    pub async fn update_domain_contact(
+        &self,
+        request: &UpdateDomainContactRequest,
+    ) -> Result<Started> {
+        self.start(
+            "UpdateDomainContact",
+            OperationType::UpdateDomainContact,
+            &request.domain_name,
+            request,
+        )
+        .await
+    }
+
+    /// `GetContactReachabilityStatus`: whether the registrant confirmed their address.
+    pub async fn get_contact_reachability_status(
+        &self,
+        domain: &str,
+    ) -> Result<GetContactReachabilityStatusResponse> {
+        let request = GetContactReachabilityStatusRequest {
+            domain_name: Some(domain.to_owned()),
+        };
+        self.call(
+            "GetContactReachabilityStatus",
+            &request,
+            Idempotency::Idempotent,
+        )
+        .await
+    }
+
+    /// `ResendContactReachabilityEmail`: mails the registrant again. Sent once (it mails
+    /// someone).
+    pub async fn resend_contact_reachability_email(
+        &self,
+        domain: &str,
+    ) -> Result<ResendContactReachabilityEmailResponse> {
+        let request = ResendContactReachabilityEmailRequest {
+            domain_name: Some(domain.to_owned()),
+        };
+        self.call(
+            "ResendContactReachabilityEmail",
+            &request,
+            Idempotency::NonIdempotent,
+        )
+        .await
+    }
+
+    /// `RetrieveDomainAuthCode`: the code that transfers the domain out (kept secret).
+    pub async fn retrieve_domain_auth_code(
+        &self,
+        domain: &str,
+    ) -> Result<RetrieveDomainAuthCodeResponse> {
+        self.call(
+            "RetrieveDomainAuthCode",
+            &RetrieveDomainAuthCodeRequest::new(domain.to_owned()),
+            Idempotency::Idempotent,
+        )
+        .await
+    }
+
+    /// `TransferDomainToAnotherAwsAccount`: starts the transfer; answers what was started and
+    /// the password the other account accepts it with (`None` when the answer was lost and the
+    /// operation found by looking it up). Sent once.
+    pub async fn transfer_domain_to_another_aws_account(
+        &self,
+        request: &TransferDomainToAnotherAwsAccountRequest,
+    ) -> Result<(Started, Option<crate::wire::SecretString>)> {
+        let (started, answer) = self
+            .start_answer::<TransferDomainToAnotherAwsAccountResponse>(
+                "TransferDomainToAnotherAwsAccount",
+                OperationType::InternalTransferOutDomain,
+                &request.domain_name,
+                request,
+                |a| a.operation_id.as_deref(),
+            )
+            .await?;
+        Ok((started, answer.and_then(|a| a.password)))
+    }
+
+    /// `AcceptDomainTransferFromAnotherAwsAccount`: accepts a transfer with its password;
+    /// answers what was started. Sent once.
+    pub async fn accept_domain_transfer_from_another_aws_account(
+        &self,
+        request: &AcceptDomainTransferFromAnotherAwsAccountRequest,
+    ) -> Result<Started> {
+        self.start(
+            "AcceptDomainTransferFromAnotherAwsAccount",
+            OperationType::InternalTransferInDomain,
+            &request.domain_name,
+            request,
+        )
+        .await
+    }
+
+    /// `RejectDomainTransferFromAnotherAwsAccount`: answers the transfer's operation. Sending
+    /// it twice cannot do more than once (a transfer is rejected or not), so it is retried as
+    /// a read is.
+    pub async fn reject_domain_transfer_from_another_aws_account(
+        &self,
+        domain: &str,
+    ) -> Result<Started> {
+        self.settle(
+            "RejectDomainTransferFromAnotherAwsAccount",
+            OperationType::InternalTransferInDomain,
+            domain,
+            &RejectDomainTransferFromAnotherAwsAccountRequest::new(domain.to_owned()),
+        )
+        .await
+    }
+
+    /// `CancelDomainTransferToAnotherAwsAccount`: answers the transfer's operation. Like a
+    /// rejection, retried as a read is.
+    pub async fn cancel_domain_transfer_to_another_aws_account(
+        &self,
+        domain: &str,
+    ) -> Result<Started> {
+        self.settle(
+            "CancelDomainTransferToAnotherAwsAccount",
+            OperationType::InternalTransferOutDomain,
+            domain,
+            &CancelDomainTransferToAnotherAwsAccountRequest::new(domain.to_owned()),
+        )
+        .await
+    }
+
+    /// Sends a call that ends a transfer between accounts (idempotent in effect) and reads
+    /// back the operation it names.
+    async fn settle(
+        &self,
+        operation: &'static str,
+        kind: OperationType,
+        domain: &str,
+        request: &(impl Serialize + ?Sized),
+    ) -> Result<Started> {
+        let answer: OperationIdResponse = self
+            .call(operation, request, Idempotency::Idempotent)
+            .await?;
+        let Some(id) = answer.operation_id.filter(|id| !id.is_empty()) else {
+            return Err(Error::protocol(
+                format!("{operation} answered without an OperationId"),
+                b"",
+            )
+            .with_provider(PROVIDER)
+            .with_call(operation));
+        };
+        Ok(self
+            .read_back(operation, OperationId::new(id), kind, domain)
+            .await)
     }
 
     /// Reads the operations `ids`, collecting them from `ListOperations` pages instead of one

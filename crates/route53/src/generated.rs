@@ -495,6 +495,98 @@ impl<'de> serde::Deserialize<'de> for ContactType {
     }
 }
 
+/// Whether the registrant answered the e-mail that checks their address (`GetContactReachabilityStatus`).
+///
+/// Generated: `as_str` gives the wire spelling, `From<&str>` never fails (unknown words
+/// become `Unknown`), and [`ReachabilityStatus::KNOWN`] lists every known value.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ReachabilityStatus {
+    /// `PENDING`: The e-mail was sent; the registrant has not answered yet.
+    Pending,
+    /// `DONE`: The registrant confirmed the address.
+    Done,
+    /// `EXPIRED`: The time to answer ran out.
+    Expired,
+    /// A value this version does not know, kept verbatim.
+    Unknown(String),
+}
+
+impl ReachabilityStatus {
+    /// Every known value, in the order of the description.
+    pub const KNOWN: &'static [ReachabilityStatus] = &[
+        ReachabilityStatus::Pending,
+        ReachabilityStatus::Done,
+        ReachabilityStatus::Expired,
+    ];
+
+    /// The wire spelling (the raw word for `Unknown`).
+    pub fn as_str(&self) -> &str {
+        match self {
+            ReachabilityStatus::Pending => "PENDING",
+            ReachabilityStatus::Done => "DONE",
+            ReachabilityStatus::Expired => "EXPIRED",
+            ReachabilityStatus::Unknown(raw) => raw,
+        }
+    }
+
+    /// Whether this is a value this version knows.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, ReachabilityStatus::Unknown(_))
+    }
+}
+
+impl From<&str> for ReachabilityStatus {
+    fn from(s: &str) -> Self {
+        match s {
+            "PENDING" => ReachabilityStatus::Pending,
+            "DONE" => ReachabilityStatus::Done,
+            "EXPIRED" => ReachabilityStatus::Expired,
+            other => ReachabilityStatus::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl From<String> for ReachabilityStatus {
+    fn from(s: String) -> Self {
+        match ReachabilityStatus::from(s.as_str()) {
+            ReachabilityStatus::Unknown(_) => ReachabilityStatus::Unknown(s),
+            known => known,
+        }
+    }
+}
+
+impl std::fmt::Display for ReachabilityStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for ReachabilityStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ReachabilityStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = ReachabilityStatus;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a ReachabilityStatus word")
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<ReachabilityStatus, E> {
+                Ok(ReachabilityStatus::from(s))
+            }
+            fn visit_string<E: serde::de::Error>(self, s: String) -> Result<ReachabilityStatus, E> {
+                Ok(ReachabilityStatus::from(s))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
 /// An operation as `GetOperationDetail` answers it, and as `ListOperations` lists it (`OperationSummary`, with the same members). The API marks no member required.
 ///
 /// Used by: `GetOperationDetail`, `ListOperations`.
@@ -734,7 +826,7 @@ impl ListOperationsResponse {
 
 /// The answer of a call that starts an operation: its identifier.
 ///
-/// Used by: `RegisterDomain`, `RenewDomain`, `TransferDomain`, `DeleteDomain`, `UpdateDomainNameservers`.
+/// Used by: `RegisterDomain`, `RenewDomain`, `TransferDomain`, `DeleteDomain`, `UpdateDomainNameservers`, `UpdateDomainContact`, `AcceptDomainTransferFromAnotherAwsAccount`, `RejectDomainTransferFromAnotherAwsAccount`, `CancelDomainTransferToAnotherAwsAccount`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 pub struct OperationIdResponse {
     /// `OperationId` (string): The identifier of the operation started.
@@ -1274,6 +1366,628 @@ impl ResendOperationAuthorizationRequest {
 impl ResendOperationAuthorizationRequest {
     /// The wire names of every member this version knows, in the order of the description.
     pub const FIELDS: &'static [&'static str] = &["OperationId"];
+}
+
+/// The request of `GetDomainDetail`.
+///
+/// Used by: `GetDomainDetail`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetDomainDetailRequest {
+    /// `DomainName` (string): The domain. Mandatory.
+    #[serde(rename = "DomainName")]
+    pub domain_name: String,
+}
+
+impl GetDomainDetailRequest {
+    /// A value with the mandatory fields; every other field unset.
+    pub fn new(domain_name: String) -> Self {
+        GetDomainDetailRequest { domain_name }
+    }
+}
+
+impl GetDomainDetailRequest {
+    /// The wire names of every member this version knows, in the order of the description.
+    pub const FIELDS: &'static [&'static str] = &["DomainName"];
+}
+
+/// A domain as `GetDomainDetail` answers it (the members regops reads; the rest is kept in `extra`).
+///
+/// Used by: `GetDomainDetail`.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+pub struct GetDomainDetailResponse {
+    /// `DomainName` (string): The domain.
+    #[serde(rename = "DomainName", skip_serializing_if = "Option::is_none")]
+    pub domain_name: Option<String>,
+    /// `Nameservers` (array of Nameserver): Its name servers.
+    #[serde(rename = "Nameservers", skip_serializing_if = "Option::is_none")]
+    pub nameservers: Option<Vec<Nameserver>>,
+    /// `AutoRenew` (boolean): Whether it renews automatically.
+    #[serde(rename = "AutoRenew", skip_serializing_if = "Option::is_none")]
+    pub auto_renew: Option<bool>,
+    /// `AdminContact` (ContactDetail): The administrative contact.
+    #[serde(rename = "AdminContact", skip_serializing_if = "Option::is_none")]
+    pub admin_contact: Option<ContactDetail>,
+    /// `RegistrantContact` (ContactDetail): The registrant.
+    #[serde(rename = "RegistrantContact", skip_serializing_if = "Option::is_none")]
+    pub registrant_contact: Option<ContactDetail>,
+    /// `TechContact` (ContactDetail): The technical contact.
+    #[serde(rename = "TechContact", skip_serializing_if = "Option::is_none")]
+    pub tech_contact: Option<ContactDetail>,
+    /// `RegistrarName` (string): The registrar Route 53 registers it with.
+    #[serde(rename = "RegistrarName", skip_serializing_if = "Option::is_none")]
+    pub registrar_name: Option<String>,
+    /// `CreationDate` (timestamp): When it was registered.
+    #[serde(rename = "CreationDate", skip_serializing_if = "Option::is_none")]
+    pub creation_date: Option<crate::wire::Timestamp>,
+    /// `UpdatedDate` (timestamp): When it last changed.
+    #[serde(rename = "UpdatedDate", skip_serializing_if = "Option::is_none")]
+    pub updated_date: Option<crate::wire::Timestamp>,
+    /// `ExpirationDate` (timestamp): When it expires: `RenewDomain` takes its year as `CurrentExpiryYear`.
+    #[serde(rename = "ExpirationDate", skip_serializing_if = "Option::is_none")]
+    pub expiration_date: Option<crate::wire::Timestamp>,
+    /// `StatusList` (array of string): Its EPP status codes.
+    #[serde(rename = "StatusList", skip_serializing_if = "Option::is_none")]
+    pub status_list: Option<Vec<String>>,
+    /// Members this version does not know, kept as received.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for GetDomainDetailResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = GetDomainDetailResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a GetDomainDetailResponse struct")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetDomainDetailResponse, A::Error> {
+                let mut f_domain_name: Option<String> = None;
+                let mut f_nameservers: Option<Vec<Nameserver>> = None;
+                let mut f_auto_renew: Option<bool> = None;
+                let mut f_admin_contact: Option<ContactDetail> = None;
+                let mut f_registrant_contact: Option<ContactDetail> = None;
+                let mut f_tech_contact: Option<ContactDetail> = None;
+                let mut f_registrar_name: Option<String> = None;
+                let mut f_creation_date: Option<crate::wire::Timestamp> = None;
+                let mut f_updated_date: Option<crate::wire::Timestamp> = None;
+                let mut f_expiration_date: Option<crate::wire::Timestamp> = None;
+                let mut f_status_list: Option<Vec<String>> = None;
+                let mut extra = std::collections::BTreeMap::<String, serde_json::Value>::new();
+                while let Some(key) =
+                    map.next_key::<regops_core::serde_support::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "DomainName" => f_domain_name = map.next_value::<Option<String>>()?,
+                        "Nameservers" => {
+                            f_nameservers = map.next_value::<Option<Vec<Nameserver>>>()?
+                        }
+                        "AutoRenew" => f_auto_renew = map.next_value::<Option<bool>>()?,
+                        "AdminContact" => {
+                            f_admin_contact = map.next_value::<Option<ContactDetail>>()?
+                        }
+                        "RegistrantContact" => {
+                            f_registrant_contact = map.next_value::<Option<ContactDetail>>()?
+                        }
+                        "TechContact" => {
+                            f_tech_contact = map.next_value::<Option<ContactDetail>>()?
+                        }
+                        "RegistrarName" => f_registrar_name = map.next_value::<Option<String>>()?,
+                        "CreationDate" => {
+                            f_creation_date = map.next_value::<Option<crate::wire::Timestamp>>()?
+                        }
+                        "UpdatedDate" => {
+                            f_updated_date = map.next_value::<Option<crate::wire::Timestamp>>()?
+                        }
+                        "ExpirationDate" => {
+                            f_expiration_date =
+                                map.next_value::<Option<crate::wire::Timestamp>>()?
+                        }
+                        "StatusList" => f_status_list = map.next_value::<Option<Vec<String>>>()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(GetDomainDetailResponse {
+                    domain_name: f_domain_name,
+                    nameservers: f_nameservers,
+                    auto_renew: f_auto_renew,
+                    admin_contact: f_admin_contact,
+                    registrant_contact: f_registrant_contact,
+                    tech_contact: f_tech_contact,
+                    registrar_name: f_registrar_name,
+                    creation_date: f_creation_date,
+                    updated_date: f_updated_date,
+                    expiration_date: f_expiration_date,
+                    status_list: f_status_list,
+                    extra,
+                })
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+impl GetDomainDetailResponse {
+    /// The wire names of every member this version knows, in the order of the description.
+    pub const FIELDS: &'static [&'static str] = &[
+        "DomainName",
+        "Nameservers",
+        "AutoRenew",
+        "AdminContact",
+        "RegistrantContact",
+        "TechContact",
+        "RegistrarName",
+        "CreationDate",
+        "UpdatedDate",
+        "ExpirationDate",
+        "StatusList",
+    ];
+}
+
+/// The request of `UpdateDomainContact`: the contacts given replace the domain's.
+///
+/// Used by: `UpdateDomainContact`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UpdateDomainContactRequest {
+    /// `DomainName` (string): The domain. Mandatory.
+    #[serde(rename = "DomainName")]
+    pub domain_name: String,
+    /// `AdminContact` (ContactDetail): The new administrative contact.
+    #[serde(
+        rename = "AdminContact",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub admin_contact: Option<ContactDetail>,
+    /// `RegistrantContact` (ContactDetail): The new registrant.
+    #[serde(
+        rename = "RegistrantContact",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub registrant_contact: Option<ContactDetail>,
+    /// `TechContact` (ContactDetail): The new technical contact.
+    #[serde(
+        rename = "TechContact",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub tech_contact: Option<ContactDetail>,
+    /// `BillingContact` (ContactDetail): The new billing contact.
+    #[serde(
+        rename = "BillingContact",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub billing_contact: Option<ContactDetail>,
+}
+
+impl UpdateDomainContactRequest {
+    /// A value with the mandatory fields; every other field unset.
+    pub fn new(domain_name: String) -> Self {
+        UpdateDomainContactRequest {
+            domain_name,
+            admin_contact: None,
+            registrant_contact: None,
+            tech_contact: None,
+            billing_contact: None,
+        }
+    }
+}
+
+impl UpdateDomainContactRequest {
+    /// The wire names of every member this version knows, in the order of the description.
+    pub const FIELDS: &'static [&'static str] = &[
+        "DomainName",
+        "AdminContact",
+        "RegistrantContact",
+        "TechContact",
+        "BillingContact",
+    ];
+}
+
+/// The request of `ResendContactReachabilityEmail` (its member is in lower camel case, as the model has it).
+///
+/// Used by: `ResendContactReachabilityEmail`.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ResendContactReachabilityEmailRequest {
+    /// `domainName` (string): The domain whose registrant is mailed again.
+    #[serde(
+        rename = "domainName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub domain_name: Option<String>,
+}
+
+impl ResendContactReachabilityEmailRequest {
+    /// The wire names of every member this version knows, in the order of the description.
+    pub const FIELDS: &'static [&'static str] = &["domainName"];
+}
+
+/// The answer of `ResendContactReachabilityEmail`.
+///
+/// Used by: `ResendContactReachabilityEmail`.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+pub struct ResendContactReachabilityEmailResponse {
+    /// `domainName` (string): The domain.
+    #[serde(rename = "domainName", skip_serializing_if = "Option::is_none")]
+    pub domain_name: Option<String>,
+    /// `emailAddress` (string): Where the e-mail went.
+    #[serde(rename = "emailAddress", skip_serializing_if = "Option::is_none")]
+    pub email_address: Option<String>,
+    /// `isAlreadyVerified` (boolean): True when the address was confirmed already (nothing was sent).
+    #[serde(rename = "isAlreadyVerified", skip_serializing_if = "Option::is_none")]
+    pub is_already_verified: Option<bool>,
+    /// Members this version does not know, kept as received.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for ResendContactReachabilityEmailResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ResendContactReachabilityEmailResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a ResendContactReachabilityEmailResponse struct")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ResendContactReachabilityEmailResponse, A::Error> {
+                let mut f_domain_name: Option<String> = None;
+                let mut f_email_address: Option<String> = None;
+                let mut f_is_already_verified: Option<bool> = None;
+                let mut extra = std::collections::BTreeMap::<String, serde_json::Value>::new();
+                while let Some(key) =
+                    map.next_key::<regops_core::serde_support::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "domainName" => f_domain_name = map.next_value::<Option<String>>()?,
+                        "emailAddress" => f_email_address = map.next_value::<Option<String>>()?,
+                        "isAlreadyVerified" => {
+                            f_is_already_verified = map.next_value::<Option<bool>>()?
+                        }
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ResendContactReachabilityEmailResponse {
+                    domain_name: f_domain_name,
+                    email_address: f_email_address,
+                    is_already_verified: f_is_already_verified,
+                    extra,
+                })
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+impl ResendContactReachabilityEmailResponse {
+    /// The wire names of every member this version knows, in the order of the description.
+    pub const FIELDS: &'static [&'static str] =
+        &["domainName", "emailAddress", "isAlreadyVerified"];
+}
+
+/// The request of `GetContactReachabilityStatus`.
+///
+/// Used by: `GetContactReachabilityStatus`.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetContactReachabilityStatusRequest {
+    /// `domainName` (string): The domain.
+    #[serde(
+        rename = "domainName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub domain_name: Option<String>,
+}
+
+impl GetContactReachabilityStatusRequest {
+    /// The wire names of every member this version knows, in the order of the description.
+    pub const FIELDS: &'static [&'static str] = &["domainName"];
+}
+
+/// The answer of `GetContactReachabilityStatus`.
+///
+/// Used by: `GetContactReachabilityStatus`.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+pub struct GetContactReachabilityStatusResponse {
+    /// `domainName` (string): The domain.
+    #[serde(rename = "domainName", skip_serializing_if = "Option::is_none")]
+    pub domain_name: Option<String>,
+    /// `status` (ReachabilityStatus): Whether the registrant confirmed the address.
+    #[serde(rename = "status", skip_serializing_if = "Option::is_none")]
+    pub status: Option<ReachabilityStatus>,
+    /// Members this version does not know, kept as received.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for GetContactReachabilityStatusResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = GetContactReachabilityStatusResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a GetContactReachabilityStatusResponse struct")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetContactReachabilityStatusResponse, A::Error> {
+                let mut f_domain_name: Option<String> = None;
+                let mut f_status: Option<ReachabilityStatus> = None;
+                let mut extra = std::collections::BTreeMap::<String, serde_json::Value>::new();
+                while let Some(key) =
+                    map.next_key::<regops_core::serde_support::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "domainName" => f_domain_name = map.next_value::<Option<String>>()?,
+                        "status" => f_status = map.next_value::<Option<ReachabilityStatus>>()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(GetContactReachabilityStatusResponse {
+                    domain_name: f_domain_name,
+                    status: f_status,
+                    extra,
+                })
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+impl GetContactReachabilityStatusResponse {
+    /// The wire names of every member this version knows, in the order of the description.
+    pub const FIELDS: &'static [&'static str] = &["domainName", "status"];
+}
+
+/// The request of `RetrieveDomainAuthCode`.
+///
+/// Used by: `RetrieveDomainAuthCode`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RetrieveDomainAuthCodeRequest {
+    /// `DomainName` (string): The domain. Mandatory.
+    #[serde(rename = "DomainName")]
+    pub domain_name: String,
+}
+
+impl RetrieveDomainAuthCodeRequest {
+    /// A value with the mandatory fields; every other field unset.
+    pub fn new(domain_name: String) -> Self {
+        RetrieveDomainAuthCodeRequest { domain_name }
+    }
+}
+
+impl RetrieveDomainAuthCodeRequest {
+    /// The wire names of every member this version knows, in the order of the description.
+    pub const FIELDS: &'static [&'static str] = &["DomainName"];
+}
+
+/// The answer of `RetrieveDomainAuthCode`: the code, kept secret.
+///
+/// Used by: `RetrieveDomainAuthCode`.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+pub struct RetrieveDomainAuthCodeResponse {
+    /// `AuthCode` (secret): The authorization code (never shown in `Debug`).
+    #[serde(rename = "AuthCode", skip_serializing_if = "Option::is_none")]
+    pub auth_code: Option<crate::wire::SecretString>,
+    /// Members this version does not know, kept as received.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for RetrieveDomainAuthCodeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RetrieveDomainAuthCodeResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a RetrieveDomainAuthCodeResponse struct")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RetrieveDomainAuthCodeResponse, A::Error> {
+                let mut f_auth_code: Option<crate::wire::SecretString> = None;
+                let mut extra = std::collections::BTreeMap::<String, serde_json::Value>::new();
+                while let Some(key) =
+                    map.next_key::<regops_core::serde_support::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "AuthCode" => {
+                            f_auth_code = map.next_value::<Option<crate::wire::SecretString>>()?
+                        }
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(RetrieveDomainAuthCodeResponse {
+                    auth_code: f_auth_code,
+                    extra,
+                })
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+impl RetrieveDomainAuthCodeResponse {
+    /// The wire names of every member this version knows, in the order of the description.
+    pub const FIELDS: &'static [&'static str] = &["AuthCode"];
+}
+
+/// The request of `TransferDomainToAnotherAwsAccount`.
+///
+/// Used by: `TransferDomainToAnotherAwsAccount`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct TransferDomainToAnotherAwsAccountRequest {
+    /// `DomainName` (string): The domain. Mandatory.
+    #[serde(rename = "DomainName")]
+    pub domain_name: String,
+    /// `AccountId` (string): The AWS account that receives it (12 digits). Mandatory.
+    #[serde(rename = "AccountId")]
+    pub account_id: String,
+}
+
+impl TransferDomainToAnotherAwsAccountRequest {
+    /// A value with the mandatory fields; every other field unset.
+    pub fn new(domain_name: String, account_id: String) -> Self {
+        TransferDomainToAnotherAwsAccountRequest {
+            domain_name,
+            account_id,
+        }
+    }
+}
+
+impl TransferDomainToAnotherAwsAccountRequest {
+    /// The wire names of every member this version knows, in the order of the description.
+    pub const FIELDS: &'static [&'static str] = &["DomainName", "AccountId"];
+}
+
+/// The answer of `TransferDomainToAnotherAwsAccount`: the operation, and the password the receiving account accepts it with.
+///
+/// Used by: `TransferDomainToAnotherAwsAccount`.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+pub struct TransferDomainToAnotherAwsAccountResponse {
+    /// `OperationId` (string): The operation started.
+    #[serde(rename = "OperationId", skip_serializing_if = "Option::is_none")]
+    pub operation_id: Option<String>,
+    /// `Password` (secret): The password the other account gives to accept (never shown in `Debug`).
+    #[serde(rename = "Password", skip_serializing_if = "Option::is_none")]
+    pub password: Option<crate::wire::SecretString>,
+    /// Members this version does not know, kept as received.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for TransferDomainToAnotherAwsAccountResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = TransferDomainToAnotherAwsAccountResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a TransferDomainToAnotherAwsAccountResponse struct")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TransferDomainToAnotherAwsAccountResponse, A::Error> {
+                let mut f_operation_id: Option<String> = None;
+                let mut f_password: Option<crate::wire::SecretString> = None;
+                let mut extra = std::collections::BTreeMap::<String, serde_json::Value>::new();
+                while let Some(key) =
+                    map.next_key::<regops_core::serde_support::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "OperationId" => f_operation_id = map.next_value::<Option<String>>()?,
+                        "Password" => {
+                            f_password = map.next_value::<Option<crate::wire::SecretString>>()?
+                        }
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(TransferDomainToAnotherAwsAccountResponse {
+                    operation_id: f_operation_id,
+                    password: f_password,
+                    extra,
+                })
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+impl TransferDomainToAnotherAwsAccountResponse {
+    /// The wire names of every member this version knows, in the order of the description.
+    pub const FIELDS: &'static [&'static str] = &["OperationId", "Password"];
+}
+
+/// The request of `AcceptDomainTransferFromAnotherAwsAccount`.
+///
+/// Used by: `AcceptDomainTransferFromAnotherAwsAccount`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct AcceptDomainTransferFromAnotherAwsAccountRequest {
+    /// `DomainName` (string): The domain. Mandatory.
+    #[serde(rename = "DomainName")]
+    pub domain_name: String,
+    /// `Password` (secret): The password the sending account received. Mandatory.
+    #[serde(rename = "Password")]
+    pub password: crate::wire::SecretString,
+}
+
+impl AcceptDomainTransferFromAnotherAwsAccountRequest {
+    /// A value with the mandatory fields; every other field unset.
+    pub fn new(domain_name: String, password: crate::wire::SecretString) -> Self {
+        AcceptDomainTransferFromAnotherAwsAccountRequest {
+            domain_name,
+            password,
+        }
+    }
+}
+
+impl AcceptDomainTransferFromAnotherAwsAccountRequest {
+    /// The wire names of every member this version knows, in the order of the description.
+    pub const FIELDS: &'static [&'static str] = &["DomainName", "Password"];
+}
+
+/// The request of `RejectDomainTransferFromAnotherAwsAccount`.
+///
+/// Used by: `RejectDomainTransferFromAnotherAwsAccount`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RejectDomainTransferFromAnotherAwsAccountRequest {
+    /// `DomainName` (string): The domain. Mandatory.
+    #[serde(rename = "DomainName")]
+    pub domain_name: String,
+}
+
+impl RejectDomainTransferFromAnotherAwsAccountRequest {
+    /// A value with the mandatory fields; every other field unset.
+    pub fn new(domain_name: String) -> Self {
+        RejectDomainTransferFromAnotherAwsAccountRequest { domain_name }
+    }
+}
+
+impl RejectDomainTransferFromAnotherAwsAccountRequest {
+    /// The wire names of every member this version knows, in the order of the description.
+    pub const FIELDS: &'static [&'static str] = &["DomainName"];
+}
+
+/// The request of `CancelDomainTransferToAnotherAwsAccount`.
+///
+/// Used by: `CancelDomainTransferToAnotherAwsAccount`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CancelDomainTransferToAnotherAwsAccountRequest {
+    /// `DomainName` (string): The domain. Mandatory.
+    #[serde(rename = "DomainName")]
+    pub domain_name: String,
+}
+
+impl CancelDomainTransferToAnotherAwsAccountRequest {
+    /// A value with the mandatory fields; every other field unset.
+    pub fn new(domain_name: String) -> Self {
+        CancelDomainTransferToAnotherAwsAccountRequest { domain_name }
+    }
+}
+
+impl CancelDomainTransferToAnotherAwsAccountRequest {
+    /// The wire names of every member this version knows, in the order of the description.
+    pub const FIELDS: &'static [&'static str] = &["DomainName"];
 }
 
 /// The modeled errors of Route 53 Domains and the common AWS errors regops singles out, with how to handle them.

@@ -117,6 +117,13 @@ impl fmt::Debug for SecretString {
     }
 }
 
+impl Default for SecretString {
+    /// An empty secret (what an answer without the member decodes to).
+    fn default() -> Self {
+        SecretString(Secret::new(""))
+    }
+}
+
 impl From<&str> for SecretString {
     fn from(v: &str) -> Self {
         SecretString(Secret::new(v))
