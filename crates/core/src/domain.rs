@@ -1,10 +1,13 @@
-//! Domain operations a provider starts: registrations, name server changes, and the remedy of
-//! an operation that waits for its authorization. [`DomainBackend`] is implemented where the
-//! provider documents the call; the others answer [`unsupported`](crate::backend::unsupported).
+//! Domain operations a provider starts: registrations, renewals, transfers in and between
+//! accounts, name server and contact changes, and the remedies of an operation that waits for
+//! someone (its authorization sent again, the registrant's e-mail address confirmed).
+//! [`DomainBackend`] is implemented where the provider documents the call; a call it lacks
+//! answers `Unsupported` before anything is sent.
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::id::OperationId;
 use crate::operation::Operation;
+use crate::secret::Secret;
 use async_trait::async_trait;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -140,6 +143,79 @@ impl Transfer {
     }
 }
 
+/// Whether a domain's registrant confirmed their e-mail address (ICANN's contact
+/// reachability check).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Reachability {
+    /// The e-mail was sent; the registrant has not answered yet.
+    Pending,
+    /// The registrant confirmed the address.
+    Confirmed,
+    /// The time to answer ran out (the domain may be suspended).
+    Expired,
+    /// A word regops does not know, verbatim.
+    Unknown(String),
+}
+
+impl Reachability {
+    /// `pending`, `confirmed`, `expired`, or the unknown word.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Reachability::Pending => "pending",
+            Reachability::Confirmed => "confirmed",
+            Reachability::Expired => "expired",
+            Reachability::Unknown(raw) => raw,
+        }
+    }
+}
+
+/// What sending the reachability e-mail again answered.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ReachabilityMail {
+    /// Where it went, when the provider says.
+    pub email: Option<String>,
+    /// True when the address was confirmed already, so nothing needed sending.
+    pub already_confirmed: bool,
+}
+
+impl ReachabilityMail {
+    /// An answer naming the address.
+    pub fn new(email: Option<String>, already_confirmed: bool) -> ReachabilityMail {
+        ReachabilityMail {
+            email,
+            already_confirmed,
+        }
+    }
+}
+
+/// A transfer of a domain to another account of the same provider, under way.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct AccountTransfer {
+    /// The operation that follows it.
+    pub operation: Operation,
+    /// The password the receiving account accepts it with (a secret: never shown). `None` when
+    /// the answer that carried it was lost and the operation was found by looking it up: the
+    /// provider gives it only once, so the transfer must be cancelled and started again.
+    pub password: Option<Secret>,
+}
+
+impl AccountTransfer {
+    /// A transfer followed by `operation`, accepted with `password`.
+    pub fn new(operation: Operation, password: Option<Secret>) -> AccountTransfer {
+        AccountTransfer {
+            operation,
+            password,
+        }
+    }
+}
+
+fn lacks(what: &str) -> Error {
+    Error::unsupported(format!("this provider has no call for {what}"))
+}
+
 /// The domain operations of one account.
 #[async_trait]
 pub trait DomainBackend: Send + Sync {
@@ -158,4 +234,62 @@ pub trait DomainBackend: Send + Sync {
     /// Sends the authorization of an operation that waits for it again (its remedy for
     /// `action_required`). Sent once: it mails someone.
     async fn resend_authorization(&self, operation: &OperationId) -> Result<()>;
+
+    /// Starts renewing `domain` for `years`; answers the operation. Sent once.
+    async fn renew_domain(&self, domain: &str, years: u32) -> Result<Operation> {
+        let _ = (domain, years);
+        Err(lacks("renewing a domain"))
+    }
+
+    /// Starts replacing the contacts of `domain`; answers the operation. Sent once.
+    async fn update_contacts(&self, domain: &str, contacts: &Contacts) -> Result<Operation> {
+        let _ = (domain, contacts);
+        Err(lacks("changing a domain's contacts"))
+    }
+
+    /// Whether the registrant of `domain` confirmed their e-mail address.
+    async fn reachability(&self, domain: &str) -> Result<Reachability> {
+        let _ = domain;
+        Err(lacks("reading a registrant's reachability"))
+    }
+
+    /// Sends the registrant of `domain` the e-mail that confirms their address again (the
+    /// remedy for a registration that waits for it). Sent once: it mails someone.
+    async fn resend_reachability(&self, domain: &str) -> Result<ReachabilityMail> {
+        let _ = domain;
+        Err(lacks("sending the reachability e-mail again"))
+    }
+
+    /// The authorization code that transfers `domain` to another registrar (a secret).
+    async fn auth_code(&self, domain: &str) -> Result<Secret> {
+        let _ = domain;
+        Err(lacks("reading a domain's authorization code"))
+    }
+
+    /// Starts transferring `domain` to the provider's account `account`; answers the operation
+    /// and the password that account accepts it with. Sent once.
+    async fn transfer_to_account(&self, domain: &str, account: &str) -> Result<AccountTransfer> {
+        let _ = (domain, account);
+        Err(lacks("transferring a domain to another account"))
+    }
+
+    /// Accepts a transfer of `domain` from another account with the password it was given;
+    /// answers the operation. Sent once.
+    async fn accept_account_transfer(&self, domain: &str, password: &Secret) -> Result<Operation> {
+        let _ = (domain, password);
+        Err(lacks("accepting a transfer from another account"))
+    }
+
+    /// Rejects a transfer of `domain` from another account; answers the transfer's operation.
+    async fn reject_account_transfer(&self, domain: &str) -> Result<Operation> {
+        let _ = domain;
+        Err(lacks("rejecting a transfer from another account"))
+    }
+
+    /// Cancels a transfer of `domain` to another account that was not accepted yet; answers
+    /// the transfer's operation.
+    async fn cancel_account_transfer(&self, domain: &str) -> Result<Operation> {
+        let _ = domain;
+        Err(lacks("cancelling a transfer to another account"))
+    }
 }

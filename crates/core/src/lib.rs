@@ -67,7 +67,10 @@ pub use certificate::{
     CertificateRevocation, CertificateStatus, CertificateSubject, DcvInstructions, DcvMethod,
     DnsRecord, HostedCertificate, ProviderParams,
 };
-pub use domain::{Contact, Contacts, DomainBackend, Registration, Transfer};
+pub use domain::{
+    AccountTransfer, Contact, Contacts, DomainBackend, Reachability, ReachabilityMail,
+    Registration, Transfer,
+};
 pub use error::{Error, ErrorKind, Result};
 pub use filter::{OperationFilter, Sort, SortField, SortOrder, TargetMatch};
 pub use gate::Gate;

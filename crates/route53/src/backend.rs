@@ -11,9 +11,9 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use regops_core::page::{Page, PageToken};
 use regops_core::{
-    Backend, CancelKind, CancelRequest, Capabilities, DomainBackend, DomainCancelBackend, Error,
-    ErrorKind, Execution, FilterSupport, Operation, OperationFilter, OperationId, Pagination,
-    Registration, Result,
+    AccountTransfer, Backend, CancelKind, CancelRequest, Capabilities, Contacts, DomainBackend,
+    DomainCancelBackend, Error, ErrorKind, Execution, FilterSupport, Operation, OperationFilter,
+    OperationId, Pagination, Reachability, ReachabilityMail, Registration, Result, Secret,
 };
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -232,6 +232,113 @@ impl DomainBackend for Route53Backend {
         self.client
             .resend_operation_authorization(operation.as_str())
             .await
+    }
+
+    /// `GetDomainDetail` for the year the domain expires, then `RenewDomain` with it as
+    /// `CurrentExpiryYear` (Route 53's guard: a renewal sent twice is refused the second time).
+    async fn renew_domain(&self, domain: &str, years: u32) -> Result<Operation> {
+        if !(1..=10).contains(&years) {
+            return Err(Error::invalid_input(format!(
+                "--years {years}: Route 53 renews for 1 to 10 years"
+            ))
+            .with_provider(PROVIDER));
+        }
+        let detail = self.client.get_domain_detail(domain).await?;
+        let mut request = crate::generated::RenewDomainRequest::new(
+            domain.to_owned(),
+            convert::expiry_year(&detail)?,
+        );
+        request.duration_in_years = Some(i64::from(years));
+        self.started(self.client.renew_domain(&request).await?)
+    }
+
+    /// `UpdateDomainContact` with all three contacts.
+    async fn update_contacts(&self, domain: &str, contacts: &Contacts) -> Result<Operation> {
+        let request = convert::contact_update(domain, contacts);
+        self.started(self.client.update_domain_contact(&request).await?)
+    }
+
+    /// `GetContactReachabilityStatus`.
+    async fn reachability(&self, domain: &str) -> Result<Reachability> {
+        let answer = self.client.get_contact_reachability_status(domain).await?;
+        Ok(convert::reachability(answer.status))
+    }
+
+    /// `ResendContactReachabilityEmail`.
+    async fn resend_reachability(&self, domain: &str) -> Result<ReachabilityMail> {
+        let answer = self
+            .client
+            .resend_contact_reachability_email(domain)
+            .await?;
+        Ok(ReachabilityMail::new(
+            answer.email_address,
+            answer.is_already_verified.unwrap_or(false),
+        ))
+    }
+
+    /// `RetrieveDomainAuthCode`.
+    async fn auth_code(&self, domain: &str) -> Result<Secret> {
+        let answer = self.client.retrieve_domain_auth_code(domain).await?;
+        match answer.auth_code {
+            Some(code) if !code.0.expose().is_empty() => Ok(code.0),
+            _ => Err(
+                Error::protocol("RetrieveDomainAuthCode answered without an AuthCode", b"")
+                    .with_provider(PROVIDER)
+                    .with_call("RetrieveDomainAuthCode"),
+            ),
+        }
+    }
+
+    /// `TransferDomainToAnotherAwsAccount`; the account is 12 digits.
+    async fn transfer_to_account(&self, domain: &str, account: &str) -> Result<AccountTransfer> {
+        let account = account.trim();
+        if account.len() != 12 || !account.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(Error::invalid_input(format!(
+                "--to {account}: an AWS account id is 12 digits"
+            ))
+            .with_provider(PROVIDER));
+        }
+        let request = crate::generated::TransferDomainToAnotherAwsAccountRequest::new(
+            domain.to_owned(),
+            account.to_owned(),
+        );
+        let (started, password) = self
+            .client
+            .transfer_domain_to_another_aws_account(&request)
+            .await?;
+        let op = self.started(started)?;
+        Ok(AccountTransfer::new(op, password.map(|p| p.0)))
+    }
+
+    /// `AcceptDomainTransferFromAnotherAwsAccount`.
+    async fn accept_account_transfer(&self, domain: &str, password: &Secret) -> Result<Operation> {
+        let request = crate::generated::AcceptDomainTransferFromAnotherAwsAccountRequest::new(
+            domain.to_owned(),
+            crate::wire::SecretString(password.clone()),
+        );
+        self.started(
+            self.client
+                .accept_domain_transfer_from_another_aws_account(&request)
+                .await?,
+        )
+    }
+
+    /// `RejectDomainTransferFromAnotherAwsAccount`.
+    async fn reject_account_transfer(&self, domain: &str) -> Result<Operation> {
+        self.started(
+            self.client
+                .reject_domain_transfer_from_another_aws_account(domain)
+                .await?,
+        )
+    }
+
+    /// `CancelDomainTransferToAnotherAwsAccount`.
+    async fn cancel_account_transfer(&self, domain: &str) -> Result<Operation> {
+        self.started(
+            self.client
+                .cancel_domain_transfer_to_another_aws_account(domain)
+                .await?,
+        )
     }
 }
 

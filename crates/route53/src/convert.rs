@@ -351,3 +351,50 @@ pub fn transfer(t: &regops_core::Transfer) -> crate::generated::TransferDomainRe
     }
     request
 }
+
+/// Core contacts as `UpdateDomainContact`'s request: all three contacts, so that the domain's
+/// are replaced as a whole (an administrative or technical contact not given is the
+/// registrant, as at registration).
+pub fn contact_update(
+    domain: &str,
+    contacts: &regops_core::Contacts,
+) -> crate::generated::UpdateDomainContactRequest {
+    let mut request = crate::generated::UpdateDomainContactRequest::new(domain.to_owned());
+    request.admin_contact = Some(contact(contacts.admin()));
+    request.registrant_contact = Some(contact(&contacts.registrant));
+    request.tech_contact = Some(contact(contacts.tech()));
+    request
+}
+
+/// `GetContactReachabilityStatus`'s word in core's terms; an absent status is `Unknown("")`.
+pub fn reachability(
+    status: Option<crate::generated::ReachabilityStatus>,
+) -> regops_core::Reachability {
+    use crate::generated::ReachabilityStatus as Wire;
+    match status {
+        Some(Wire::Pending) => regops_core::Reachability::Pending,
+        Some(Wire::Done) => regops_core::Reachability::Confirmed,
+        Some(Wire::Expired) => regops_core::Reachability::Expired,
+        Some(Wire::Unknown(raw)) => regops_core::Reachability::Unknown(raw),
+        None => regops_core::Reachability::Unknown(String::new()),
+    }
+}
+
+/// The year a domain expires, which `RenewDomain` takes as `CurrentExpiryYear` (its guard
+/// against renewing twice), from `GetDomainDetail`.
+pub fn expiry_year(detail: &crate::generated::GetDomainDetailResponse) -> Result<i64> {
+    use chrono::Datelike;
+    detail
+        .expiration_date
+        .as_ref()
+        .and_then(|t| t.time())
+        .map(|t| i64::from(t.year()))
+        .ok_or_else(|| {
+            Error::protocol(
+                "GetDomainDetail answered without an ExpirationDate: the renewal needs its year",
+                b"",
+            )
+            .with_provider(PROVIDER)
+            .with_call("GetDomainDetail")
+        })
+}
