@@ -1,7 +1,7 @@
 //! Route 53 Domains (AWS JSON 1.1) at `/route53/`: `RegisterDomain`, `DeleteDomain`,
 //! `UpdateDomainNameservers`, `TransferDomain`, `ResendOperationAuthorization`,
-//! `GetOperationDetail` and `ListOperations` (with its filters and markers), every request's
-//! SigV4 signature checked.
+//! `GetOperationDetail` and `ListOperations` (with its filters and markers), and the calls on
+//! the domains it holds ([`domains`]), every request's SigV4 signature checked.
 //!
 //! A transfer waits with `PENDING_AUTHORIZATION` until its authorization is resent; an
 //! operation that waits for it (a transfer, or a registration the draw made wait) goes on two
@@ -11,6 +11,10 @@
 //! Operations move SUBMITTED → IN_PROGRESS → SUCCESSFUL on the sandbox clock; a seeded draw
 //! makes some wait for a while with `StatusFlag` `PENDING_AUTHORIZATION`, and some end FAILED
 //! with a `Message`.
+
+mod domains;
+
+pub use domains::REGISTERED;
 
 use crate::clock::{Rng, SimClock, plan_at};
 use chrono::{DateTime, NaiveDateTime, Utc};
@@ -71,6 +75,7 @@ fn epoch(t: DateTime<Utc>) -> f64 {
 struct State {
     ops: Vec<Op>,
     rng: Rng,
+    domains: std::collections::BTreeMap<String, domains::Domain>,
 }
 
 /// The Route 53 side of the sandbox.
@@ -128,13 +133,19 @@ impl<'a> Authorization<'a> {
 impl Route53Sim {
     /// A sandbox accepting these credentials.
     pub fn new(access_key_id: &str, secret_access_key: &str, clock: SimClock, seed: u64) -> Self {
+        let origin = clock.now();
         Route53Sim {
             access_key_id: access_key_id.to_owned(),
             secret_access_key: Secret::new(secret_access_key),
             clock,
-            state: Mutex::new(State {
-                ops: Vec::new(),
-                rng: Rng::new(seed ^ 0x5333),
+            state: Mutex::new({
+                let mut st = State {
+                    ops: Vec::new(),
+                    rng: Rng::new(seed ^ 0x5333),
+                    domains: Default::default(),
+                };
+                domains::seed(&mut st, origin);
+                st
             }),
         }
     }
@@ -220,55 +231,7 @@ impl Route53Sim {
     /// Starts an operation (what `RegisterDomain` and `DeleteDomain` do); answers its id.
     pub fn submit(&self, kind: &str, domain: &str) -> String {
         let now = self.clock.now();
-        let mut st = self.lock();
-        let n = st.ops.len() as u64;
-        let r = st.rng.next_u64();
-        let id = format!(
-            "{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}",
-            r >> 32,
-            (r >> 16) & 0xffff,
-            n & 0xfff,
-            r & 0xfff,
-            (r ^ 0x9e37_79b9) & 0xffff_ffff_ffff
-        );
-        let run = 2 + st.rng.below(4) as i64;
-        let end = run + 6 + st.rng.below(12) as i64;
-        let (plan, message): (Plan, _) = match st.rng.below(100) {
-            0..=64 => (
-                vec![
-                    (0, ("SUBMITTED", None)),
-                    (run, ("IN_PROGRESS", None)),
-                    (end, ("SUCCESSFUL", None)),
-                ],
-                None,
-            ),
-            65..=84 => (
-                vec![
-                    (0, ("SUBMITTED", None)),
-                    (run, ("IN_PROGRESS", Some("PENDING_AUTHORIZATION"))),
-                    (end, ("IN_PROGRESS", None)),
-                    (end + 4, ("SUCCESSFUL", None)),
-                ],
-                None,
-            ),
-            _ => (
-                vec![
-                    (0, ("SUBMITTED", None)),
-                    (run, ("IN_PROGRESS", None)),
-                    (end, ("FAILED", None)),
-                ],
-                Some("The registry refused the registrant contact"),
-            ),
-        };
-        st.ops.push(Op {
-            id: id.clone(),
-            kind: kind.to_owned(),
-            domain: domain.to_owned(),
-            created: now,
-            plan,
-            message,
-        });
-        id
+        submit_in(&mut self.lock(), kind, domain, now)
     }
 
     /// Starts a transfer, which waits for its authorization until it is resent; answers its id.
@@ -300,7 +263,9 @@ impl Route53Sim {
             if text("AuthCode").is_none_or(|c| c.is_empty()) {
                 return error(400, "InvalidInput", "AuthCode is required for this TLD");
             }
-            self.submit_transfer(&domain)
+            let id = self.submit_transfer(&domain);
+            domains::hold(&mut self.lock(), &domain, input, self.clock.now());
+            id
         } else if !named {
             return error(400, "InvalidInput", "Nameservers must not be empty");
         } else {
@@ -365,7 +330,13 @@ impl Route53Sim {
                         "The request is already in progress for the domain.",
                     );
                 }
-                let id = self.submit(kind, &domain);
+                let mut st = self.lock();
+                let id = submit_in(&mut st, kind, &domain, now);
+                if kind == "REGISTER_DOMAIN" {
+                    domains::hold(&mut st, &domain, &input, now);
+                } else {
+                    st.domains.remove(&domain);
+                }
                 (200, json!({"OperationId": id}).to_string())
             }
             "UpdateDomainNameservers" | "TransferDomain" => self.change(operation, &input),
@@ -385,11 +356,14 @@ impl Route53Sim {
                 }
             }
             "ListOperations" => self.list(&input, now),
-            other => error(
-                400,
-                "UnknownOperationException",
-                &format!("{other} is not served by the sandbox"),
-            ),
+            other => match domains::call(&mut self.lock(), other, &input, now) {
+                Some(answer) => answer,
+                None => error(
+                    400,
+                    "UnknownOperationException",
+                    &format!("{other} is not served by the sandbox"),
+                ),
+            },
         }
     }
 
@@ -450,6 +424,59 @@ impl Route53Sim {
         }
         (200, answer.to_string())
     }
+}
+
+/// [`Route53Sim::submit`] with the state already locked.
+fn submit_in(st: &mut State, kind: &str, domain: &str, now: DateTime<Utc>) -> String {
+    let n = st.ops.len() as u64;
+
+    let r = st.rng.next_u64();
+    let id = format!(
+        "{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}",
+        r >> 32,
+        (r >> 16) & 0xffff,
+        n & 0xfff,
+        r & 0xfff,
+        (r ^ 0x9e37_79b9) & 0xffff_ffff_ffff
+    );
+    let run = 2 + st.rng.below(4) as i64;
+    let end = run + 6 + st.rng.below(12) as i64;
+    let (plan, message): (Plan, _) = match st.rng.below(100) {
+        0..=64 => (
+            vec![
+                (0, ("SUBMITTED", None)),
+                (run, ("IN_PROGRESS", None)),
+                (end, ("SUCCESSFUL", None)),
+            ],
+            None,
+        ),
+        65..=84 => (
+            vec![
+                (0, ("SUBMITTED", None)),
+                (run, ("IN_PROGRESS", Some("PENDING_AUTHORIZATION"))),
+                (end, ("IN_PROGRESS", None)),
+                (end + 4, ("SUCCESSFUL", None)),
+            ],
+            None,
+        ),
+        _ => (
+            vec![
+                (0, ("SUBMITTED", None)),
+                (run, ("IN_PROGRESS", None)),
+                (end, ("FAILED", None)),
+            ],
+            Some("The registry refused the registrant contact"),
+        ),
+    };
+    st.ops.push(Op {
+        id: id.clone(),
+        kind: kind.to_owned(),
+        domain: domain.to_owned(),
+        created: now,
+        plan,
+        message,
+    });
+    id
 }
 
 /// An error answer.
