@@ -112,8 +112,8 @@ impl ScriptedServer {
         ScriptedServer::routed(Vec::new(), answers)
     }
 
-    /// Starts a server that answers a request whose body contains a route's text with that
-    /// route's answer (the first that matches), and any other request from `answers` as
+    /// Starts a server that answers a request whose body contains a route's text, or one of
+    /// whose headers is that text, with that route's answer (the first that matches), and any other request from `answers` as
     /// [`start`](Self::start) does: for calls that come in any number and order, such as a
     /// session opened by each run of the binary.
     pub fn routed(routes: Vec<(&str, Answer)>, answers: Vec<Answer>) -> ScriptedServer {
@@ -200,8 +200,10 @@ async fn answer(
         .routes
         .iter()
         .find(|(needle, _)| {
-            body.windows(needle.len().max(1))
-                .any(|w| w == needle.as_bytes())
+            headers.values().any(|v| v.as_bytes() == needle.as_bytes())
+                || body
+                    .windows(needle.len().max(1))
+                    .any(|w| w == needle.as_bytes())
         })
         .map(|(_, a)| a.clone());
     let next = if let Some(a) = routed {

@@ -264,6 +264,73 @@ pub enum DomainCommand {
         /// The operation's id.
         operation: String,
     },
+    /// Renew a domain and show the operation (Route 53).
+    Renew {
+        /// The domain name.
+        domain: String,
+        /// For how many years.
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
+        years: u32,
+    },
+    /// Replace the contacts of a domain and show the operation (Route 53).
+    Contacts {
+        /// The domain name.
+        domain: String,
+        /// A TOML or JSON file with the contacts (docs/cli.md gives its shape).
+        #[arg(long, value_name = "FILE")]
+        contacts: std::path::PathBuf,
+    },
+    /// Whether the registrant confirmed their e-mail address (Route 53); with --resend, mail
+    /// them again first.
+    Reachability {
+        /// The domain name.
+        domain: String,
+        /// Send the confirmation e-mail again.
+        #[arg(long)]
+        resend: bool,
+    },
+    /// Print the code that transfers a domain to another registrar (Route 53). It is printed on
+    /// stdout only, never logged.
+    AuthCode {
+        /// The domain name.
+        domain: String,
+    },
+    /// Transfers between two accounts of the provider (Route 53: two AWS accounts).
+    #[command(subcommand)]
+    TransferAccount(AccountTransferCommand),
+}
+
+/// `regops domain transfer-account ...`
+#[derive(Debug, Subcommand)]
+pub enum AccountTransferCommand {
+    /// Start giving a domain to another account; prints the operation and the password that
+    /// account accepts it with.
+    Send {
+        /// The domain name.
+        domain: String,
+        /// The receiving account (an AWS account id: 12 digits).
+        #[arg(long, value_name = "ACCOUNT")]
+        to: String,
+    },
+    /// Accept a domain another account gives, with the password it was given (or `env:VAR`
+    /// to read it from the environment; never shown).
+    Accept {
+        /// The domain name.
+        domain: String,
+        /// The password.
+        #[arg(long, value_name = "PASSWORD")]
+        password: String,
+    },
+    /// Refuse a domain another account gives.
+    Reject {
+        /// The domain name.
+        domain: String,
+    },
+    /// Withdraw a domain given to another account, before it is accepted.
+    Cancel {
+        /// The domain name.
+        domain: String,
+    },
 }
 
 /// `regops domain cancel` options.

@@ -228,6 +228,8 @@ pub fn certificate_lines(
 
 mod certificates;
 pub use certificates::*;
+mod domains;
+pub use domains::*;
 
 #[cfg(test)]
 mod tests;

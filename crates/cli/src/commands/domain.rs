@@ -1,9 +1,10 @@
-//! `regops domain cancel|register|transfer|nameservers|resend-authorization`.
+//! `regops domain cancel|register|renew|transfer|nameservers|contacts|resend-authorization|
+//! reachability|auth-code|transfer-account`.
 
 use super::{Ctx, io};
-use crate::args::{CancelKindArg, DomainCancelArgs, DomainCommand};
+use crate::args::{AccountTransferCommand, CancelKindArg, DomainCancelArgs, DomainCommand};
 use crate::exit::{CliError, Exit};
-use crate::output::{self, OperationJson};
+use crate::output::{self, AccountTransferJson, AuthCodeJson, OperationJson, ReachabilityJson};
 use regops_core::{
     CancelKind, CancelRequest, Contacts, DomainBackend, Execution, Operation, OperationId,
     Registration, Secret, Transfer,
@@ -48,7 +49,11 @@ pub async fn run(ctx: &mut Ctx<'_>, cmd: DomainCommand) -> Result<Exit, CliError
             nameservers,
         } => {
             let contacts = read_contacts(&contacts)?;
-            let mut transfer = Transfer::new(domain.trim(), auth_code_of(&auth_code)?, contacts);
+            let mut transfer = Transfer::new(
+                domain.trim(),
+                secret_of("--auth-code", &auth_code)?,
+                contacts,
+            );
             transfer.years = years;
             transfer.nameservers = nameservers;
             let op = domains(ctx)?.transfer_domain(&transfer).await?;
@@ -69,14 +74,108 @@ pub async fn run(ctx: &mut Ctx<'_>, cmd: DomainCommand) -> Result<Exit, CliError
             let op = ctx.backend.operation(&id).await?;
             show(ctx, &op)
         }
+        DomainCommand::Renew { domain, years } => {
+            let op = domains(ctx)?.renew_domain(domain.trim(), years).await?;
+            show(ctx, &op)
+        }
+        DomainCommand::Contacts { domain, contacts } => {
+            let contacts = read_contacts(&contacts)?;
+            let op = domains(ctx)?
+                .update_contacts(domain.trim(), &contacts)
+                .await?;
+            show(ctx, &op)
+        }
+        DomainCommand::Reachability { domain, resend } => {
+            reachability(ctx, domain.trim(), resend).await
+        }
+        DomainCommand::AuthCode { domain } => {
+            let domain = domain.trim();
+            let code = domains(ctx)?.auth_code(domain).await?;
+            if ctx.json {
+                let provider = ctx.backend.provider();
+                let j = AuthCodeJson::new(ctx.account, provider, domain, code.expose());
+                output::write_json(ctx.out, &j).map_err(io)?;
+            } else {
+                writeln!(ctx.out, "{}", code.expose()).map_err(io)?;
+            }
+            Ok(Exit::Success)
+        }
+        DomainCommand::TransferAccount(cmd) => transfer_account(ctx, cmd).await,
     }
+}
+
+/// `domain reachability [--resend]`: the resend first, then the status as read after it.
+async fn reachability(ctx: &mut Ctx<'_>, domain: &str, resend: bool) -> Result<Exit, CliError> {
+    let calls = domains(ctx)?;
+    let mail = if resend {
+        Some(calls.resend_reachability(domain).await?)
+    } else {
+        None
+    };
+    let status = calls.reachability(domain).await?;
+    let j = ReachabilityJson::new(
+        ctx.account,
+        ctx.backend.provider(),
+        domain,
+        &status,
+        mail.as_ref(),
+    );
+    if ctx.json {
+        output::write_json(ctx.out, &j).map_err(io)?;
+    } else {
+        write!(ctx.out, "{}", j.lines()).map_err(io)?;
+    }
+    Ok(Exit::Success)
+}
+
+/// `domain transfer-account send|accept|reject|cancel`.
+async fn transfer_account(
+    ctx: &mut Ctx<'_>,
+    cmd: AccountTransferCommand,
+) -> Result<Exit, CliError> {
+    let calls = domains(ctx)?;
+    let op = match cmd {
+        AccountTransferCommand::Send { domain, to } => {
+            let transfer = calls.transfer_to_account(domain.trim(), &to).await?;
+            let password = transfer.password.as_ref().map(|p| p.expose());
+            if password.is_none() {
+                eprintln!(
+                    "regops: warning: the answer that carried the password was lost (Route 53 \
+                     gives it once): cancel this transfer with `regops domain transfer-account \
+                     cancel` and send it again"
+                );
+            }
+            if ctx.json {
+                let op = OperationJson::new(ctx.account, &transfer.operation);
+                let j = AccountTransferJson::new(op, password);
+                output::write_json(ctx.out, &j).map_err(io)?;
+            } else {
+                output::operation_lines(ctx.out, ctx.account, &transfer.operation).map_err(io)?;
+                writeln!(ctx.out, "password: {}", password.unwrap_or("(lost)")).map_err(io)?;
+            }
+            return Ok(Exit::Success);
+        }
+        AccountTransferCommand::Accept { domain, password } => {
+            let password = secret_of("--password", &password)?;
+            calls
+                .accept_account_transfer(domain.trim(), &password)
+                .await?
+        }
+        AccountTransferCommand::Reject { domain } => {
+            calls.reject_account_transfer(domain.trim()).await?
+        }
+        AccountTransferCommand::Cancel { domain } => {
+            calls.cancel_account_transfer(domain.trim()).await?
+        }
+    };
+    show(ctx, &op)
 }
 
 /// The account's domain calls, or exit 2 saying the provider has none.
 fn domains<'a>(ctx: &'a Ctx<'_>) -> Result<&'a dyn DomainBackend, CliError> {
     ctx.backend.domain_backend().ok_or_else(|| {
         CliError::usage(format!(
-            "account {}: provider {} has no call to start domain operations (registration, name servers, authorization)",
+            "account {}: provider {} has no call to start domain operations (registration, renewal, transfers, name servers, contacts)",
             ctx.account,
             ctx.backend.provider()
         ))
@@ -93,16 +192,16 @@ fn show(ctx: &mut Ctx<'_>, op: &Operation) -> Result<Exit, CliError> {
     Ok(Exit::Success)
 }
 
-/// `--auth-code`: the code itself, or `env:VAR` to take it from the environment (so that it
-/// stays out of the shell's history and the process list).
-fn auth_code_of(text: &str) -> Result<Secret, CliError> {
+/// A secret flag (`--auth-code`, `--password`): the value itself, or `env:VAR` to take it
+/// from the environment (so that it stays out of the shell's history and the process list).
+fn secret_of(flag: &str, text: &str) -> Result<Secret, CliError> {
     match text.strip_prefix("env:") {
         Some(var) => std::env::var(var)
             .ok()
             .filter(|v| !v.is_empty())
             .map(Secret::new)
-            .ok_or_else(|| CliError::usage(format!("--auth-code env:{var}: {var} is not set"))),
-        None if text.trim().is_empty() => Err(CliError::usage("--auth-code is empty")),
+            .ok_or_else(|| CliError::usage(format!("{flag} env:{var}: {var} is not set"))),
+        None if text.trim().is_empty() => Err(CliError::usage(format!("{flag} is empty"))),
         None => Ok(Secret::new(text.trim())),
     }
 }

@@ -127,6 +127,33 @@ const COMMAND_TABLE: &[(&str, &[&str], &str, Does)] = &[
     ("route53", &["domain", "transfer", "example.com", "--auth-code", "code-4711", "--contacts", "{contacts}", "--nameserver", "ns1.example.net"], "--nameserver", Sends("ns1.example.net")),
     ("route53", &["domain", "nameservers", "example.com", "ns1.example.net"], "NS", Sends("ns1.example.net")),
     ("route53", &["domain", "resend-authorization", "op-1"], "OPERATION", Sends("\"OperationId\":\"op-1\"")),
+    ("route53", &["domain", "renew", "example.com", "--years", "2"], "--years", Sends("\"DurationInYears\":2")),
+    ("route53", &["domain", "renew", "example.com"], "DOMAIN", Sends("\"CurrentExpiryYear\":2030")),
+    ("route53", &["domain", "renew", "example.com", "--years", "11"], "--years", Refuses),
+    ("route53", &["domain", "contacts", "example.com", "--contacts", "{contacts}"], "--contacts", Sends("UpdateDomainContact {\"DomainName\":\"example.com\",\"AdminContact\":{\"FirstName\":\"Ada\"")),
+    ("route53", &["domain", "reachability", "example.com"], "DOMAIN", Sends("GetContactReachabilityStatus {\"domainName\":\"example.com\"}")),
+    ("route53", &["domain", "reachability", "example.com", "--resend"], "--resend", Sends("ResendContactReachabilityEmail {\"domainName\":\"example.com\"}")),
+    ("route53", &["domain", "auth-code", "example.com"], "DOMAIN", Sends("RetrieveDomainAuthCode {\"DomainName\":\"example.com\"}")),
+    ("route53", &["domain", "transfer-account", "send", "example.com", "--to", "123456789012"], "--to", Sends("\"AccountId\":\"123456789012\"")),
+    ("route53", &["domain", "transfer-account", "send", "example.com", "--to", "1234"], "--to", Refuses),
+    ("route53", &["domain", "transfer-account", "accept", "example.com", "--password", "pw-given"], "--password", Sends("\"Password\":\"pw-given\"")),
+    ("route53", &["domain", "transfer-account", "reject", "example.com"], "DOMAIN", Sends("RejectDomainTransferFromAnotherAwsAccount {\"DomainName\":\"example.com\"}")),
+    ("route53", &["domain", "transfer-account", "cancel", "example.com"], "DOMAIN", Sends("CancelDomainTransferToAnotherAwsAccount {\"DomainName\":\"example.com\"}")),
+    ("gandi", &["domain", "renew", "example.com"], "domain renew", NoCall),
+    ("gandi", &["domain", "contacts", "example.com", "--contacts", "{contacts}"], "domain contacts", NoCall),
+    ("gandi", &["domain", "reachability", "example.com", "--resend"], "domain reachability", NoCall),
+    ("gandi", &["domain", "auth-code", "example.com"], "domain auth-code", NoCall),
+    ("gandi", &["domain", "transfer-account", "send", "example.com", "--to", "123456789012"], "domain transfer-account", NoCall),
+    ("netim", &["domain", "renew", "example.com"], "domain renew", NoCall),
+    ("netim", &["domain", "contacts", "example.com", "--contacts", "{contacts}"], "domain contacts", NoCall),
+    ("netim", &["domain", "reachability", "example.com", "--resend"], "domain reachability", NoCall),
+    ("netim", &["domain", "auth-code", "example.com"], "domain auth-code", NoCall),
+    ("netim", &["domain", "transfer-account", "send", "example.com", "--to", "123456789012"], "domain transfer-account", NoCall),
+    ("autodns", &["domain", "renew", "example.com"], "domain renew", NoCall),
+    ("autodns", &["domain", "contacts", "example.com", "--contacts", "{contacts}"], "domain contacts", NoCall),
+    ("autodns", &["domain", "reachability", "example.com", "--resend"], "domain reachability", NoCall),
+    ("autodns", &["domain", "auth-code", "example.com"], "domain auth-code", NoCall),
+    ("autodns", &["domain", "transfer-account", "send", "example.com", "--to", "123456789012"], "domain transfer-account", NoCall),
     ("gandi", &["domain", "register", "example.com", "--contacts", "{contacts}"], "domain register", NoCall),
     ("netim", &["domain", "register", "example.com", "--contacts", "{contacts}"], "domain register", NoCall),
     ("autodns", &["domain", "register", "example.com", "--contacts", "{contacts}"], "domain register", NoCall),
@@ -275,7 +302,20 @@ impl Providers {
                 "route53",
                 // A call naming an operation reads it; a call starting one answers its id.
                 ScriptedServer::routed(
-                    vec![("\"OperationId\"", json(R53_DETAIL))],
+                    vec![
+                        (
+                            "Route53Domains_v20140515.GetOperationDetail",
+                            json(R53_DETAIL),
+                        ),
+                        (
+                            "Route53Domains_v20140515.GetDomainDetail",
+                            json(r#"{"DomainName":"example.com","ExpirationDate":1893456000}"#),
+                        ),
+                        (
+                            "Route53Domains_v20140515.TransferDomainToAnotherAwsAccount",
+                            json(r#"{"OperationId":"op-1","Password":"pw-from-aws"}"#),
+                        ),
+                    ],
                     vec![json(r#"{"OperationId":"op-1"}"#)],
                 ),
             ),
@@ -359,7 +399,7 @@ fn check_row(
         Sends(what) => {
             let wire: String = new
                 .iter()
-                .map(|s| format!("{} {}\n", s.uri, s.text()))
+                .map(|s| format!("{} {} {}\n", s.uri, s.header("x-amz-target"), s.text()))
                 .collect();
             if !wire.contains(what) {
                 return Some(format!(

@@ -8,6 +8,7 @@ mod fleet;
 mod gandi;
 mod netim;
 mod route53;
+mod route53_lifecycle;
 mod secrets;
 mod serve;
 

@@ -441,6 +441,70 @@ fn a_lost_answer_is_looked_up_not_sent_again() {
         2,
         "sent once more, for the new domain"
     );
+
+    // The same for a renewal, and for a transfer to another account, whose password came only
+    // in the lost answer: the operation is found, and regops says the password is lost.
+    let run = |args: &[&str]| {
+        super::command(dir)
+            .args(["--config", "regops.toml", "--account", "route53", "--json"])
+            .args(args)
+            .envs(envs.iter().map(|(k, v)| (*k, v.as_str())))
+            .output()
+            .unwrap()
+    };
+    let domain = regops_sim::route53::REGISTERED;
+    sim.inject(FaultRule::new("route53", Fault::Drop).method("RenewDomain"));
+    let out = run(&["domain", "renew", domain]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).contains("not sent again"), "{}", stderr(&out));
+    assert_eq!(json(&out)["type"], "RENEW_DOMAIN");
+    assert_eq!(
+        sim.calls("route53", "RenewDomain"),
+        1,
+        "the renewal was sent once"
+    );
+    sim.inject(FaultRule::new("route53", Fault::Drop).method("TransferDomainToAnotherAwsAccount"));
+    let out = run(&[
+        "domain",
+        "transfer-account",
+        "send",
+        domain,
+        "--to",
+        "123456789012",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let sent = json(&out);
+    assert_eq!(sent["type"], "INTERNAL_TRANSFER_OUT_DOMAIN", "{sent}");
+    assert!(sent["password"].is_null(), "{sent}");
+    assert!(
+        stderr(&out).contains("password was lost"),
+        "it says what to do: {}",
+        stderr(&out)
+    );
+    assert_eq!(
+        sim.calls("route53", "TransferDomainToAnotherAwsAccount"),
+        1,
+        "sent once"
+    );
+    // The remedy works: cancelled, it can be sent again, with a password this time.
+    assert_eq!(
+        run(&["domain", "transfer-account", "cancel", domain])
+            .status
+            .code(),
+        Some(0)
+    );
+    let again = json(&run(&[
+        "domain",
+        "transfer-account",
+        "send",
+        domain,
+        "--to",
+        "123456789012",
+    ]));
+    assert!(
+        again["password"].as_str().is_some_and(|p| !p.is_empty()),
+        "{again}"
+    );
 }
 
 /// `ops list --status unknown` lists the operations whose status word regops does not know
