@@ -222,7 +222,10 @@ fn transfers_between_accounts_in_the_sandbox() {
     assert_eq!(sent["type"], "INTERNAL_TRANSFER_OUT_DOMAIN", "{sent}");
     let password = sent["password"].as_str().unwrap().to_owned();
     assert!(!password.is_empty());
-    assert!(stderr(&out).contains("TransferDomainToAnotherAwsAccount"), "traced");
+    assert!(
+        stderr(&out).contains("TransferDomainToAnotherAwsAccount"),
+        "traced"
+    );
     assert!(!stderr(&out).contains(&password), "{}", stderr(&out));
     let out_id = sent["id"].as_str().unwrap().to_owned();
     let waiting = s.until(&["ops", "show", &out_id], |o| {
