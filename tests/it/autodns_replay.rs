@@ -256,7 +256,13 @@ async fn listing_follows_pages_by_offset() {
 
 #[tokio::test]
 async fn the_poll_queue_is_read_and_acknowledged() {
-    let message = json!({"status": {"code": "S0905", "type": "SUCCESS"}, "data": [{"id": 77, "job": 4295210830u64, "notify": "done"}]});
+    // The vendor's shape: the whole job, its status and the domain in its events.
+    let message = json!({"status": {"code": "S0905", "type": "SUCCESS"}, "data": [{
+        "id": 77,
+        "job": {"id": 4295210830u64, "status": "SUCCESS", "action": "DELETE", "subType": "DomainCancelation",
+                "events": [{"jobId": 4295210830u64, "vertex": 3, "object": "example.com", "type": "DOMAIN_CANCELATION"}]},
+        "messages": [{"text": "Domain cancelation was carried out.", "status": "SUCCESS"}]
+    }]});
     let server = ScriptedServer::start(vec![Answer::new(
         200,
         "application/json",
@@ -264,8 +270,27 @@ async fn the_poll_queue_is_read_and_acknowledged() {
     )]);
     let b = backend(server.url());
     let m = b.client().poll().await.unwrap().unwrap();
-    assert_eq!(m.id.unwrap().as_str(), "77");
-    assert_eq!(m.job.unwrap().as_str(), "4295210830");
+    assert_eq!(m.id.as_ref().unwrap().as_str(), "77");
+    let n = regops_rest::convert::notification(&m).unwrap();
+    assert_eq!(n.operation.as_ref().unwrap().as_str(), "4295210830");
+    assert_eq!(
+        n.text.as_deref(),
+        Some("Domain cancelation was carried out.")
+    );
+    let job = regops_rest::convert::job_operation(m.job.unwrap(), Default::default()).unwrap();
+    assert_eq!(
+        job.target.as_deref(),
+        Some("example.com"),
+        "from the job's events"
+    );
+    // A notification that is not about a job says what it is.
+    let away: regops_rest::generated::PollMessage = serde_json::from_value(
+        json!({"id": 78, "notify": {"type": "domain_away", "object": {"type": "domain", "value": "gone.example"}}}),
+    )
+    .unwrap();
+    let n = regops_rest::convert::notification(&away).unwrap();
+    assert!(n.operation.is_none());
+    assert_eq!(n.text.as_deref(), Some("domain_away"));
     b.client().poll_ack("77").await.unwrap();
     let sent = server.seen();
     assert_json_call(&sent[0], "GET", "/poll");

@@ -1,6 +1,7 @@
 //! Integration tests: each adapter against an independent peer (docs/testing.md).
 
 mod answers;
+mod autodns_model;
 mod autodns_replay;
 mod chaos;
 mod exchange;

@@ -37,13 +37,17 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // The poll queue is only on the JSON API.
     if backend.client().protocol() == Protocol::Json {
         while let Some(message) = backend.client().poll().await? {
-            let id = message.id.clone().ok_or("a notification without id")?;
-            let job = message.job.as_ref().map(|j| j.as_str()).unwrap_or("-");
+            let Some(n) = regops_rest::convert::notification(&message) else {
+                return Err("a notification without id".into());
+            };
+            let job = n.operation.as_ref().map_or("-", |j| j.as_str());
             println!(
-                "notification {id}: job {job} {}",
-                message.notify.as_deref().unwrap_or("")
+                "notification {}: job {job} {}",
+                n.id,
+                n.text.as_deref().unwrap_or("")
             );
-            backend.client().poll_ack(id.as_str()).await?;
+            // Acknowledged once what it says is handled (here: printed).
+            backend.client().poll_ack(&n.id).await?;
         }
     }
     Ok(())

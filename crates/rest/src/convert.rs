@@ -57,7 +57,7 @@ pub fn job_operation(job: Job, zone: ServerTimeZone) -> Result<Operation> {
         raw.as_str(),
     );
     op.kind = job_kind(&job);
-    op.target = job.domain.clone().filter(|d| !d.is_empty());
+    op.target = job_target(&job);
     op.submitted_at = time(job.created.as_ref(), zone);
     op.updated_at = time(job.updated.as_ref(), zone);
     if op.status == OperationStatus::Pending {
@@ -102,6 +102,16 @@ pub fn job_operation(job: Job, zone: ServerTimeZone) -> Result<Operation> {
 }
 
 /// What a job does, from its `subType` and `action` (`domaincancelation_delete`).
+/// What a job works on: the `object` of its events (a job has no `domain` member).
+fn job_target(job: &Job) -> Option<String> {
+    job.events
+        .iter()
+        .flatten()
+        .filter_map(|e| e.object.as_deref().map(str::trim))
+        .find(|o| !o.is_empty())
+        .map(str::to_owned)
+}
+
 fn job_kind(job: &Job) -> Option<String> {
     let part = |s: &Option<String>| {
         s.as_deref()
@@ -480,17 +490,26 @@ fn query(filters: Vec<QueryFilter>, page_size: Option<u32>, page: u32) -> Query 
     }
 }
 
-/// A poll queue message as a core notification: its id, and the job it is about. A message
-/// without an id cannot be acknowledged, so it is not one.
+/// A poll queue message as a core notification: its id, the job it is about, and what it
+/// says (the notification's type, else the first message's text). A message without an id
+/// cannot be acknowledged, so it is not one.
 pub fn notification(message: &crate::generated::PollMessage) -> Option<regops_core::Notification> {
     let id = message.id.as_ref()?.as_str().to_owned();
     let job = message
         .job
         .as_ref()
-        .map(|j| regops_core::OperationId::new(j.as_str()));
-    Some(regops_core::Notification::new(
-        id,
-        job,
-        message.notify.clone(),
-    ))
+        .and_then(|j| j.id.as_ref())
+        .map(|id| regops_core::OperationId::new(id.as_str()));
+    let text = message
+        .notify
+        .as_ref()
+        .and_then(|n| n.r#type.clone())
+        .or_else(|| {
+            message
+                .messages
+                .iter()
+                .flatten()
+                .find_map(|m| m.text.clone())
+        });
+    Some(regops_core::Notification::new(id, job, text))
 }

@@ -698,9 +698,9 @@ pub struct Job {
     /// `subType` (string): The task's object type (`DomainCancelation`, ...).
     #[serde(rename = "subType", skip_serializing_if = "Option::is_none")]
     pub sub_type: Option<String>,
-    /// `domain` (string): The domain the job works on, when the server says.
-    #[serde(rename = "domain", skip_serializing_if = "Option::is_none")]
-    pub domain: Option<String>,
+    /// `events` (array of WorkflowEvent): What happened to the job; each names the object it works on (the domain).
+    #[serde(rename = "events", skip_serializing_if = "Option::is_none")]
+    pub events: Option<Vec<WorkflowEvent>>,
     /// `execution` (time): When the job is to run.
     #[serde(rename = "execution", skip_serializing_if = "Option::is_none")]
     pub execution: Option<crate::wire::Time>,
@@ -735,7 +735,7 @@ impl<'de> serde::Deserialize<'de> for Job {
                 let mut f_sub_status: Option<String> = None;
                 let mut f_action: Option<String> = None;
                 let mut f_sub_type: Option<String> = None;
-                let mut f_domain: Option<String> = None;
+                let mut f_events: Option<Vec<WorkflowEvent>> = None;
                 let mut f_execution: Option<crate::wire::Time> = None;
                 let mut f_created: Option<crate::wire::Time> = None;
                 let mut f_updated: Option<crate::wire::Time> = None;
@@ -751,7 +751,7 @@ impl<'de> serde::Deserialize<'de> for Job {
                         "subStatus" => f_sub_status = map.next_value::<Option<String>>()?,
                         "action" => f_action = map.next_value::<Option<String>>()?,
                         "subType" => f_sub_type = map.next_value::<Option<String>>()?,
-                        "domain" => f_domain = map.next_value::<Option<String>>()?,
+                        "events" => f_events = map.next_value::<Option<Vec<WorkflowEvent>>>()?,
                         "execution" => {
                             f_execution = map.next_value::<Option<crate::wire::Time>>()?
                         }
@@ -770,7 +770,7 @@ impl<'de> serde::Deserialize<'de> for Job {
                     sub_status: f_sub_status,
                     action: f_action,
                     sub_type: f_sub_type,
-                    domain: f_domain,
+                    events: f_events,
                     execution: f_execution,
                     created: f_created,
                     updated: f_updated,
@@ -792,13 +792,206 @@ impl Job {
         "subStatus",
         "action",
         "subType",
-        "domain",
+        "events",
         "execution",
         "created",
         "updated",
         "owner",
         "updater",
     ];
+}
+
+/// An event of a job (`events\[\]`).
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+pub struct WorkflowEvent {
+    /// `jobId` (id): The job.
+    #[serde(rename = "jobId", skip_serializing_if = "Option::is_none")]
+    pub job_id: Option<crate::wire::Id>,
+    /// `vertex` (int): The step of the job's workflow.
+    #[serde(rename = "vertex", skip_serializing_if = "Option::is_none")]
+    pub vertex: Option<i64>,
+    /// `ctid` (string): The client transaction id.
+    #[serde(rename = "ctid", skip_serializing_if = "Option::is_none")]
+    pub ctid: Option<String>,
+    /// `object` (string): The object the job was created for (a domain).
+    #[serde(rename = "object", skip_serializing_if = "Option::is_none")]
+    pub object: Option<String>,
+    /// `type` (string): What kind of event.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// `subtype` (string): A finer kind.
+    #[serde(rename = "subtype", skip_serializing_if = "Option::is_none")]
+    pub subtype: Option<String>,
+    /// Members this version does not know, kept as received.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WorkflowEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = WorkflowEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a WorkflowEvent struct")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<WorkflowEvent, A::Error> {
+                let mut f_job_id: Option<crate::wire::Id> = None;
+                let mut f_vertex: Option<i64> = None;
+                let mut f_ctid: Option<String> = None;
+                let mut f_object: Option<String> = None;
+                let mut f_type: Option<String> = None;
+                let mut f_subtype: Option<String> = None;
+                let mut extra = std::collections::BTreeMap::<String, serde_json::Value>::new();
+                while let Some(key) =
+                    map.next_key::<regops_core::serde_support::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "jobId" => f_job_id = map.next_value::<Option<crate::wire::Id>>()?,
+                        "vertex" => f_vertex = map.next_value::<Option<i64>>()?,
+                        "ctid" => f_ctid = map.next_value::<Option<String>>()?,
+                        "object" => f_object = map.next_value::<Option<String>>()?,
+                        "type" => f_type = map.next_value::<Option<String>>()?,
+                        "subtype" => f_subtype = map.next_value::<Option<String>>()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(WorkflowEvent {
+                    job_id: f_job_id,
+                    vertex: f_vertex,
+                    ctid: f_ctid,
+                    object: f_object,
+                    r#type: f_type,
+                    subtype: f_subtype,
+                    extra,
+                })
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+impl WorkflowEvent {
+    /// The wire names of every member this version knows, in the order of the description.
+    pub const FIELDS: &'static [&'static str] =
+        &["jobId", "vertex", "ctid", "object", "type", "subtype"];
+}
+
+/// The notification of a poll message that is not about a job (`notify`).
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+pub struct NotifyMessage {
+    /// `type` (string): What happened (`domain_away`, ...).
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// `object` (ResponseObject): The object it is about.
+    #[serde(rename = "object", skip_serializing_if = "Option::is_none")]
+    pub object: Option<ResponseObject>,
+    /// Members this version does not know, kept as received.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for NotifyMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = NotifyMessage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a NotifyMessage struct")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NotifyMessage, A::Error> {
+                let mut f_type: Option<String> = None;
+                let mut f_object: Option<ResponseObject> = None;
+                let mut extra = std::collections::BTreeMap::<String, serde_json::Value>::new();
+                while let Some(key) =
+                    map.next_key::<regops_core::serde_support::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "type" => f_type = map.next_value::<Option<String>>()?,
+                        "object" => f_object = map.next_value::<Option<ResponseObject>>()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(NotifyMessage {
+                    r#type: f_type,
+                    object: f_object,
+                    extra,
+                })
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+impl NotifyMessage {
+    /// The wire names of every member this version knows, in the order of the description.
+    pub const FIELDS: &'static [&'static str] = &["type", "object"];
+}
+
+/// An object a message refers to (`objects\[\]`).
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+pub struct GenericObject {
+    /// `type` (string): Its type (`domain`, `handle`, `zone`, ...).
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// `value` (string): Its key.
+    #[serde(rename = "value", skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// Members this version does not know, kept as received.
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for GenericObject {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = GenericObject;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a GenericObject struct")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GenericObject, A::Error> {
+                let mut f_type: Option<String> = None;
+                let mut f_value: Option<String> = None;
+                let mut extra = std::collections::BTreeMap::<String, serde_json::Value>::new();
+                while let Some(key) =
+                    map.next_key::<regops_core::serde_support::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "type" => f_type = map.next_value::<Option<String>>()?,
+                        "value" => f_value = map.next_value::<Option<String>>()?,
+                        _ => {
+                            extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(GenericObject {
+                    r#type: f_type,
+                    value: f_value,
+                    extra,
+                })
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+impl GenericObject {
+    /// The wire names of every member this version knows, in the order of the description.
+    pub const FIELDS: &'static [&'static str] = &["type", "value"];
 }
 
 /// A notification of the poll queue (`GET /poll`).
@@ -809,12 +1002,12 @@ pub struct PollMessage {
     /// `id` (id): The message id, to acknowledge with `PUT /poll/{id}`.
     #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
     pub id: Option<crate::wire::Id>,
-    /// `job` (id): The job the notification is about.
+    /// `job` (Job): The job, when the message is about one.
     #[serde(rename = "job", skip_serializing_if = "Option::is_none")]
-    pub job: Option<crate::wire::Id>,
-    /// `notify` (string): The notification's text.
+    pub job: Option<Job>,
+    /// `notify` (NotifyMessage): The notification, when the message is not about a job.
     #[serde(rename = "notify", skip_serializing_if = "Option::is_none")]
-    pub notify: Option<String>,
+    pub notify: Option<NotifyMessage>,
     /// `object` (ResponseObject): The object it is about.
     #[serde(rename = "object", skip_serializing_if = "Option::is_none")]
     pub object: Option<ResponseObject>,
@@ -842,8 +1035,8 @@ impl<'de> serde::Deserialize<'de> for PollMessage {
                 mut map: A,
             ) -> Result<PollMessage, A::Error> {
                 let mut f_id: Option<crate::wire::Id> = None;
-                let mut f_job: Option<crate::wire::Id> = None;
-                let mut f_notify: Option<String> = None;
+                let mut f_job: Option<Job> = None;
+                let mut f_notify: Option<NotifyMessage> = None;
                 let mut f_object: Option<ResponseObject> = None;
                 let mut f_created: Option<crate::wire::Time> = None;
                 let mut f_messages: Option<Vec<Message>> = None;
@@ -853,8 +1046,8 @@ impl<'de> serde::Deserialize<'de> for PollMessage {
                 {
                     match key.as_str() {
                         "id" => f_id = map.next_value::<Option<crate::wire::Id>>()?,
-                        "job" => f_job = map.next_value::<Option<crate::wire::Id>>()?,
-                        "notify" => f_notify = map.next_value::<Option<String>>()?,
+                        "job" => f_job = map.next_value::<Option<Job>>()?,
+                        "notify" => f_notify = map.next_value::<Option<NotifyMessage>>()?,
                         "object" => f_object = map.next_value::<Option<ResponseObject>>()?,
                         "created" => f_created = map.next_value::<Option<crate::wire::Time>>()?,
                         "messages" => f_messages = map.next_value::<Option<Vec<Message>>>()?,
@@ -899,9 +1092,9 @@ pub struct Message {
     /// `messages` (array of Message): Messages under this one.
     #[serde(rename = "messages", skip_serializing_if = "Option::is_none")]
     pub messages: Option<Vec<Message>>,
-    /// `objects` (array of ResponseObject): The objects it is about.
+    /// `objects` (array of GenericObject): The objects it is about.
     #[serde(rename = "objects", skip_serializing_if = "Option::is_none")]
-    pub objects: Option<Vec<ResponseObject>>,
+    pub objects: Option<Vec<GenericObject>>,
     /// Members this version does not know, kept as received.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
@@ -923,7 +1116,7 @@ impl<'de> serde::Deserialize<'de> for Message {
                 let mut f_code: Option<String> = None;
                 let mut f_status: Option<StatusType> = None;
                 let mut f_messages: Option<Vec<Message>> = None;
-                let mut f_objects: Option<Vec<ResponseObject>> = None;
+                let mut f_objects: Option<Vec<GenericObject>> = None;
                 let mut extra = std::collections::BTreeMap::<String, serde_json::Value>::new();
                 while let Some(key) =
                     map.next_key::<regops_core::serde_support::FieldName<'de>>()?
@@ -933,7 +1126,7 @@ impl<'de> serde::Deserialize<'de> for Message {
                         "code" => f_code = map.next_value::<Option<String>>()?,
                         "status" => f_status = map.next_value::<Option<StatusType>>()?,
                         "messages" => f_messages = map.next_value::<Option<Vec<Message>>>()?,
-                        "objects" => f_objects = map.next_value::<Option<Vec<ResponseObject>>>()?,
+                        "objects" => f_objects = map.next_value::<Option<Vec<GenericObject>>>()?,
                         _ => {
                             extra.insert(key.into_string(), map.next_value()?);
                         }

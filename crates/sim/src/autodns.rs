@@ -181,7 +181,7 @@ impl AutoDnsSim {
             "status": status,
             "action": "DELETE",
             "subType": "DomainCancelation",
-            "domain": j.domain,
+            "events": [{"jobId": j.id, "vertex": 1, "object": j.domain, "type": "DOMAIN_CANCELATION", "subtype": "DELETE"}],
             "created": self.time(j.created),
             "updated": self.time(updated),
         })
@@ -228,11 +228,14 @@ impl AutoDnsSim {
         let first = self.lock().poll.front().copied();
         let data = match first {
             Some((message, job)) => {
-                let status = self.lock().jobs.get(&job).map(|j| j.at(now).0);
+                let job_json = self.lock().jobs.get(&job).map(|j| self.job_json(j, now));
+                let status = job_json
+                    .as_ref()
+                    .and_then(|j| j["status"].as_str().map(str::to_owned));
                 vec![json!({
                     "id": message,
-                    "job": job,
-                    "notify": format!("job {job} {}", status.unwrap_or("WAIT")),
+                    "job": job_json.unwrap_or_else(|| json!({"id": job})),
+                    "messages": [{"text": format!("job {job} {}", status.as_deref().unwrap_or("WAIT")), "status": "NOTIFY"}],
                     "object": {"type": "Job", "value": job.to_string()},
                     "created": self.time(now),
                 })]
