@@ -482,13 +482,21 @@ fn serve_killed_at_random_points_loses_no_change_and_no_webhook() {
     let j = regops_journal::SqliteJournal::open(&dir.join("journal.sqlite3")).unwrap();
     let events = rt.block_on(j.events_after(0, 100_000)).unwrap();
     for (account, id) in &started {
-        let raws: Vec<String> = events
+        // A state is the status with its raw word and what it waits for: Route 53's
+        // IN_PROGRESS flagged PENDING_AUTHORIZATION, then IN_PROGRESS unflagged, is two states.
+        let raws: Vec<(String, String, Option<String>)> = events
             .iter()
             .filter(|e| &e.account == account && e.operation_id.as_str() == id)
             .map(|e| {
                 e.operation
                     .as_ref()
-                    .map(|o| o.raw_status.clone())
+                    .map(|o| {
+                        (
+                            o.status.as_str().to_owned(),
+                            o.raw_status.clone(),
+                            o.action_required.clone(),
+                        )
+                    })
                     .unwrap_or_default()
             })
             .collect();
