@@ -5,7 +5,7 @@ use crate::args::{ListArgs, OpsCommand, StatusArg, WaitArgs};
 use crate::exit::{CliError, Exit};
 use crate::output::{self, OperationJson};
 use regops_core::{
-    Operation, OperationFilter, OperationId, OperationStatus, RelaunchParams, Sort,
+    Journal, Operation, OperationFilter, OperationId, OperationStatus, RelaunchParams, Sort,
     collect_operations,
 };
 
@@ -14,7 +14,15 @@ pub async fn run(ctx: &mut Ctx<'_>, cmd: OpsCommand) -> Result<Exit, CliError> {
     match cmd {
         OpsCommand::List(args) => list(ctx, args).await,
         OpsCommand::Show { id } => {
-            let op = ctx.backend.operation(&OperationId::new(id)).await?;
+            let id = OperationId::new(id);
+            let op = match ctx.backend.operation(&id).await {
+                Ok(op) => op,
+                Err(e) if e.is_not_found() => match recalled(ctx.account, &id).await {
+                    Some(op) => op,
+                    None => return Err(e.into()),
+                },
+                Err(e) => return Err(e.into()),
+            };
             print_one(ctx, &op)?;
             Ok(Exit::Success)
         }
@@ -23,6 +31,7 @@ pub async fn run(ctx: &mut Ctx<'_>, cmd: OpsCommand) -> Result<Exit, CliError> {
             let id = OperationId::new(id);
             ctx.backend.cancel(&id).await?;
             let op = read_back(ctx, &id, "cancel").await?;
+            remember(ctx.account, &op).await;
             print_one(ctx, &op)?;
             Ok(Exit::Success)
         }
@@ -35,6 +44,39 @@ pub async fn run(ctx: &mut Ctx<'_>, cmd: OpsCommand) -> Result<Exit, CliError> {
             Ok(Exit::Success)
         }
     }
+}
+
+/// Records a cancelled operation in the journal, so that a later process still knows it was
+/// cancelled when the provider no longer has it (AutoDNS forgets a withdrawn cancelation). The
+/// cancel went through either way: a journal that cannot be written is a warning.
+async fn remember(account: &str, op: &Operation) {
+    let recorded = match super::track::open_journal(None) {
+        Ok(journal) => journal
+            .record(account, op)
+            .await
+            .map(|_| ())
+            .map_err(|e| e.message().to_owned()),
+        Err(e) => Err(e.message),
+    };
+    if let Err(e) = recorded {
+        eprintln!(
+            "regops: warning: {} was cancelled, but recording it in the journal failed: {e}",
+            op.id
+        );
+    }
+}
+
+/// An operation the provider no longer has, as the journal last recorded it, when that state
+/// was final (a withdrawn AutoDNS cancelation reads as cancelled); a note on stderr says so.
+async fn recalled(account: &str, id: &OperationId) -> Option<Operation> {
+    let path = regops_journal::default_path().ok()?;
+    let journal = regops_journal::SqliteJournal::open_read_only(&path).ok()?;
+    let record = journal.get(account, id).await.ok()??;
+    let op = record.last.filter(|op| op.status.is_terminal())?;
+    eprintln!(
+        "regops: {id} is no longer known to the provider; shown as the journal last recorded it"
+    );
+    Some(op)
 }
 
 /// Reads an operation after a call that changed it; says clearly that the change went through

@@ -207,7 +207,7 @@ fn journal_path(args_path: Option<&std::path::Path>) -> Result<std::path::PathBu
     }
 }
 
-fn open_journal(
+pub(crate) fn open_journal(
     args_path: Option<&std::path::Path>,
 ) -> Result<regops_journal::SqliteJournal, CliError> {
     let path = journal_path(args_path)?;
