@@ -350,6 +350,10 @@ pub struct DomainCancelArgs {
     /// The gaining registrar (with --type preack).
     #[arg(long, value_name = "REGISTRAR")]
     pub gaining_registrar: Option<String>,
+    /// Change the domain's scheduled cancelation to these options instead of requesting one
+    /// (AutoDNS).
+    #[arg(long)]
+    pub update: bool,
     /// Where the provider sends its notification about the cancelation (AutoDNS).
     #[arg(long, value_name = "EMAIL")]
     pub reply_to: Option<String>,

@@ -514,4 +514,13 @@ pub trait DomainCancelBackend: Send + Sync {
     /// Requests the cancelation of `domain`; answers the operation that carries it. Never
     /// resent after it may have reached the server.
     async fn cancel_domain(&self, domain: &str, request: &CancelRequest) -> Result<Operation>;
+
+    /// Changes the scheduled cancelation of `domain` to `request` (its kind, its date);
+    /// answers the operation as changed. The default: the provider cannot change one.
+    async fn update_cancelation(&self, domain: &str, request: &CancelRequest) -> Result<Operation> {
+        let _ = (domain, request);
+        Err(crate::Error::unsupported(
+            "this provider cannot change a cancelation once requested",
+        ))
+    }
 }

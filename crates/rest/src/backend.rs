@@ -61,6 +61,25 @@ impl AutoDnsBackend {
         }
     }
 
+    /// Page `number` of the jobs `filter` may select.
+    async fn jobs_page(&self, filter: &OperationFilter, number: u32) -> Result<Page<Operation>> {
+        let query = convert::job_list_query(filter, number);
+        let envelope = self.client.search_jobs(&query).await?;
+        let more = more_pages(
+            &query,
+            envelope.object.as_ref(),
+            envelope.data.len(),
+            number,
+        );
+        let items = envelope
+            .data
+            .into_iter()
+            .map(|j| convert::job_operation(j, self.client.timezone()))
+            .collect::<Result<Vec<_>>>()?;
+        let next = more.then(|| PageToken::Marker(format!("jobs:{}", number + 1)));
+        Ok(Page::new(items, next))
+    }
+
     async fn job(&self, id: &str) -> Result<Operation> {
         convert::job_operation(self.client.job(id).await?, self.client.timezone())
     }
@@ -107,30 +126,44 @@ impl Backend for AutoDnsBackend {
         }
     }
 
+    /// The cancelations' pages (`POST /domain/cancelation/_search`), then the jobs' (`POST
+    /// /job/_search`): a listing shows both kinds of AutoDNS operation. The jobs' pages are
+    /// marked `jobs:N`.
     async fn operations_page(
         &self,
         filter: &OperationFilter,
         page: Option<PageToken>,
     ) -> Result<Page<Operation>> {
-        let number = match page {
-            None => 0,
-            Some(PageToken::Number(n)) => n,
+        let (jobs, number) = match &page {
+            None => (false, 0),
+            Some(PageToken::Number(n)) => (false, *n),
             Some(other) => {
-                return Err(Error::invalid_input(format!(
-                    "AutoDNS pages by number, not by {other:?}"
-                ))
-                .with_provider(PROVIDER));
+                let n = match other {
+                    PageToken::Marker(m) => m.strip_prefix("jobs:").and_then(|n| n.parse().ok()),
+                    _ => None,
+                };
+                match n {
+                    Some(n) => (true, n),
+                    None => {
+                        return Err(Error::invalid_input(format!(
+                            "not an AutoDNS page: {other:?}"
+                        ))
+                        .with_provider(PROVIDER));
+                    }
+                }
             }
         };
+        if jobs {
+            return self.jobs_page(filter, number).await;
+        }
         let query = convert::cancelation_query(filter, number);
-        let limit = query
-            .view
-            .as_ref()
-            .and_then(|v| v.limit)
-            .unwrap_or(i64::from(MAX_PAGE_SIZE));
         let envelope = self.client.search_cancelations(&query).await?;
-        let total = envelope.object.as_ref().and_then(|o| o.summary);
-        let n = envelope.data.len() as i64;
+        let more = more_pages(
+            &query,
+            envelope.object.as_ref(),
+            envelope.data.len(),
+            number,
+        );
         let status = envelope.status.clone();
         let items = envelope
             .data
@@ -145,15 +178,12 @@ impl Backend for AutoDnsBackend {
                 )
             })
             .collect::<Result<Vec<_>>>()?;
-        let seen = (i64::from(number) + 1) * limit;
-        let more = match total {
-            Some(total) => seen < total,
-            None => n == limit,
+        let next = if more {
+            PageToken::Number(number + 1)
+        } else {
+            PageToken::Marker("jobs:0".into())
         };
-        Ok(Page::new(
-            items,
-            (more && n > 0).then(|| PageToken::Number(number + 1)),
-        ))
+        Ok(Page::new(items, Some(next)))
     }
 
     async fn refresh(&self, ids: &[OperationId]) -> Result<Vec<Result<Operation>>> {
@@ -238,4 +268,45 @@ impl DomainCancelBackend for AutoDnsBackend {
             self.client.timezone(),
         )
     }
+
+    /// Changes a cancelation (`PUT /domain/{name}/cancelation`, gateway task 0103102): its
+    /// type, execution, date, disconnection or gaining registrar. The update takes no
+    /// notification address. Sent once.
+    async fn update_cancelation(&self, domain: &str, request: &CancelRequest) -> Result<Operation> {
+        if request.reply_to.is_some() {
+            return Err(Error::unsupported(
+                "a cancelation update takes no notification address (--reply-to): only a create does; nothing was sent",
+            )
+            .with_provider(PROVIDER));
+        }
+        let body = convert::cancelation_request(domain, request)?;
+        let answer = self.client.update_cancelation(&body).await?;
+        convert::answer_operation(
+            &answer,
+            &body.domain,
+            CancelationCall::Create,
+            self.client.timezone(),
+        )
+    }
+}
+
+/// Whether a search has pages after page `number`, which answered `n` objects: by the
+/// `summary` the answer's object gives, else by a full page.
+fn more_pages(
+    query: &crate::generated::Query,
+    object: Option<&crate::generated::ResponseObject>,
+    n: usize,
+    number: u32,
+) -> bool {
+    let limit = query
+        .view
+        .as_ref()
+        .and_then(|v| v.limit)
+        .unwrap_or(i64::from(MAX_PAGE_SIZE));
+    let seen = (i64::from(number) + 1) * limit;
+    let more = match object.and_then(|o| o.summary) {
+        Some(total) => seen < total,
+        None => n as i64 == limit,
+    };
+    more && n > 0
 }

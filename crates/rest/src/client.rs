@@ -12,7 +12,7 @@ use crate::gateway::{self, Auth, Node};
 use crate::generated::{
     CONTEXT_HEADER, Cancelation, CancelationRequest, Job, PRODUCTION_ENDPOINT, PollMessage, Query,
     TASK_CANCELATION_CREATE, TASK_CANCELATION_DELETE, TASK_CANCELATION_INFO,
-    TASK_CANCELATION_UPDATE,
+    TASK_CANCELATION_UPDATE, TASK_JOB_CANCEL, TASK_JOB_INFO,
 };
 use crate::wire::{CancelationAnswer, Envelope};
 use regops_core::{
@@ -350,6 +350,25 @@ impl AutoDnsClient {
             .map_err(|e| e.redact(&inner.redactor))
     }
 
+    /// A gateway job task (`TASK_JOB_INFO`, `TASK_JOB_CANCEL`) on job `id`: `<job><id>` in,
+    /// the `<data><job>` of the answer out.
+    async fn gateway_job(
+        &self,
+        id: &str,
+        code: &str,
+        call: &'static str,
+        idempotency: Idempotency,
+    ) -> Result<Job> {
+        let id = job_segment(id)?;
+        let task = vec![Node::Parent("job", vec![Node::Text("id", id.to_owned())])];
+        let answer = self.gateway(code, task, call, idempotency).await?;
+        answer.job.ok_or_else(|| {
+            Error::not_found(format!("job {id}: the answer holds no job"))
+                .with_provider(PROVIDER)
+                .with_call(call)
+        })
+    }
+
     fn json_only(&self, what: &str) -> Result<()> {
         match self.inner.protocol {
             Protocol::Json => Ok(()),
@@ -362,6 +381,7 @@ impl AutoDnsClient {
 
     fn cancelation_answer(envelope: Envelope<Cancelation>) -> CancelationAnswer {
         CancelationAnswer {
+            job: None,
             stid: envelope.stid,
             status: envelope.status,
             job_id: envelope
@@ -508,6 +528,11 @@ impl AutoDnsClient {
 
     /// Reads a job (`GET /job/{id}`; JSON API only).
     pub async fn job(&self, id: &str) -> Result<Job> {
+        if self.inner.protocol == Protocol::Gateway {
+            return self
+                .gateway_job(id, TASK_JOB_INFO, "job info", Idempotency::Idempotent)
+                .await;
+        }
         let path = format!("/job/{}", job_segment(id)?);
         let request = JsonRequest::new(Method::GET, path, "job info");
         let envelope: Envelope<Job> = self
@@ -531,6 +556,24 @@ impl AutoDnsClient {
 
     /// Cancels a job (`PUT /job/{id}/_cancel`; JSON API only). Sent once.
     pub async fn cancel_job(&self, id: &str) -> Result<Envelope<Job>> {
+        if self.inner.protocol == Protocol::Gateway {
+            let job = self
+                .gateway_job(
+                    id,
+                    TASK_JOB_CANCEL,
+                    "job cancel",
+                    Idempotency::NonIdempotent,
+                )
+                .await?;
+            return Ok(Envelope {
+                stid: None,
+                ctid: None,
+                messages: Vec::new(),
+                status: None,
+                object: None,
+                data: vec![job],
+            });
+        }
         let path = format!("/job/{}/_cancel", job_segment(id)?);
         let request = JsonRequest::new(Method::PUT, path, "job cancel");
         self.json_api("cancelling a job", request, Idempotency::NonIdempotent)

@@ -462,6 +462,29 @@ pub fn cancelation_query(filter: &OperationFilter, page: u32) -> Query {
     query(filters, filter.page_size, page)
 }
 
+/// The `_search` query for one page of the jobs `filter` may select: the server filters on
+/// `created` (the only one of its job keys core's filter has); the rest is checked by the
+/// client.
+pub fn job_list_query(filter: &OperationFilter, page: u32) -> Query {
+    let mut filters = Vec::new();
+    let mut add = |operator: &str, t: chrono::DateTime<chrono::Utc>| {
+        filters.push(QueryFilter {
+            key: Some("created".into()),
+            operator: Some(operator.into()),
+            value: Some(Time::At(t).to_wire()),
+            link: Some("AND".into()),
+            ..QueryFilter::default()
+        });
+    };
+    if let Some(t) = filter.submitted_since {
+        add("GREATER_EQUAL", t);
+    }
+    if let Some(t) = filter.submitted_until {
+        add("LESS_EQUAL", t);
+    }
+    query(filters, filter.page_size, page)
+}
+
 /// The `_search` query for the jobs `ids` (one page of at most [`MAX_PAGE_SIZE`]).
 pub fn job_query(ids: &[&str]) -> Query {
     let filters = ids

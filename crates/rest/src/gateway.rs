@@ -9,8 +9,8 @@
 
 use crate::PROVIDER;
 use crate::generated::{
-    Cancelation, CancelationExecution, CancelationRequest, CancelationType, Message,
-    ResponseObject, ResponseStatus, StatusType,
+    Cancelation, CancelationExecution, CancelationRequest, CancelationType, Job, JobStatus,
+    Message, ResponseObject, ResponseStatus, StatusType, WorkflowEvent,
 };
 use crate::wire::{CancelationAnswer, Id, Time};
 use quick_xml::Writer;
@@ -164,7 +164,9 @@ pub fn read_answer(root: &Element, body: &[u8]) -> Result<CancelationAnswer> {
         .text_at(&["data", "domain_job", "job", "id"])
         .or_else(|| result.text_at(&["data", "job", "id"]))
         .map(|id| Id(id.to_owned()));
+    let job = result.at(&["data", "job"]).map(job_of);
     Ok(CancelationAnswer {
+        job,
         stid: root.text_at(&["stid"]).map(str::to_owned),
         status,
         object,
@@ -172,6 +174,36 @@ pub fn read_answer(root: &Element, body: &[u8]) -> Result<CancelationAnswer> {
         cancelation,
         job_id,
     })
+}
+
+/// A gateway `<job>` as the JSON API's object: the same members in the gateway's spelling
+/// (snake case, lower-case words), its events as `<event>` elements.
+fn job_of(e: &Element) -> Job {
+    let text = |name: &str| e.text_at(&[name]).map(str::to_owned);
+    let upper = |name: &str| e.text_at(&[name]).map(|t| t.to_ascii_uppercase());
+    let time = |name: &str| e.text_at(&[name]).map(Time::parse);
+    let events: Vec<WorkflowEvent> = e
+        .children_named("event")
+        .map(|ev| WorkflowEvent {
+            job_id: ev.text_at(&["job_id"]).map(|i| Id(i.to_owned())),
+            object: ev.text_at(&["object"]).map(str::to_owned),
+            r#type: ev.text_at(&["type"]).map(str::to_owned),
+            subtype: ev.text_at(&["subtype"]).map(str::to_owned),
+            ..WorkflowEvent::default()
+        })
+        .collect();
+    Job {
+        id: text("id").map(Id),
+        status: upper("status").map(|s| JobStatus::from(s.as_str())),
+        sub_status: text("sub_status"),
+        action: upper("action"),
+        sub_type: text("sub_type"),
+        events: Some(events).filter(|e| !e.is_empty()),
+        execution: time("execution"),
+        created: time("created"),
+        updated: time("changed").or_else(|| time("updated")),
+        ..Job::default()
+    }
 }
 
 /// A gateway `<cancelation>` as the JSON API's object.

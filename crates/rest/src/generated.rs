@@ -1391,3 +1391,9 @@ pub const TASK_CANCELATION_DELETE: &str = "0103103";
 
 /// Gateway task: read a cancelation.
 pub const TASK_CANCELATION_INFO: &str = "0103104";
+
+/// Gateway task: read a job (`\<job\>\<id\>`).
+pub const TASK_JOB_INFO: &str = "300114";
+
+/// Gateway task: cancel a job (`\<job\>\<id\>`).
+pub const TASK_JOB_CANCEL: &str = "300121";

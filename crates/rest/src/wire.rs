@@ -243,6 +243,8 @@ pub struct CancelationAnswer {
     pub cancelation: Option<Cancelation>,
     /// The job carrying the cancelation out, when the answer names one.
     pub job_id: Option<Id>,
+    /// The whole job, when the answer carries it (the gateway's job tasks).
+    pub job: Option<crate::generated::Job>,
 }
 
 fn null_as_empty<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Vec<T>, D::Error> {

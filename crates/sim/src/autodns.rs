@@ -714,6 +714,16 @@ impl AutoDnsSim {
             "0103102" => self.handle("PUT", &path, Some(&basic), context, &request()),
             "0103103" => self.handle("DELETE", &path, Some(&basic), context, b""),
             "0103104" => self.handle("GET", &path, Some(&basic), context, b""),
+            "300114" | "300121" => {
+                let id = root.text_at(&["task", "job", "id"]).unwrap_or("");
+                let (method, path) = if code == "300114" {
+                    ("GET", format!("/job/{id}"))
+                } else {
+                    ("PUT", format!("/job/{id}/_cancel"))
+                };
+                let (status, answer) = self.handle(method, &path, Some(&basic), context, b"");
+                return (status, self.gateway_answer(&answer));
+            }
             other => {
                 return (
                     400,
@@ -736,11 +746,15 @@ impl AutoDnsSim {
         let status = v.get("status").cloned().unwrap_or(json!({}));
         let kind = word(&status, "type").to_ascii_lowercase();
         let mut data = Vec::new();
-        if let Some(c) = v
+        let first = v
             .get("data")
             .and_then(Value::as_array)
-            .and_then(|d| d.first())
-        {
+            .and_then(|d| d.first());
+        let is_job =
+            word(&v["object"], "type") == "Job" && first.is_some_and(|j| j.get("status").is_some());
+        if let Some(j) = first.filter(|_| is_job) {
+            data.push(self.gateway_job(j));
+        } else if let Some(c) = first {
             let local = |k: &str| match regops_rest::wire::Time::parse(&word(c, k)) {
                 regops_rest::wire::Time::At(t) => self
                     .zone
@@ -767,7 +781,7 @@ impl AutoDnsSim {
             data.push(Node::Parent("cancelation", children));
         }
         let object = v.get("object").cloned().unwrap_or(json!({}));
-        if word(&object, "type") == "Job" {
+        if word(&object, "type") == "Job" && !is_job {
             data.push(Node::Parent(
                 "domain_job",
                 vec![Node::Parent(
@@ -804,6 +818,46 @@ impl AutoDnsSim {
             Node::Parent("result", result),
             Node::Text("stid", word(&v, "stid")),
         ])
+    }
+}
+
+impl AutoDnsSim {
+    /// A JSON job in the gateway's spelling: snake case, lower-case words, local times, its
+    /// events as `<event>` elements.
+    fn gateway_job(&self, j: &Value) -> Node {
+        let word = |k: &str| j.get(k).and_then(Value::as_str).unwrap_or("").to_owned();
+        let local = |k: &str| match regops_rest::wire::Time::parse(&word(k)) {
+            regops_rest::wire::Time::At(t) => self
+                .zone
+                .to_local(t)
+                .format("%Y-%m-%d %H:%M:%S")
+                .to_string(),
+            _ => String::new(),
+        };
+        let mut children = vec![
+            Node::Text("id", j.get("id").map(|i| i.to_string()).unwrap_or_default()),
+            Node::Text("status", word("status").to_ascii_lowercase()),
+            Node::Text("action", word("action").to_ascii_lowercase()),
+            Node::Text("sub_type", word("subType")),
+            Node::Text("created", local("created")),
+            Node::Text("changed", local("updated")),
+        ];
+        for e in j
+            .get("events")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let text = |k: &str| e.get(k).and_then(Value::as_str).unwrap_or("").to_owned();
+            children.push(Node::Parent(
+                "event",
+                vec![
+                    Node::Text("object", text("object")),
+                    Node::Text("type", text("type")),
+                ],
+            ));
+        }
+        Node::Parent("job", children)
     }
 }
 

@@ -227,6 +227,7 @@ async fn cancel(ctx: &mut Ctx<'_>, args: DomainCancelArgs) -> Result<Exit, CliEr
         execution: when,
         disconnect,
         gaining_registrar,
+        update,
         reply_to,
     } = args;
     let kind = match kind {
@@ -253,7 +254,11 @@ async fn cancel(ctx: &mut Ctx<'_>, args: DomainCancelArgs) -> Result<Exit, CliEr
             ctx.backend.provider()
         )));
     };
-    let op = domains.cancel_domain(domain.trim(), &request).await?;
+    let op = if update {
+        domains.update_cancelation(domain.trim(), &request).await?
+    } else {
+        domains.cancel_domain(domain.trim(), &request).await?
+    };
     show(ctx, &op)
 }
 
