@@ -227,7 +227,21 @@ async fn listing_follows_pages_by_offset() {
                 .into_bytes(),
         )
     };
-    let server = ScriptedServer::start(vec![page(&["a.com", "b.com"], 3), page(&["c.com"], 3)]);
+    // Then the jobs: a listing shows both kinds of AutoDNS operation.
+    let jobs = Answer::new(
+        200,
+        "application/json",
+        json!({"status": {"code": "S0105", "type": "SUCCESS"}, "object": {"type": "Job", "summary": 1},
+               "data": [{"id": 4295210830u64, "status": "RUNNING", "action": "DELETE", "subType": "DomainCancelation",
+                         "events": [{"object": "d.com"}], "created": "2019-07-01T10:40:00.000+0200"}]})
+        .to_string()
+        .into_bytes(),
+    );
+    let server = ScriptedServer::start(vec![
+        page(&["a.com", "b.com"], 3),
+        page(&["c.com"], 3),
+        jobs,
+    ]);
     let b = backend(server.url());
     let filter = OperationFilter::new().page_size(2);
     let ops: Vec<_> = b
@@ -239,19 +253,26 @@ async fn listing_follows_pages_by_offset() {
         .flat_map(|p| p.items)
         .collect();
     let ids: Vec<&str> = ops.iter().map(|o| o.id.as_str()).collect();
-    assert_eq!(ids, ["a.com", "b.com", "c.com"]);
+    assert_eq!(ids, ["a.com", "b.com", "c.com", "4295210830"]);
+    assert_eq!(ops[3].target.as_deref(), Some("d.com"));
     assert_eq!(
         ops[0].extra.get("newMember"),
         Some(&regops_core::Value::Int(7))
     );
     let sent = server.seen();
-    assert_eq!(sent.len(), 2);
+    assert_eq!(sent.len(), 3);
     assert_json_call(&sent[0], "POST", "/domain/cancelation/_search");
     assert_eq!(
         sent[0].json()["view"],
         json!({"limit": 2, "offset": 0, "children": false})
     );
     assert_eq!(sent[1].json()["view"]["offset"], 2);
+    assert_json_call(&sent[2], "POST", "/job/_search");
+    assert_eq!(sent[2].json()["view"]["offset"], 0);
+    assert_eq!(
+        sent[2].json()["orders"],
+        json!([{"key": "created", "type": "DESC"}])
+    );
 }
 
 #[tokio::test]

@@ -2,6 +2,7 @@
 //! and end-to-end runs against the independent peers (docs/testing.md).
 
 mod autodns;
+mod autodns_lifecycle;
 mod certificates;
 mod flags;
 mod fleet;
