@@ -520,7 +520,7 @@ pub trait DomainCancelBackend: Send + Sync {
     async fn update_cancelation(&self, domain: &str, request: &CancelRequest) -> Result<Operation> {
         let _ = (domain, request);
         Err(crate::Error::unsupported(
-            "this provider cannot change a cancelation once requested",
+            "this provider cannot change a cancelation once requested: it has no update call",
         ))
     }
 }

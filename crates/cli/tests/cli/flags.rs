@@ -115,6 +115,10 @@ const COMMAND_TABLE: &[(&str, &[&str], &str, Does)] = &[
     ("route53", &["domain", "cancel", "example.com", "--execution", "now", "--disconnect"], "--disconnect", Refuses),
     ("route53", &["domain", "cancel", "example.com", "--execution", "now", "--gaining-registrar", "REG-17"], "--gaining-registrar", Refuses),
     ("route53", &["domain", "cancel", "example.com", "--execution", "now", "--reply-to", "ops@example.com"], "--reply-to", Refuses),
+    ("autodns", &["domain", "cancel", "example.com", "--update", "--type", "transit"], "--update", Sends("PUT /v1/domain/example.com/cancelation")),
+    ("autodns", &["domain", "cancel", "example.com", "--update", "--reply-to", "ops@example.com"], "--reply-to", Refuses),
+    ("autodns-gateway", &["domain", "cancel", "example.com", "--update", "--type", "transit"], "--update", Sends("<code>0103102</code>")),
+    ("route53", &["domain", "cancel", "example.com", "--execution", "now", "--update"], "--update", Refuses),
     ("gandi", &["domain", "cancel", "example.com"], "domain cancel", NoCall),
     ("netim", &["domain", "cancel", "example.com"], "domain cancel", NoCall),
     // domain register, transfer, nameservers, resend-authorization: Route 53's calls.
@@ -399,7 +403,10 @@ fn check_row(
         Sends(what) => {
             let wire: String = new
                 .iter()
-                .map(|s| format!("{} {} {}\n", s.uri, s.header("x-amz-target"), s.text()))
+                .map(|s| {
+                    let target = s.header("x-amz-target");
+                    format!("{} {} {target} {}\n", s.method, s.uri, s.text())
+                })
                 .collect();
             if !wire.contains(what) {
                 return Some(format!(
