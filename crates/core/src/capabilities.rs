@@ -61,6 +61,15 @@ impl FilterSupport {
         self
     }
 
+    /// The server sorts by `field` (both orders): a listing with a limit stops reading pages
+    /// once it has that many ([`collect_operations`](crate::collect_operations)).
+    pub fn with_sort(mut self, field: SortField) -> Self {
+        if !self.sort_fields.contains(&field) {
+            self.sort_fields.push(field);
+        }
+        self
+    }
+
     /// The server filters by a set of ids.
     pub fn with_ids(mut self) -> Self {
         self.ids = true;

@@ -109,15 +109,22 @@ impl Backend for Route53Backend {
     }
 
     fn capabilities(&self) -> Capabilities {
-        // Statuses and types only partly (see `convert::server_statuses` and `server_types`);
-        // sorting is asked for but not relied on, so the client sorts what it collects.
-        let filter = FilterSupport::none().with_submitted(false);
+        // Statuses and types only partly (see `convert::server_statuses` and `server_types`).
+        // `SortBy SubmittedDate` with `SortOrder` is in the service model (and moto and the
+        // sandbox honour it): a listing with a limit stops once it has enough.
+        let filter = FilterSupport::none()
+            .with_submitted(false)
+            .with_sort(regops_core::SortField::SubmittedAt);
         Capabilities::none()
             .listing(filter, Pagination::Marker, Some(convert::MAX_PAGE_SIZE))
             // One refresh lists the pages once for all its ids: the larger the batch, the
             // fewer calls per operation.
             .batch_refresh(10_000)
             .rate_limit(RATE_LIMIT_PER_SECOND)
+    }
+
+    fn vocabulary(&self) -> regops_core::Vocabulary {
+        convert::vocabulary()
     }
 
     async fn operation(&self, id: &OperationId) -> Result<Operation> {
