@@ -154,6 +154,9 @@ pub enum OpsCommand {
         /// The operation's id.
         id: String,
     },
+    /// Each provider's operation types and status words, and the status regops reads each
+    /// as (no configuration needed).
+    Types,
     /// Relaunch an operation, optionally changing parameters, then show it as read back.
     Relaunch {
         /// The operation's id.

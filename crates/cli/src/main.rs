@@ -55,6 +55,8 @@ async fn run(cli: Cli, out: &mut dyn Write) -> Result<Exit, CliError> {
             return commands::track::history(&load()?, account, args, cli.json, out).await;
         }
         Command::Serve(args) => return commands::serve::serve(&load()?, args, out).await,
+        // The providers' words are the same for every account.
+        Command::Ops(args::OpsCommand::Types) => return commands::ops::types(cli.json, out),
         Command::Ops(cmd) => OnAccount::Ops(cmd),
         Command::Domain(cmd) => OnAccount::Domain(cmd),
         Command::Cert(cmd) => OnAccount::Cert(cmd),

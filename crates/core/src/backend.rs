@@ -34,6 +34,11 @@ pub trait Backend: Send + Sync {
     /// What this backend can do.
     fn capabilities(&self) -> Capabilities;
 
+    /// The provider's operation types and status words (none known by default).
+    fn vocabulary(&self) -> crate::Vocabulary {
+        crate::Vocabulary::new(self.provider(), Vec::new(), false, Vec::new())
+    }
+
     /// Reads one operation.
     async fn operation(&self, id: &OperationId) -> Result<Operation>;
 

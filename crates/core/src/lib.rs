@@ -53,6 +53,7 @@ pub mod testing;
 pub mod time;
 pub mod tracker;
 pub mod value;
+pub mod vocabulary;
 pub mod wait;
 
 pub use backend::{
@@ -88,4 +89,5 @@ pub use status::{ErrorClass, OperationStatus};
 pub use time::ServerTimeZone;
 pub use tracker::{Tracker, TrackerEvent, TrackerHandle, TrackerOptions};
 pub use value::{Extra, Value};
+pub use vocabulary::Vocabulary;
 pub use wait::{WaitEvent, WaitOptions, wait};

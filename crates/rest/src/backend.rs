@@ -115,6 +115,10 @@ impl Backend for AutoDnsBackend {
             .batch_refresh(1000)
     }
 
+    fn vocabulary(&self) -> regops_core::Vocabulary {
+        convert::vocabulary()
+    }
+
     async fn operation(&self, asked: &OperationId) -> Result<Operation> {
         let id = asked.as_str().trim();
         if convert::is_job_id(id) {

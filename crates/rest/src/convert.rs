@@ -536,3 +536,20 @@ pub fn notification(message: &crate::generated::PollMessage) -> Option<regops_co
         });
     Some(regops_core::Notification::new(id, job, text))
 }
+
+/// AutoDNS's words: the cancelation types as regops names them, and every job `status` with
+/// the status regops reads it as. A job's type is its `subType` and `action`, which the schema
+/// leaves open.
+pub fn vocabulary() -> regops_core::Vocabulary {
+    let kinds = CancelationType::KNOWN
+        .iter()
+        .map(|t| format!("cancelation_{}", t.as_str().to_ascii_lowercase()))
+        .collect();
+    let statuses = JobStatus::KNOWN
+        .iter()
+        .map(|s| (s.as_str().to_owned(), job_status(s)))
+        .collect();
+    regops_core::Vocabulary::new(PROVIDER, kinds, false, statuses).note(
+        "a job's type is its subType and action (domaincancelation_delete, ...); a cancelation is pending while it waits for its date, in progress while AutoDNS carries it out, cancelled once withdrawn",
+    )
+}

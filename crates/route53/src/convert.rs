@@ -398,3 +398,19 @@ pub fn expiry_year(detail: &crate::generated::GetDomainDetailResponse) -> Result
             .with_call("GetDomainDetail")
         })
 }
+
+/// Route 53's words: the 21 `OperationType`s of the service model (no other can exist), and
+/// every `Status` with the status regops reads it as.
+pub fn vocabulary() -> regops_core::Vocabulary {
+    let kinds = OperationType::KNOWN
+        .iter()
+        .map(|t| t.as_str().to_owned())
+        .collect();
+    let statuses = WireStatus::KNOWN
+        .iter()
+        .map(|s| (s.as_str().to_owned(), status_of(s, None)))
+        .collect();
+    regops_core::Vocabulary::new(PROVIDER, kinds, true, statuses).note(
+        "an operation that has not ended and carries a StatusFlag (PENDING_*) reads as action_required",
+    )
+}

@@ -95,6 +95,10 @@ impl Backend for MeteredBackend {
         self.inner.capabilities()
     }
 
+    fn vocabulary(&self) -> regops_core::Vocabulary {
+        self.inner.vocabulary()
+    }
+
     async fn operation(&self, id: &OperationId) -> Result<Operation> {
         let started = Instant::now();
         let result = self.inner.operation(id).await;

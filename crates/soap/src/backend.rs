@@ -80,6 +80,10 @@ impl Backend for NetimBackend {
             .cancel()
     }
 
+    fn vocabulary(&self) -> regops_core::Vocabulary {
+        convert::vocabulary()
+    }
+
     async fn operation(&self, id: &OperationId) -> Result<Operation> {
         let n = id.integer(PROVIDER)?;
         regops_core::answering(

@@ -289,3 +289,15 @@ pub fn to_soap(value: &impl serde::Serialize) -> Result<SoapValue> {
         .map(SoapValue::from_json)
         .map_err(|e| Error::invalid_input(format!("cannot encode the request: {e}")))
 }
+
+/// Netim's words: every `STATUS`, with the status regops reads it as. `TYPE` names the call
+/// that started the operation; the reference lists none.
+pub fn vocabulary() -> regops_core::Vocabulary {
+    let statuses = WireStatus::KNOWN
+        .iter()
+        .map(|s| (s.as_str().to_owned(), status_of(s)))
+        .collect();
+    regops_core::Vocabulary::new(crate::PROVIDER, Vec::new(), false, statuses).note(
+        "`TYPE` is the name of the call that started the operation (domainCreate, domainRenew, ...): the reference documents no list",
+    )
+}

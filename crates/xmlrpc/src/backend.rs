@@ -67,6 +67,10 @@ impl Backend for GandiBackend {
             .relaunch()
     }
 
+    fn vocabulary(&self) -> regops_core::Vocabulary {
+        convert::vocabulary()
+    }
+
     async fn operation(&self, id: &OperationId) -> Result<Operation> {
         let n = id.integer(PROVIDER)?;
         let op = self.client.operation_info(n).await?;

@@ -316,3 +316,15 @@ pub use certificates::*;
 
 #[cfg(test)]
 mod tests;
+
+/// Gandi's words: every `step`, with the status regops reads it as. Its operation types are
+/// free text: the reference lists none.
+pub fn vocabulary() -> regops_core::Vocabulary {
+    let statuses = crate::generated::Step::KNOWN
+        .iter()
+        .map(|s| (s.as_str().to_owned(), status_of(s.as_str())))
+        .collect();
+    regops_core::Vocabulary::new(crate::PROVIDER, Vec::new(), false, statuses).note(
+        "the operation's `type` is free text (domain_create, domain_renew, domain_transfer_in, ...): the reference documents no list",
+    )
+}

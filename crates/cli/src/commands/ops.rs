@@ -35,6 +35,7 @@ pub async fn run(ctx: &mut Ctx<'_>, cmd: OpsCommand) -> Result<Exit, CliError> {
             print_one(ctx, &op)?;
             Ok(Exit::Success)
         }
+        OpsCommand::Types => types(ctx.json, ctx.out),
         OpsCommand::Relaunch { id, params } => {
             let id = OperationId::new(id);
             let params: RelaunchParams = params.into_iter().collect();
@@ -127,7 +128,15 @@ async fn list(ctx: &mut Ctx<'_>, args: ListArgs) -> Result<Exit, CliError> {
     for s in args.statuses {
         filter = filter.status(status(s));
     }
+    let words = ctx.backend.vocabulary();
     for t in args.types {
+        if !words.allows_kind(&t) {
+            eprintln!(
+                "regops: warning: {} has no operation type {t:?} (`regops ops types` lists its {}); asking anyway",
+                words.provider,
+                words.kinds.len()
+            );
+        }
         filter = filter.kind(t);
     }
     if let Some(since) = &args.since {
@@ -143,4 +152,58 @@ async fn wait_all(ctx: &mut Ctx<'_>, args: WaitArgs) -> Result<Exit, CliError> {
     tracker.add_account(ctx.account, ctx.shared.clone());
     let followed = super::track::track_all(&mut tracker, ctx.account, &args.ids).await?;
     super::track::follow(tracker, &followed, ctx.json, ctx.out).await
+}
+
+/// The four providers' words.
+pub fn vocabularies() -> Vec<regops_core::Vocabulary> {
+    vec![
+        regops_xmlrpc::convert::vocabulary(),
+        regops_soap::convert::vocabulary(),
+        regops_route53::convert::vocabulary(),
+        regops_rest::convert::vocabulary(),
+    ]
+}
+
+/// `regops ops types`: each provider's operation types and status words.
+pub fn types(json: bool, out: &mut dyn std::io::Write) -> Result<Exit, CliError> {
+    let all = vocabularies();
+    if json {
+        let v: Vec<serde_json::Value> = all
+            .iter()
+            .map(|w| {
+                serde_json::json!({
+                    "provider": w.provider,
+                    "types": w.kinds,
+                    "types_complete": w.kinds_complete,
+                    "statuses": w.statuses.iter().map(|(raw, s)| {
+                        serde_json::json!({"raw_status": raw, "status": s.as_str()})
+                    }).collect::<Vec<_>>(),
+                    "note": w.note,
+                })
+            })
+            .collect();
+        output::write_json(out, &v).map_err(io)?;
+        return Ok(Exit::Success);
+    }
+    for w in &all {
+        let kinds = if w.kinds.is_empty() {
+            "any".to_owned()
+        } else if w.kinds_complete {
+            w.kinds.join(" ")
+        } else {
+            format!("{} (and others)", w.kinds.join(" "))
+        };
+        let statuses: Vec<String> = w
+            .statuses
+            .iter()
+            .map(|(raw, s)| format!("{raw}={}", s.as_str()))
+            .collect();
+        writeln!(out, "{}", w.provider).map_err(io)?;
+        writeln!(out, "  types:    {kinds}").map_err(io)?;
+        writeln!(out, "  statuses: {}", statuses.join(" ")).map_err(io)?;
+        if let Some(note) = &w.note {
+            writeln!(out, "  note:     {note}").map_err(io)?;
+        }
+    }
+    Ok(Exit::Success)
 }

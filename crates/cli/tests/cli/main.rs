@@ -8,6 +8,7 @@ mod flags;
 mod fleet;
 mod gandi;
 mod netim;
+mod ops_types;
 mod route53;
 mod route53_lifecycle;
 mod secrets;
