@@ -6,14 +6,16 @@ use std::fmt;
 macro_rules! string_id {
     ($(#[$doc:meta])* $name:ident, $what:literal) => {
         $(#[$doc])*
-        #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-        #[serde(transparent)]
-        pub struct $name(String);
+        ///
+        /// Cloning one is cheap (the text is shared): the tracker keeps each id in more than
+        /// one index.
+        #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub struct $name(std::sync::Arc<str>);
 
         impl $name {
             /// Wraps an identifier.
             pub fn new(id: impl Into<String>) -> Self {
-                $name(id.into())
+                $name(std::sync::Arc::from(id.into()))
             }
 
             /// The identifier as written by the provider.
@@ -47,19 +49,31 @@ macro_rules! string_id {
 
         impl From<String> for $name {
             fn from(id: String) -> Self {
-                $name(id)
+                $name(std::sync::Arc::from(id))
             }
         }
 
         impl From<&str> for $name {
             fn from(id: &str) -> Self {
-                $name(id.to_owned())
+                $name(std::sync::Arc::from(id))
             }
         }
 
         impl From<i64> for $name {
             fn from(id: i64) -> Self {
-                $name(id.to_string())
+                $name::new(id.to_string())
+            }
+        }
+
+        impl Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(&self.0)
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                String::deserialize(d).map($name::from)
             }
         }
 

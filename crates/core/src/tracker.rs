@@ -151,32 +151,11 @@ pub enum TrackerEvent {
     },
 }
 
-struct Followed {
-    last: Option<Operation>,
-    /// Whether `last` is what the journal holds, so that seeing it again needs no write.
-    journaled: bool,
-    due: Instant,
-    interval: Duration,
-    errors: u32,
-}
-
 struct Account {
     backend: Arc<dyn Backend>,
     limiter: Option<Arc<RateLimiter>>,
     gate: Option<Gate>,
-    ops: BTreeMap<OperationId, Followed>,
-}
-
-impl Followed {
-    fn new(last: Option<Operation>, journaled: bool, interval: Duration) -> Followed {
-        Followed {
-            last,
-            journaled,
-            due: Instant::now(),
-            interval,
-            errors: 0,
-        }
-    }
+    ops: Followings,
 }
 
 /// What a [`TrackerHandle`] asks of a running sweep.
@@ -252,7 +231,7 @@ impl Tracker {
                 backend,
                 limiter,
                 gate: None,
-                ops: BTreeMap::new(),
+                ops: Followings::default(),
             },
         );
     }
@@ -304,9 +283,9 @@ impl Tracker {
             journal.track(account, &id).await?;
         }
         // `last` is the journal's own (a resume) or none.
+        let min = self.options.min_interval;
         acct.ops
-            .entry(id)
-            .or_insert_with(|| Followed::new(last, true, self.options.min_interval));
+            .insert_if_absent(id, || Followed::new(last, true, min));
         Ok(())
     }
 
@@ -505,7 +484,7 @@ impl Sweep {
             self.write_unwritten().await;
             let now = Instant::now();
             if self.deadline.is_some_and(|d| now >= d) {
-                for (id, f) in std::mem::take(&mut self.account.ops) {
+                for (id, f) in self.account.ops.take_all() {
                     self.send(TrackerEvent::TimedOut {
                         account: self.name.clone(),
                         id,
@@ -516,17 +495,7 @@ impl Sweep {
             }
             // When a call is made anyway, it also reads the operations due within half their
             // interval: batches fill up instead of one call per operation falling due.
-            let any_due = self.account.ops.values().any(|f| f.due <= now);
-            let due: Vec<OperationId> = if any_due {
-                self.account
-                    .ops
-                    .iter()
-                    .filter(|(_, f)| f.due <= now + f.interval / 2)
-                    .map(|(id, _)| id.clone())
-                    .collect()
-            } else {
-                Vec::new()
-            };
+            let due = self.account.ops.due(now, batch);
             for chunk in due.chunks(batch) {
                 if let Some(limiter) = &self.account.limiter {
                     for _ in 0..chunk.len().div_ceil(per_call) {
@@ -555,7 +524,7 @@ impl Sweep {
                     Err(error) => self.failed_read(chunk, error).await,
                 }
             }
-            let next = self.account.ops.values().map(|f| f.due).min();
+            let next = self.account.ops.next_due();
             let mut wake = next.unwrap_or(now).max(now + Duration::from_millis(5));
             if let Some(d) = self.deadline {
                 wake = wake.min(d);
@@ -646,8 +615,7 @@ impl Sweep {
                 let min = self.options.min_interval;
                 self.account
                     .ops
-                    .entry(id)
-                    .or_insert_with(|| Followed::new(last.map(|b| *b), false, min));
+                    .insert_if_absent(id, || Followed::new(last.map(|b| *b), false, min));
             }
             Command::Leave(id) => {
                 self.account.ops.remove(&id);
@@ -683,13 +651,14 @@ impl Sweep {
             .unwrap_or(self.options.min_interval)
             .max(self.options.min_interval);
         let mut given_up = Vec::new();
+        let due = Instant::now() + retry_in;
         for id in chunk {
             if let Some(f) = self.account.ops.get_mut(id) {
                 f.errors += 1;
-                f.due = Instant::now() + retry_in;
                 if f.errors >= self.options.max_consecutive_errors {
                     given_up.push(id.clone());
                 }
+                self.account.ops.reschedule(id, due);
             }
         }
         if let Some(limiter) = &self.account.limiter
@@ -726,7 +695,8 @@ impl Sweep {
                     self.give_up(id.clone(), error).await;
                 } else if let Some(f) = self.account.ops.get_mut(id) {
                     f.errors += 1;
-                    f.due = Instant::now() + f.interval;
+                    let due = Instant::now() + f.interval;
+                    self.account.ops.reschedule(id, due);
                 }
                 return;
             }
@@ -752,8 +722,8 @@ impl Sweep {
         if let Err(error) = written {
             self.journal_down = true;
             let retry_in = self.options.min_interval;
-            if let Some(f) = self.account.ops.get_mut(id) {
-                f.due = Instant::now() + retry_in;
+            if self.account.ops.get(id).is_some() {
+                self.account.ops.reschedule(id, Instant::now() + retry_in);
                 self.unwritten.insert(id.clone(), op);
             }
             if let Some(error) = error {
@@ -795,9 +765,9 @@ impl Sweep {
             Some(h) => h.clamp(min, max),
             None => f.interval,
         };
-        f.due = Instant::now() + wait;
         f.last = Some(op.clone());
         f.journaled = true;
+        self.account.ops.reschedule(id, Instant::now() + wait);
         if changed {
             self.send(TrackerEvent::Changed {
                 account: self.name.clone(),
@@ -806,6 +776,9 @@ impl Sweep {
         }
     }
 }
+
+mod followed;
+use followed::{Followed, Followings};
 
 #[cfg(test)]
 mod tests;
