@@ -283,9 +283,9 @@ impl Tracker {
             journal.track(account, &id).await?;
         }
         // `last` is the journal's own (a resume) or none.
-        let min = self.options.min_interval;
+        let (min, keep) = (self.options.min_interval, self.journal.is_none());
         acct.ops
-            .insert_if_absent(id, || Followed::new(last, true, min));
+            .insert_if_absent(id, || Followed::new(last, keep, true, min));
         Ok(())
     }
 
@@ -485,10 +485,21 @@ impl Sweep {
             let now = Instant::now();
             if self.deadline.is_some_and(|d| now >= d) {
                 for (id, f) in self.account.ops.take_all() {
+                    // With a journal, the last state is the journal's.
+                    let last = match (f.last, &self.journal) {
+                        (Some(last), _) => Some(last),
+                        (None, Some(journal)) if f.seen.is_some() => journal
+                            .get(&self.name, &id)
+                            .await
+                            .ok()
+                            .flatten()
+                            .and_then(|r| r.last),
+                        (None, _) => None,
+                    };
                     self.send(TrackerEvent::TimedOut {
                         account: self.name.clone(),
                         id,
-                        last: f.last,
+                        last,
                     });
                 }
                 return;
@@ -613,9 +624,10 @@ impl Sweep {
         match command {
             Command::Follow(id, last) => {
                 let min = self.options.min_interval;
+                let keep = self.journal.is_none();
                 self.account
                     .ops
-                    .insert_if_absent(id, || Followed::new(last.map(|b| *b), false, min));
+                    .insert_if_absent(id, || Followed::new(last.map(|b| *b), keep, false, min));
             }
             Command::Leave(id) => {
                 self.account.ops.remove(&id);
@@ -707,12 +719,13 @@ impl Sweep {
         // blame, so this never gives it up).
         // An observation identical to the last one recorded is not written again: most checks
         // see nothing new, and they cost no write.
+        let seen = followed::Seen::of(&op);
         let same = !self.unwritten.contains_key(id)
             && self
                 .account
                 .ops
                 .get(id)
-                .is_some_and(|f| f.journaled && f.last.as_ref() == Some(&op));
+                .is_some_and(|f| f.journaled && f.seen == Some(seen));
         let written = match &self.journal {
             Some(_) if same => Ok(false),
             Some(_) if self.journal_down => Err(None),
@@ -738,7 +751,7 @@ impl Sweep {
         let Some(f) = self.account.ops.get_mut(id) else {
             return;
         };
-        let changed = f.last.as_ref().is_none_or(|last| op.changed_from(last));
+        let changed = f.seen.is_none_or(|last| last.changed_to(&seen));
         f.errors = 0;
         if op.is_terminal() {
             self.account.ops.remove(id);
@@ -765,7 +778,10 @@ impl Sweep {
             Some(h) => h.clamp(min, max),
             None => f.interval,
         };
-        f.last = Some(op.clone());
+        f.seen = Some(seen);
+        if self.journal.is_none() {
+            f.last = Some(op.clone());
+        }
         f.journaled = true;
         self.account.ops.reschedule(id, Instant::now() + wait);
         if changed {

@@ -3,14 +3,107 @@
 
 use crate::id::OperationId;
 use crate::operation::Operation;
+use crate::value::Value;
 use std::collections::{BTreeSet, HashMap};
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::time::Duration;
 use tokio::time::Instant;
 
+/// What the tracker remembers of the last state it saw of an operation: a digest of the whole
+/// state (seeing it again needs no journal write) and one of what makes a change
+/// ([`Operation::changed_from`]). Sixteen bytes, where the state itself is hundreds, with its
+/// provider's extra data: with a journal, the journal holds the state.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct Seen {
+    whole: u64,
+    change: u64,
+}
+
+impl Seen {
+    pub(super) fn of(op: &Operation) -> Seen {
+        let mut change = DefaultHasher::new();
+        change_fields(op, &mut change);
+        let mut whole = DefaultHasher::new();
+        change_fields(op, &mut whole);
+        op.provider.hash(&mut whole);
+        op.id.hash(&mut whole);
+        op.kind.hash(&mut whole);
+        op.target.hash(&mut whole);
+        op.submitted_at.hash(&mut whole);
+        op.started_at.hash(&mut whole);
+        op.updated_at.hash(&mut whole);
+        op.scheduled_at.hash(&mut whole);
+        op.eta.hash(&mut whole);
+        op.extra.len().hash(&mut whole);
+        for (k, v) in &op.extra {
+            k.hash(&mut whole);
+            value(v, &mut whole);
+        }
+        Seen {
+            whole: whole.finish(),
+            change: change.finish(),
+        }
+    }
+
+    /// Whether `other` is a change from this ([`Operation::changed_from`]).
+    pub(super) fn changed_to(&self, other: &Seen) -> bool {
+        self.change != other.change
+    }
+}
+
+/// The fields [`Operation::changed_from`] compares.
+fn change_fields(op: &Operation, h: &mut DefaultHasher) {
+    op.status.hash(h);
+    op.raw_status.hash(h);
+    op.message.hash(h);
+    match &op.error {
+        None => 0u8.hash(h),
+        Some(e) => {
+            1u8.hash(h);
+            e.class.hash(h);
+            e.code.hash(h);
+            e.message.hash(h);
+        }
+    }
+    op.action_required.hash(h);
+}
+
+/// A provider value, walked (floats by their bits).
+fn value(v: &Value, h: &mut DefaultHasher) {
+    std::mem::discriminant(v).hash(h);
+    match v {
+        Value::Bool(b) => b.hash(h),
+        Value::Int(i) => i.hash(h),
+        Value::Float(f) => f.to_bits().hash(h),
+        Value::String(s) => s.hash(h),
+        Value::DateTime(t) => t.hash(h),
+        Value::Bytes(b) => b.hash(h),
+        Value::List(items) => {
+            items.len().hash(h);
+            for i in items {
+                value(i, h);
+            }
+        }
+        Value::Map(m) => {
+            m.len().hash(h);
+            for (k, v) in m {
+                k.hash(h);
+                value(v, h);
+            }
+        }
+        _ => {}
+    }
+}
+
 /// One followed operation.
 pub(super) struct Followed {
+    /// The last state seen, kept whole only without a journal (for the final answer of a
+    /// deadline); with one, the journal holds it.
     pub(super) last: Option<Operation>,
-    /// Whether `last` is what the journal holds, so that seeing it again needs no write.
+    /// What the tracker remembers of the last state seen.
+    pub(super) seen: Option<Seen>,
+    /// Whether the last state seen is what the journal holds, so that seeing it again needs
+    /// no write.
     pub(super) journaled: bool,
     /// When it is read next; changed only through [`Followings::reschedule`], which keeps the
     /// due index in step.
@@ -20,9 +113,16 @@ pub(super) struct Followed {
 }
 
 impl Followed {
-    pub(super) fn new(last: Option<Operation>, journaled: bool, interval: Duration) -> Followed {
+    /// Follows an operation last seen as `last` (if ever); `keep` keeps that state whole.
+    pub(super) fn new(
+        last: Option<Operation>,
+        keep: bool,
+        journaled: bool,
+        interval: Duration,
+    ) -> Followed {
         Followed {
-            last,
+            seen: last.as_ref().map(Seen::of),
+            last: last.filter(|_| keep),
             journaled,
             due: Instant::now(),
             interval,
@@ -137,7 +237,43 @@ mod tests {
     use super::*;
 
     fn followed(interval_s: u64) -> Followed {
-        Followed::new(None, false, Duration::from_secs(interval_s))
+        Followed::new(None, false, false, Duration::from_secs(interval_s))
+    }
+
+    #[test]
+    fn the_digests_see_what_equality_and_changed_from_see() {
+        use crate::status::OperationStatus;
+        let op = |raw: &str, eta: u64, extra: i64| {
+            let mut o = Operation::new(
+                "gandi",
+                OperationId::from(7),
+                OperationStatus::InProgress,
+                raw,
+            );
+            o.eta = Some(Duration::from_secs(eta));
+            o.extra.insert(
+                "n".into(),
+                Value::List(vec![Value::Int(extra), Value::Float(0.5)]),
+            );
+            o
+        };
+        let a = Seen::of(&op("RUN", 10, 1));
+        assert_eq!(
+            a,
+            Seen::of(&op("RUN", 10, 1)),
+            "the same state, the same digests"
+        );
+        // An eta or extra data that moved: not the same state, but no change.
+        for other in [op("RUN", 20, 1), op("RUN", 10, 2)] {
+            let b = Seen::of(&other);
+            assert_ne!(a, b);
+            assert!(!a.changed_to(&b));
+            assert!(!other.changed_from(&op("RUN", 10, 1)));
+        }
+        // Another raw status: a change, as changed_from says.
+        let c = Seen::of(&op("WAIT", 10, 1));
+        assert!(a.changed_to(&c));
+        assert!(op("WAIT", 10, 1).changed_from(&op("RUN", 10, 1)));
     }
 
     #[test]
