@@ -487,7 +487,7 @@ impl Sweep {
                 for (id, f) in self.account.ops.take_all() {
                     // With a journal, the last state is the journal's.
                     let last = match (f.last, &self.journal) {
-                        (Some(last), _) => Some(last),
+                        (Some(last), _) => Some(*last),
                         (None, Some(journal)) if f.seen.is_some() => journal
                             .get(&self.name, &id)
                             .await
@@ -780,7 +780,7 @@ impl Sweep {
         };
         f.seen = Some(seen);
         if self.journal.is_none() {
-            f.last = Some(op.clone());
+            f.last = Some(Box::new(op.clone()));
         }
         f.journaled = true;
         self.account.ops.reschedule(id, Instant::now() + wait);

@@ -98,8 +98,9 @@ fn value(v: &Value, h: &mut DefaultHasher) {
 /// One followed operation.
 pub(super) struct Followed {
     /// The last state seen, kept whole only without a journal (for the final answer of a
-    /// deadline); with one, the journal holds it.
-    pub(super) last: Option<Operation>,
+    /// deadline); with one, the journal holds it. Boxed: the map holds a pointer, not the
+    /// hundreds of bytes of an absent state.
+    pub(super) last: Option<Box<Operation>>,
     /// What the tracker remembers of the last state seen.
     pub(super) seen: Option<Seen>,
     /// Whether the last state seen is what the journal holds, so that seeing it again needs
@@ -122,7 +123,7 @@ impl Followed {
     ) -> Followed {
         Followed {
             seen: last.as_ref().map(Seen::of),
-            last: last.filter(|_| keep),
+            last: last.filter(|_| keep).map(Box::new),
             journaled,
             due: Instant::now(),
             interval,
@@ -274,6 +275,17 @@ mod tests {
         let c = Seen::of(&op("WAIT", 10, 1));
         assert!(a.changed_to(&c));
         assert!(op("WAIT", 10, 1).changed_from(&op("RUN", 10, 1)));
+    }
+
+    #[test]
+    fn a_followed_operation_is_small() {
+        // A million followed operations must fit beside everything else in a few hundred MiB:
+        // the state itself lives in the journal.
+        assert!(
+            std::mem::size_of::<Followed>() <= 96,
+            "{}",
+            std::mem::size_of::<Followed>()
+        );
     }
 
     #[test]
