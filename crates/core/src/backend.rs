@@ -282,7 +282,7 @@ pub async fn collect_operations(
 /// Certificates at one account.
 ///
 /// A call carrying an option its provider cannot take is refused before anything is sent
-/// ([`honours`](Self::honours), [`refuse_unhonoured`](crate::certificate::refuse_unhonoured)):
+/// ([`honours`](Self::honours), [`refuse_unhonoured`](Self::refuse_unhonoured)):
 /// an option is never dropped silently.
 #[async_trait]
 pub trait CertificateBackend: Send + Sync {
@@ -295,6 +295,18 @@ pub trait CertificateBackend: Send + Sync {
     ) -> bool {
         let _ = (call, option);
         true
+    }
+
+    /// Refuses, before anything is sent, a `call` of `provider` carrying an option
+    /// [`honours`](Self::honours) says it cannot take
+    /// ([`refuse_unhonoured`](crate::certificate::refuse_unhonoured)).
+    fn refuse_unhonoured(
+        &self,
+        provider: &str,
+        call: crate::certificate::CertificateCall,
+        options: &[crate::certificate::CertificateOption],
+    ) -> Result<()> {
+        crate::certificate::refuse_unhonoured(provider, call, options, |c, o| self.honours(c, o))
     }
 
     /// Reads one certificate.

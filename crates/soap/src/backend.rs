@@ -4,7 +4,6 @@ use crate::PROVIDER;
 use crate::client::NetimClient;
 use crate::convert;
 use async_trait::async_trait;
-use regops_core::certificate::refuse_unhonoured;
 use regops_core::page::{Page, PageToken};
 use regops_core::{
     Backend, Capabilities, Certificate, CertificateBackend, CertificateCall, CertificateId,
@@ -165,12 +164,7 @@ impl CertificateBackend for NetimBackend {
 
     /// `sslCreate` with the order's CSR; the product is the order's package. Sent once.
     async fn order_certificate(&self, order: &CertificateOrder) -> Result<Operation> {
-        refuse_unhonoured(
-            PROVIDER,
-            CertificateCall::Order,
-            &order.options(),
-            |c, o| self.honours(c, o),
-        )?;
+        self.refuse_unhonoured(PROVIDER, CertificateCall::Order, &order.options())?;
         let validation = convert::validation(order.dcv_method.as_ref(), &order.dcv_emails)?;
         let csr = convert::csr(
             order.csr.as_deref(),
@@ -201,12 +195,7 @@ impl CertificateBackend for NetimBackend {
         id: &CertificateId,
         renewal: &CertificateRenewal,
     ) -> Result<Operation> {
-        refuse_unhonoured(
-            PROVIDER,
-            CertificateCall::Renew,
-            &renewal.options(),
-            |c, o| self.honours(c, o),
-        )?;
+        self.refuse_unhonoured(PROVIDER, CertificateCall::Renew, &renewal.options())?;
         if renewal.duration_years != 1 {
             return Err(Error::unsupported(format!(
                 "Netim renews a certificate for 1 year only: a duration of {} years cannot be honoured; nothing was sent",
@@ -225,12 +214,7 @@ impl CertificateBackend for NetimBackend {
         id: &CertificateId,
         reissue: &CertificateReissue,
     ) -> Result<Operation> {
-        refuse_unhonoured(
-            PROVIDER,
-            CertificateCall::Reissue,
-            &reissue.options(),
-            |c, o| self.honours(c, o),
-        )?;
+        self.refuse_unhonoured(PROVIDER, CertificateCall::Reissue, &reissue.options())?;
         let n = id.integer(PROVIDER)?;
         let validation = convert::validation(reissue.dcv_method.as_ref(), &reissue.dcv_emails)?;
         let csr = convert::csr(
@@ -249,12 +233,7 @@ impl CertificateBackend for NetimBackend {
         id: &CertificateId,
         revocation: &CertificateRevocation,
     ) -> Result<Operation> {
-        refuse_unhonoured(
-            PROVIDER,
-            CertificateCall::Revoke,
-            &revocation.options(),
-            |c, o| self.honours(c, o),
-        )?;
+        self.refuse_unhonoured(PROVIDER, CertificateCall::Revoke, &revocation.options())?;
         let n = id.integer(PROVIDER)?;
         self.answered(self.client.ssl_revoke(n).await?)
     }

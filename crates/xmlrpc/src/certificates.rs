@@ -8,7 +8,6 @@ use crate::generated::{
     CertPackageListOptions, ChangeDcvMethod, DcvMethodParams, SslCreateParams, SslListOptions,
 };
 use async_trait::async_trait;
-use regops_core::certificate::refuse_unhonoured;
 use regops_core::page;
 use regops_core::{
     Certificate, CertificateBackend, CertificateCall, CertificateFilter, CertificateId,
@@ -72,12 +71,7 @@ impl CertificateBackend for GandiBackend {
 
     /// `cert.create`, every option of the order on the wire. Sent once.
     async fn order_certificate(&self, order: &CertificateOrder) -> Result<Operation> {
-        refuse_unhonoured(
-            PROVIDER,
-            CertificateCall::Order,
-            &order.options(),
-            |c, o| self.honours(c, o),
-        )?;
+        self.refuse_unhonoured(PROVIDER, CertificateCall::Order, &order.options())?;
         let p = convert::certificate_create(order)?;
         let op = self.client().cert_create(&p).await?;
         Ok(convert::operation(op, self.client().timezone()))
@@ -89,12 +83,7 @@ impl CertificateBackend for GandiBackend {
         id: &CertificateId,
         renewal: &CertificateRenewal,
     ) -> Result<Operation> {
-        refuse_unhonoured(
-            PROVIDER,
-            CertificateCall::Renew,
-            &renewal.options(),
-            |c, o| self.honours(c, o),
-        )?;
+        self.refuse_unhonoured(PROVIDER, CertificateCall::Renew, &renewal.options())?;
         let n = id.integer(PROVIDER)?;
         let p = convert::certificate_renew(renewal)?;
         let op = self.client().cert_renew(n, &p).await?;
@@ -107,12 +96,7 @@ impl CertificateBackend for GandiBackend {
         id: &CertificateId,
         reissue: &CertificateReissue,
     ) -> Result<Operation> {
-        refuse_unhonoured(
-            PROVIDER,
-            CertificateCall::Reissue,
-            &reissue.options(),
-            |c, o| self.honours(c, o),
-        )?;
+        self.refuse_unhonoured(PROVIDER, CertificateCall::Reissue, &reissue.options())?;
         let n = id.integer(PROVIDER)?;
         let p = convert::certificate_update(reissue)?;
         let op = self.client().cert_update(n, &p).await?;
