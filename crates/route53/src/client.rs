@@ -341,15 +341,7 @@ impl Route53Client {
             }
             Err(e) => return Err(e),
         };
-        let Some(id) = id_of(&answer).filter(|id| !id.is_empty()) else {
-            return Err(Error::protocol(
-                format!("{operation} answered without an OperationId"),
-                b"",
-            )
-            .with_provider(PROVIDER)
-            .with_call(operation));
-        };
-        let id = OperationId::new(id);
+        let id = answered_id(operation, id_of(&answer))?;
         Ok((
             self.read_back(operation, id, kind, domain).await,
             Some(answer),
@@ -672,17 +664,8 @@ impl Route53Client {
         let answer: OperationIdResponse = self
             .call(operation, request, Idempotency::Idempotent)
             .await?;
-        let Some(id) = answer.operation_id.filter(|id| !id.is_empty()) else {
-            return Err(Error::protocol(
-                format!("{operation} answered without an OperationId"),
-                b"",
-            )
-            .with_provider(PROVIDER)
-            .with_call(operation));
-        };
-        Ok(self
-            .read_back(operation, OperationId::new(id), kind, domain)
-            .await)
+        let id = answered_id(operation, answer.operation_id.as_deref())?;
+        Ok(self.read_back(operation, id, kind, domain).await)
     }
 
     /// Reads the operations `ids`, collecting them from `ListOperations` pages instead of one
@@ -715,6 +698,18 @@ impl Route53Client {
             }
         }
         Ok(found)
+    }
+}
+
+/// The operation id a call answered, or the protocol error saying it answered none.
+fn answered_id(operation: &'static str, id: Option<&str>) -> Result<OperationId> {
+    match id.filter(|id| !id.is_empty()) {
+        Some(id) => Ok(OperationId::new(id)),
+        None => Err(
+            Error::protocol(format!("{operation} answered without an OperationId"), b"")
+                .with_provider(PROVIDER)
+                .with_call(operation),
+        ),
     }
 }
 
