@@ -138,28 +138,10 @@ impl Backend for AutoDnsBackend {
         filter: &OperationFilter,
         page: Option<PageToken>,
     ) -> Result<Page<Operation>> {
-        let (jobs, number) = match &page {
-            None => (false, 0),
-            Some(PageToken::Number(n)) => (false, *n),
-            Some(other) => {
-                let n = match other {
-                    PageToken::Marker(m) => m.strip_prefix("jobs:").and_then(|n| n.parse().ok()),
-                    _ => None,
-                };
-                match n {
-                    Some(n) => (true, n),
-                    None => {
-                        return Err(Error::invalid_input(format!(
-                            "not an AutoDNS page: {other:?}"
-                        ))
-                        .with_provider(PROVIDER));
-                    }
-                }
-            }
+        let number = match listing_page(page.as_ref())? {
+            Listing::Cancelations(n) => n,
+            Listing::Jobs(n) => return self.jobs_page(filter, n).await,
         };
-        if jobs {
-            return self.jobs_page(filter, number).await;
-        }
         let query = convert::cancelation_query(filter, number);
         let envelope = self.client.search_cancelations(&query).await?;
         let more = more_pages(
@@ -291,6 +273,29 @@ impl DomainCancelBackend for AutoDnsBackend {
             CancelationCall::Create,
             self.client.timezone(),
         )
+    }
+}
+
+/// Which listing a page token points into.
+enum Listing {
+    /// Page N of the cancelations (a page number).
+    Cancelations(u32),
+    /// Page N of the jobs (a marker `jobs:N`).
+    Jobs(u32),
+}
+
+fn listing_page(token: Option<&PageToken>) -> Result<Listing> {
+    match token {
+        None => Ok(Listing::Cancelations(0)),
+        Some(PageToken::Number(n)) => Ok(Listing::Cancelations(*n)),
+        Some(PageToken::Marker(m))
+            if let Some(n) = m.strip_prefix("jobs:").and_then(|n| n.parse().ok()) =>
+        {
+            Ok(Listing::Jobs(n))
+        }
+        Some(other) => Err(
+            Error::invalid_input(format!("not an AutoDNS page: {other:?}")).with_provider(PROVIDER),
+        ),
     }
 }
 

@@ -439,26 +439,14 @@ pub fn gateway_answer(root: &Element, http_status: u16, body: &[u8]) -> Result<C
 /// `filter` (the domain, submission times), newest first.
 pub fn cancelation_query(filter: &OperationFilter, page: u32) -> Query {
     let mut filters = Vec::new();
-    let mut add = |key: &str, operator: &str, value: String| {
-        filters.push(QueryFilter {
-            key: Some(key.into()),
-            operator: Some(operator.into()),
-            value: Some(value),
-            link: Some("AND".into()),
-            ..QueryFilter::default()
-        });
-    };
     match &filter.target {
-        Some(TargetMatch::Exact(d)) => add("domain", "EQUAL", d.clone()),
-        Some(TargetMatch::Prefix(p)) => add("domain", "LIKE", format!("{p}*")),
+        Some(TargetMatch::Exact(d)) => filters.push(condition("domain", "EQUAL", d.clone(), "AND")),
+        Some(TargetMatch::Prefix(p)) => {
+            filters.push(condition("domain", "LIKE", format!("{p}*"), "AND"));
+        }
         _ => {}
     }
-    if let Some(t) = filter.submitted_since {
-        add("created", "GREATER_EQUAL", Time::At(t).to_wire());
-    }
-    if let Some(t) = filter.submitted_until {
-        add("created", "LESS_EQUAL", Time::At(t).to_wire());
-    }
+    filters.extend(created_within(filter));
     query(filters, filter.page_size, page)
 }
 
@@ -466,36 +454,36 @@ pub fn cancelation_query(filter: &OperationFilter, page: u32) -> Query {
 /// `created` (the only one of its job keys core's filter has); the rest is checked by the
 /// client.
 pub fn job_list_query(filter: &OperationFilter, page: u32) -> Query {
-    let mut filters = Vec::new();
-    let mut add = |operator: &str, t: chrono::DateTime<chrono::Utc>| {
-        filters.push(QueryFilter {
-            key: Some("created".into()),
-            operator: Some(operator.into()),
-            value: Some(Time::At(t).to_wire()),
-            link: Some("AND".into()),
-            ..QueryFilter::default()
-        });
-    };
-    if let Some(t) = filter.submitted_since {
-        add("GREATER_EQUAL", t);
+    query(created_within(filter).collect(), filter.page_size, page)
+}
+
+/// One condition of a search: `key operator value`, linked to the next with `link`.
+fn condition(key: &str, operator: &str, value: String, link: &str) -> QueryFilter {
+    QueryFilter {
+        key: Some(key.into()),
+        operator: Some(operator.into()),
+        value: Some(value),
+        link: Some(link.into()),
+        ..QueryFilter::default()
     }
-    if let Some(t) = filter.submitted_until {
-        add("LESS_EQUAL", t);
-    }
-    query(filters, filter.page_size, page)
+}
+
+/// The conditions on `created` of `filter`'s submission bounds.
+fn created_within(filter: &OperationFilter) -> impl Iterator<Item = QueryFilter> {
+    let since = filter
+        .submitted_since
+        .map(|t| condition("created", "GREATER_EQUAL", Time::At(t).to_wire(), "AND"));
+    let until = filter
+        .submitted_until
+        .map(|t| condition("created", "LESS_EQUAL", Time::At(t).to_wire(), "AND"));
+    since.into_iter().chain(until)
 }
 
 /// The `_search` query for the jobs `ids` (one page of at most [`MAX_PAGE_SIZE`]).
 pub fn job_query(ids: &[&str]) -> Query {
     let filters = ids
         .iter()
-        .map(|id| QueryFilter {
-            key: Some("id".into()),
-            operator: Some("EQUAL".into()),
-            value: Some((*id).to_owned()),
-            link: Some("OR".into()),
-            ..QueryFilter::default()
-        })
+        .map(|id| condition("id", "EQUAL", (*id).to_owned(), "OR"))
         .collect();
     query(filters, Some(ids.len() as u32), 0)
 }
