@@ -70,7 +70,7 @@ async fn remember(account: &str, op: &Operation) {
 /// An operation the provider no longer has, as the journal last recorded it, when that state
 /// was final (a withdrawn AutoDNS cancelation reads as cancelled); a note on stderr says so.
 async fn recalled(account: &str, id: &OperationId) -> Option<Operation> {
-    let path = regops_journal::default_path().ok()?;
+    let path = super::track::journal_path(None).ok()?;
     let journal = regops_journal::SqliteJournal::open_read_only(&path).ok()?;
     let record = journal.get(account, id).await.ok()??;
     let op = record.last.filter(|op| op.status.is_terminal())?;
