@@ -200,7 +200,9 @@ pub(crate) async fn follow(
 }
 
 /// The journal `--journal` names, else the default one.
-pub(crate) fn journal_path(args_path: Option<&std::path::Path>) -> Result<std::path::PathBuf, CliError> {
+pub(crate) fn journal_path(
+    args_path: Option<&std::path::Path>,
+) -> Result<std::path::PathBuf, CliError> {
     match args_path {
         Some(p) => Ok(p.to_owned()),
         None => regops_journal::default_path().map_err(|e| CliError::usage(e.message().to_owned())),
